@@ -1,0 +1,29 @@
+/*
+ * directory.h - identity from LDAP: password check, attributes, groups and
+ * SSH public keys.  The only module that talks to the directory.
+ *
+ * Every function fails closed within [ldap] timeout_seconds.  DENIED never
+ * says whether the name or the password was wrong.
+ */
+#ifndef BURSAR_DIRECTORY_H
+#define BURSAR_DIRECTORY_H
+
+#include <stddef.h>
+
+#include "bursar/config.h"
+#include "bursar/user.h"
+
+/*
+ * Checks login/password and fills u (attributes, groups, roles, keys).
+ * BR_ERR_DENIED for a bad name, unknown person, wrong/empty/over-long
+ * password; BR_ERR_UNAVAILABLE when no directory server answered.
+ */
+int directory_authenticate(const struct config *cfg, const char *login, const char *password, struct user *u);
+/* Looks a person up without a password (for public-key login). */
+int directory_lookup(const struct config *cfg, const char *login, struct user *u);
+/* Substitutes an RFC 4515-escaped value for the %s of a filter template. */
+int directory_make_filter(const char *tmpl, const char *value, char *out, size_t size);
+
+#define DIRECTORY_PASSWORD_MAX 1024
+
+#endif

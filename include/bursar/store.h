@@ -1,0 +1,50 @@
+/*
+ * store.h - all persistent state, in one SQLite database in WAL mode.
+ *
+ * One struct store per process, opened after fork.  Every write runs in a
+ * BEGIN IMMEDIATE transaction together with its audit entry, so a change
+ * and its record land or fail together.  This header is the only interface
+ * the rest of bursar has to SQL; a second backend implements it again.
+ */
+#ifndef BURSAR_STORE_H
+#define BURSAR_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bursar/audit.h"
+#include "bursar/user.h"
+
+struct store;
+
+/* Opens (creating and migrating) the database; message on failure. */
+int store_open(const char *path, bool synchronous_full, struct store **out, char *msg, size_t msg_size);
+void store_close(struct store *s);
+/* Schema version after migrations. */
+int store_schema_version(struct store *s);
+
+/*
+ * Records a successful login: caches u's directory attributes, loads the
+ * person's remembered preferences and previous login time into u, and
+ * appends a "login.success" audit entry (detail: method and remote address).
+ */
+int store_user_login(struct store *s, struct user *u, const char *method, const char *remote);
+/* Reads cached attributes of uid into u (no directory access); NOT_FOUND. */
+int store_user_get(struct store *s, const char *uid, struct user *u);
+/* Remembers a person's theme and/or language (NULL = unchanged), audited. */
+int store_user_set_prefs(struct store *s, const char *uid, const char *theme, const char *language);
+
+/* Appends an entry for an event that changes no other data (e.g. login failure). */
+int store_audit_append(struct store *s, const char *actor, const char *action, const char *object,
+		       const char *detail);
+typedef int (*store_audit_cb)(const struct audit_entry *e, void *arg);
+/* Calls cb for up to limit entries with id < before (0 = newest), newest first. */
+int store_audit_list(struct store *s, int64_t before, int limit, store_audit_cb cb, void *arg);
+/*
+ * Walks the whole chain in order.  Returns BR_OK with *count entries, or
+ * BR_ERR_CORRUPT with *bad_id the first entry whose hash or link is wrong.
+ */
+int store_audit_verify(struct store *s, int64_t *count, int64_t *bad_id);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * util.h - allocation that aborts on exhaustion and small string helpers.
+ */
+#ifndef BURSAR_UTIL_H
+#define BURSAR_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+/* Returns a newly allocated formatted string; never NULL. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Copies at most size-1 bytes and always terminates; returns strlen(src). */
+size_t str_copy(char *dst, const char *src, size_t size);
+/* Formats into a fixed buffer (truncating); returns the buffer. */
+char *str_printf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Strict decimal integer parse within [min,max]; 0 on success. */
+int str_to_int(const char *s, long min, long max, long *out);
+/* Trims ASCII whitespace in place; returns s. */
+char *str_trim(char *s);
+/* Hex-encodes n bytes into out (2n+1 bytes). */
+void str_hex(const unsigned char *in, size_t n, char *out);
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

@@ -1,0 +1,333 @@
+/*
+ * commands.c - the command table and its handlers.  Handlers parse their own
+ * options with getopt_long, call domain/store code, and print text or JSON.
+ */
+#include "bursar/cmd.h"
+#include "bursar/err.h"
+#include "bursar/i18n.h"
+#include "bursar/store.h"
+#include "bursar/text.h"
+#include "bursar/theme.h"
+#include "bursar/util.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <string.h>
+
+static int cmd_help(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+static int cmd_whoami(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+static int cmd_prefs(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+static int cmd_audit_verify(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+static int cmd_audit_log(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+
+#define AUDIT_ROLES (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR))
+
+const struct cmd_entry cmd_table[] = {
+	{ "help", "[--json]", N_("List the commands you may run"), ROLE_ANY, cmd_help },
+	{ "whoami", "[--json]", N_("Show who you are: uid, name, mail, roles, department, manager"), ROLE_ANY,
+	  cmd_whoami },
+	{ "prefs", "[--theme NAME] [--language zh_CN|en] [--json]",
+	  N_("Show or change your theme and language"), ROLE_ANY, cmd_prefs },
+	{ "audit verify", "[--json]", N_("Check the audit log's hash chain; name the first broken entry"),
+	  AUDIT_ROLES, cmd_audit_verify },
+	{ "audit log", "[--limit N] [--before ID] [--json]", N_("List audit entries, newest first"), AUDIT_ROLES,
+	  cmd_audit_log },
+};
+const size_t cmd_table_size = ARRAY_SIZE(cmd_table);
+
+/*
+ * Parses options common to all handlers.  Returns the index of the first
+ * operand, or -1 after printing a usage message.
+ */
+struct opt_values {
+	int json;
+	const char *theme;
+	const char *language;
+	const char *limit;
+	const char *before;
+};
+
+static int parse_opts(const char *name, int argc, char **argv, const struct option *longopts, struct opt_values *v,
+		      FILE *err)
+{
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j': v->json = 1; break;
+		case 't': v->theme = optarg; break;
+		case 'L': v->language = optarg; break;
+		case 'n': v->limit = optarg; break;
+		case 'b': v->before = optarg; break;
+		default:
+			fprintf(err, _("bursar: %s: unknown option or missing value `%s`\n"), name,
+				argv[optind - 1] ? argv[optind - 1] : "");
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(err, _("bursar: %s: unexpected argument `%s`\n"), name, argv[optind]);
+		return -1;
+	}
+	return optind;
+}
+
+static void usage_line(FILE *err, const char *name)
+{
+	for (size_t i = 0; i < cmd_table_size; i++)
+		if (!strcmp(cmd_table[i].name, name))
+			fprintf(err, _("usage: %s %s\n"), name, cmd_table[i].usage);
+}
+
+static int print_json(json_t *j, FILE *out)
+{
+	int ret = json_dumpf(j, out, JSON_INDENT(2) | JSON_SORT_KEYS) == 0 ? CMD_OK : CMD_FAIL;
+
+	fputc('\n', out);
+	json_decref(j);
+	return ret;
+}
+
+static const struct option json_only[] = { { "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 } };
+
+static int cmd_help(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	struct opt_values v = { 0 };
+	int width = 0;
+
+	if (parse_opts("help", argc, argv, json_only, &v, err) < 0) {
+		usage_line(err, "help");
+		return CMD_USAGE;
+	}
+	if (v.json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < cmd_table_size; i++)
+			if (cmd_allowed(&cmd_table[i], app->user))
+				json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "command", cmd_table[i].name,
+								     "usage", cmd_table[i].usage, "summary",
+								     _(cmd_table[i].summary)));
+		return print_json(arr, out);
+	}
+	for (size_t i = 0; i < cmd_table_size; i++) {
+		int w = (int)(strlen(cmd_table[i].name) + 1 + strlen(cmd_table[i].usage));
+		if (cmd_allowed(&cmd_table[i], app->user) && w > width)
+			width = w;
+	}
+	fprintf(out, _("Commands you may run (ssh HOST COMMAND ...):\n"));
+	for (size_t i = 0; i < cmd_table_size; i++) {
+		char left[256];
+		if (!cmd_allowed(&cmd_table[i], app->user))
+			continue;
+		snprintf(left, sizeof(left), "%s %s", cmd_table[i].name, cmd_table[i].usage);
+		fprintf(out, "  %-*s  %s\n", width, left, _(cmd_table[i].summary));
+	}
+	fprintf(out, _("Exit status: 0 success, 1 failure, 2 usage error.\n"));
+	return CMD_OK;
+}
+
+static const char *role_label(int r)
+{
+	static const char *const labels[ROLE_COUNT] = { N_("staff"), N_("approver"), N_("finance"), N_("admin"),
+							 N_("auditor") };
+	return _(labels[r]);
+}
+
+static int cmd_whoami(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	const struct user *u = app->user;
+	struct opt_values v = { 0 };
+
+	if (parse_opts("whoami", argc, argv, json_only, &v, err) < 0) {
+		usage_line(err, "whoami");
+		return CMD_USAGE;
+	}
+	if (v.json) {
+		json_t *j = json_object(), *roles = json_array(), *groups = json_array();
+		for (int r = 0; r < ROLE_COUNT; r++)
+			if (u->roles & ROLE_BIT(r))
+				json_array_append_new(roles, json_string(role_name(r)));
+		for (int g = 0; g < u->ngroups; g++)
+			json_array_append_new(groups, json_string(u->groups[g]));
+		json_object_set_new(j, "uid", json_string(u->uid));
+		json_object_set_new(j, "display_name", json_string(user_display(u)));
+		json_object_set_new(j, "mail", u->mail[0] ? json_string(u->mail) : json_null());
+		json_object_set_new(j, "department", u->department[0] ? json_string(u->department) : json_null());
+		json_object_set_new(j, "title", u->title[0] ? json_string(u->title) : json_null());
+		if (u->manager_dn[0])
+			json_object_set_new(j, "manager",
+					    json_pack("{s:s?, s:s?, s:s}", "uid", u->manager_uid[0] ? u->manager_uid : NULL,
+						      "display_name", u->manager_name[0] ? u->manager_name : NULL, "dn",
+						      u->manager_dn));
+		else
+			json_object_set_new(j, "manager", json_null());
+		json_object_set_new(j, "roles", roles);
+		json_object_set_new(j, "groups", groups);
+		json_object_set_new(j, "language", json_string(app_language(app)));
+		return print_json(j, out);
+	}
+	fprintf(out, "%s: %s\n", _("User"), u->uid);
+	fprintf(out, "%s: %s\n", _("Name"), user_display(u));
+	if (u->mail[0])
+		fprintf(out, "%s: %s\n", _("Mail"), u->mail);
+	if (u->department[0])
+		fprintf(out, "%s: %s\n", _("Department"), u->department);
+	if (u->title[0])
+		fprintf(out, "%s: %s\n", _("Title"), u->title);
+	if (u->manager_dn[0])
+		fprintf(out, "%s: %s (%s)\n", _("Manager"), u->manager_name[0] ? u->manager_name : u->manager_dn,
+			u->manager_uid[0] ? u->manager_uid : "-");
+	fprintf(out, "%s: ", _("Roles"));
+	if (!u->roles)
+		fprintf(out, "%s", _("(none)"));
+	for (int r = 0, first = 1; r < ROLE_COUNT; r++)
+		if (u->roles & ROLE_BIT(r)) {
+			fprintf(out, "%s%s", first ? "" : ", ", role_label(r));
+			first = 0;
+		}
+	fputc('\n', out);
+	return CMD_OK;
+}
+
+static int cmd_prefs(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
+					      { "theme", required_argument, NULL, 't' },
+					      { "language", required_argument, NULL, 'L' },
+					      { NULL, 0, NULL, 0 } };
+	struct opt_values v = { 0 };
+	struct theme t;
+	char names[64][THEME_NAME_MAX], msg[BR_MSG_MAX];
+	int n, ret;
+
+	if (parse_opts("prefs", argc, argv, opts, &v, err) < 0) {
+		usage_line(err, "prefs");
+		return CMD_USAGE;
+	}
+	if (v.language && strcmp(v.language, "zh_CN") && strcmp(v.language, "en")) {
+		fprintf(err, _("bursar: prefs: language must be zh_CN or en, not `%s`\n"), v.language);
+		return CMD_USAGE;
+	}
+	if (v.theme && theme_load(app->themes_dir, v.theme, &t, msg, sizeof(msg))) {
+		fprintf(err, _("bursar: prefs: no usable theme `%s` (%s)\n"), v.theme, msg);
+		return CMD_FAIL;
+	}
+	if (v.theme || v.language) {
+		ret = store_user_set_prefs(app->store, app->user->uid, v.theme, v.language);
+		if (ret) {
+			fprintf(err, _("bursar: prefs: could not save (%s)\n"), br_strerror(ret));
+			return CMD_FAIL;
+		}
+		if (v.theme)
+			str_copy(app->user->theme, v.theme, sizeof(app->user->theme));
+		if (v.language) {
+			str_copy(app->user->language, v.language, sizeof(app->user->language));
+			i18n_set_language(v.language);
+		}
+	}
+	n = theme_list(app->themes_dir, names, 64);
+	if (v.json) {
+		json_t *j = json_object(), *arr = json_array();
+		for (int i = 0; i < n; i++)
+			json_array_append_new(arr, json_string(names[i]));
+		json_object_set_new(j, "theme",
+				    json_string(app->user->theme[0] ? app->user->theme : app->cfg->server.theme));
+		json_object_set_new(j, "language", json_string(app_language(app)));
+		json_object_set_new(j, "themes", arr);
+		return print_json(j, out);
+	}
+	fprintf(out, "%s: %s\n", _("Theme"), app->user->theme[0] ? app->user->theme : app->cfg->server.theme);
+	fprintf(out, "%s: %s\n", _("Language"), app_language(app));
+	fprintf(out, "%s:", _("Available themes"));
+	for (int i = 0; i < n; i++)
+		fprintf(out, " %s", names[i]);
+	fputc('\n', out);
+	return CMD_OK;
+}
+
+static int cmd_audit_verify(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	struct opt_values v = { 0 };
+	int64_t count = 0, bad = 0;
+	int ret;
+
+	if (parse_opts("audit verify", argc, argv, json_only, &v, err) < 0) {
+		usage_line(err, "audit verify");
+		return CMD_USAGE;
+	}
+	ret = store_audit_verify(app->store, &count, &bad);
+	if (ret != BR_OK && ret != BR_ERR_CORRUPT) {
+		fprintf(err, _("bursar: audit verify: cannot read the audit log (%s)\n"), br_strerror(ret));
+		return CMD_FAIL;
+	}
+	if (v.json) {
+		json_t *j = json_pack("{s:b, s:I}", "ok", ret == BR_OK, "entries", (json_int_t)count);
+		json_object_set_new(j, "first_bad_entry", ret == BR_OK ? json_null() : json_integer(bad));
+		print_json(j, out);
+	} else if (ret == BR_OK) {
+		fprintf(out, _("audit log intact: %" PRId64 " entries, hash chain verified\n"), count);
+	}
+	if (ret == BR_OK)
+		return CMD_OK;
+	fprintf(err, _("bursar: audit log BROKEN at entry #%" PRId64 " (%" PRId64 " entries before it are intact)\n"),
+		bad, count);
+	return CMD_FAIL;
+}
+
+struct audit_print {
+	FILE *out;
+	json_t *arr;
+};
+
+static int audit_print_one(const struct audit_entry *e, void *arg)
+{
+	struct audit_print *p = arg;
+	char actor[40], action[40];
+
+	if (p->arr) {
+		json_array_append_new(p->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)e->id,
+							"ts", e->ts, "actor", e->actor, "action", e->action, "object",
+							e->object, "detail", e->detail, "hash", e->hash));
+		return 0;
+	}
+	text_fit(actor, sizeof(actor), e->actor, 12, 1, 1);
+	text_fit(action, sizeof(action), e->action, 16, 1, 1);
+	fprintf(p->out, "%6" PRId64 "  %s  %s  %s  %s  %s\n", e->id, e->ts, actor, action, e->object, e->detail);
+	return 0;
+}
+
+static int cmd_audit_log(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
+					      { "limit", required_argument, NULL, 'n' },
+					      { "before", required_argument, NULL, 'b' },
+					      { NULL, 0, NULL, 0 } };
+	struct opt_values v = { 0 };
+	struct audit_print p = { out, NULL };
+	long limit = 50, before = 0;
+	int ret;
+
+	if (parse_opts("audit log", argc, argv, opts, &v, err) < 0) {
+		usage_line(err, "audit log");
+		return CMD_USAGE;
+	}
+	if (v.limit && str_to_int(v.limit, 1, 100000, &limit)) {
+		fprintf(err, _("bursar: audit log: --limit must be a whole number from 1 to 100000, not `%s`\n"), v.limit);
+		return CMD_USAGE;
+	}
+	if (v.before && str_to_int(v.before, 1, INT64_MAX, &before)) {
+		fprintf(err, _("bursar: audit log: --before must be an entry number, not `%s`\n"), v.before);
+		return CMD_USAGE;
+	}
+	if (v.json)
+		p.arr = json_array();
+	ret = store_audit_list(app->store, before, (int)limit, audit_print_one, &p);
+	if (ret) {
+		json_decref(p.arr);
+		fprintf(err, _("bursar: audit log: cannot read the audit log (%s)\n"), br_strerror(ret));
+		return CMD_FAIL;
+	}
+	return p.arr ? print_json(p.arr, out) : CMD_OK;
+}

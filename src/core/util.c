@@ -1,0 +1,139 @@
+/*
+ * util.c - allocation wrappers and string helpers shared by every layer.
+ */
+#include "bursar/util.h"
+#include "bursar/err.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void die_nomem(void)
+{
+	fputs("bursar: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		die_nomem();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		die_nomem();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		die_nomem();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s ? s : "");
+	if (!p)
+		die_nomem();
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&p, fmt, ap) < 0)
+		die_nomem();
+	va_end(ap);
+	return p;
+}
+
+size_t str_copy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+
+	if (size) {
+		size_t n = len < size - 1 ? len : size - 1;
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}
+
+char *str_printf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
+int str_to_int(const char *s, long min, long max, long *out)
+{
+	char *end = NULL;
+	long v;
+
+	if (!s || !*s || isspace((unsigned char)*s))
+		return BR_ERR_INVALID;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return BR_ERR_INVALID;
+	*out = v;
+	return BR_OK;
+}
+
+char *str_trim(char *s)
+{
+	char *start = s, *end;
+
+	while (isspace((unsigned char)*start))
+		start++;
+	end = start + strlen(start);
+	while (end > start && isspace((unsigned char)end[-1]))
+		end--;
+	memmove(s, start, (size_t)(end - start));
+	s[end - start] = '\0';
+	return s;
+}
+
+void str_hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+const char *br_strerror(int err)
+{
+	switch (err) {
+	case BR_OK: return "ok";
+	case BR_ERR_NOMEM: return "out of memory";
+	case BR_ERR_INVALID: return "invalid input";
+	case BR_ERR_DENIED: return "denied";
+	case BR_ERR_UNAVAILABLE: return "service unavailable";
+	case BR_ERR_NOT_FOUND: return "not found";
+	case BR_ERR_IO: return "i/o error";
+	case BR_ERR_STORE: return "database error";
+	case BR_ERR_CORRUPT: return "integrity check failed";
+	}
+	return "unknown error";
+}

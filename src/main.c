@@ -1,0 +1,170 @@
+/*
+ * main.c - the bursar program: wires core, store, directory and the front
+ * ends together and dispatches the top-level command line.
+ */
+#include "bursar/app.h"
+#include "bursar/cmd.h"
+#include "bursar/config.h"
+#include "bursar/err.h"
+#include "bursar/i18n.h"
+#include "bursar/server.h"
+#include "bursar/store.h"
+#include "bursar/ui.h"
+#include "bursar/util.h"
+
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef BURSAR_VERSION
+#define BURSAR_VERSION "0.1.0"
+#endif
+
+static char themes_dir[PATH_MAX + 64];
+static char locale_dir[PATH_MAX + 64];
+
+static const char usage_text[] =
+	"usage: bursar COMMAND [OPTIONS]\n"
+	"\n"
+	"  serve --config FILE          serve the SSH interface (and its background jobs)\n"
+	"  check-config --config FILE   validate a configuration file and exit\n"
+	"  audit verify --config FILE   check the audit log's hash chain on this host\n"
+	"  reference keys|commands      print the key or command reference (Markdown)\n"
+	"  --version                    print the version\n"
+	"  --help                       print this help\n"
+	"\n"
+	"People use bursar over SSH: `ssh -p PORT user@host` for the full-screen\n"
+	"interface, `ssh -p PORT user@host help` for the scripting commands.\n";
+
+/* Finds themes/ and locale/ next to the program (source tree or installed). */
+static void locate_data(void)
+{
+	char exe[PATH_MAX], dir[PATH_MAX], probe[PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0) {
+		str_copy(themes_dir, "themes", sizeof(themes_dir));
+		str_copy(locale_dir, "locale", sizeof(locale_dir));
+		return;
+	}
+	exe[n] = '\0';
+	str_copy(dir, dirname(exe), sizeof(dir));
+	snprintf(probe, sizeof(probe), "%s/../themes", dir);
+	if (access(probe, R_OK) == 0)
+		str_copy(themes_dir, probe, sizeof(themes_dir));
+	else
+		snprintf(themes_dir, sizeof(themes_dir), "%s/../share/bursar/themes", dir);
+	snprintf(probe, sizeof(probe), "%s/locale", dir);
+	if (access(probe, R_OK) == 0)
+		str_copy(locale_dir, probe, sizeof(locale_dir));
+	else
+		snprintf(locale_dir, sizeof(locale_dir), "%s/../share/locale", dir);
+}
+
+static int shell_frontend(struct app *app)
+{
+	return ui_run(app);
+}
+
+static int exec_frontend(struct app *app, const char *command)
+{
+	i18n_set_language(app_language(app));
+	return cmd_run_line(app, command, stdout, stderr);
+}
+
+static const char *config_arg(int argc, char **argv)
+{
+	for (int i = 1; i < argc - 1; i++)
+		if (!strcmp(argv[i], "--config"))
+			return argv[i + 1];
+	return NULL;
+}
+
+static int load_config(int argc, char **argv, struct config *cfg)
+{
+	const char *path = config_arg(argc, argv);
+	char msg[BR_MSG_MAX];
+
+	if (!path) {
+		fprintf(stderr, "bursar: --config FILE is required\n");
+		return 2;
+	}
+	config_defaults(cfg);
+	if (config_load(cfg, path, msg, sizeof(msg))) {
+		fprintf(stderr, "bursar: %s\n", msg);
+		return 1;
+	}
+	return 0;
+}
+
+static int local_audit_verify(const struct config *cfg)
+{
+	struct user operator;
+	struct app app = { 0 };
+	char msg[BR_MSG_MAX];
+	char *argv[] = { "audit", "verify", NULL };
+	int ret;
+
+	user_init(&operator);
+	str_copy(operator.uid, "(local)", sizeof(operator.uid));
+	operator.roles = ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR);
+	app.cfg = cfg;
+	app.user = &operator;
+	app.themes_dir = themes_dir;
+	app.client_lang = "";
+	if (store_open(cfg->store.path, cfg->store.synchronous_full, &app.store, msg, sizeof(msg))) {
+		fprintf(stderr, "bursar: %s\n", msg);
+		return 1;
+	}
+	ret = cmd_run(&app, 2, argv, stdout, stderr);
+	store_close(app.store);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct server_frontends frontends = { shell_frontend, exec_frontend };
+	struct config cfg;
+	int ret;
+
+	locate_data();
+	i18n_init(locale_dir);
+	i18n_set_language("en");
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(usage_text, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("bursar %s\n", BURSAR_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "reference") && argc == 3 && !strcmp(argv[2], "keys")) {
+		ui_write_key_reference(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "reference") && argc == 3 && !strcmp(argv[2], "commands")) {
+		cmd_write_reference(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "serve")) {
+		if ((ret = load_config(argc, argv, &cfg)))
+			return ret;
+		return server_run(&cfg, &frontends, themes_dir);
+	}
+	if (!strcmp(argv[1], "check-config")) {
+		if ((ret = load_config(argc, argv, &cfg)))
+			return ret;
+		printf("%s: ok\n", config_arg(argc, argv));
+		return 0;
+	}
+	if (!strcmp(argv[1], "audit") && argc >= 3 && !strcmp(argv[2], "verify")) {
+		if ((ret = load_config(argc, argv, &cfg)))
+			return ret;
+		return local_audit_verify(&cfg);
+	}
+	fprintf(stderr, "bursar: unknown command `%s`\n\n%s", argv[1], usage_text);
+	return 2;
+}

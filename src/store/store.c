@@ -1,0 +1,420 @@
+/*
+ * store.c - the SQLite implementation of store.h: connection set-up,
+ * forward-only migrations, users cache and the audit chain.
+ */
+#include "bursar/store.h"
+#include "bursar/err.h"
+#include "bursar/role.h"
+#include "bursar/util.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct store {
+	sqlite3 *db;
+};
+
+/* Forward-only: entry i brings the schema from version i to i+1. */
+static const char *const migrations[] = {
+	"CREATE TABLE users ("
+	"  uid TEXT PRIMARY KEY,"
+	"  dn TEXT NOT NULL,"
+	"  display_name TEXT NOT NULL,"
+	"  mail TEXT NOT NULL DEFAULT '',"
+	"  department TEXT NOT NULL DEFAULT '',"
+	"  manager_uid TEXT NOT NULL DEFAULT '',"
+	"  manager_name TEXT NOT NULL DEFAULT '',"
+	"  title TEXT NOT NULL DEFAULT '',"
+	"  roles TEXT NOT NULL DEFAULT '',"
+	"  theme TEXT NOT NULL DEFAULT '',"
+	"  language TEXT NOT NULL DEFAULT '',"
+	"  first_login TEXT NOT NULL,"
+	"  last_login TEXT NOT NULL"
+	");"
+	"CREATE TABLE audit_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ts TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  object TEXT NOT NULL,"
+	"  detail TEXT NOT NULL,"
+	"  prev_hash TEXT NOT NULL,"
+	"  hash TEXT NOT NULL"
+	");"
+	"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+	"  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+	"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+	"  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;",
+};
+
+static int exec_sql(struct store *s, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		fprintf(stderr, "bursar: store: %s\n", err ? err : "unknown error");
+		sqlite3_free(err);
+		return BR_ERR_STORE;
+	}
+	return BR_OK;
+}
+
+static int store_begin(struct store *s)
+{
+	return exec_sql(s, "BEGIN IMMEDIATE");
+}
+
+static int store_end(struct store *s, int ret)
+{
+	if (ret == BR_OK && exec_sql(s, "COMMIT") == BR_OK)
+		return BR_OK;
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return ret ? ret : BR_ERR_STORE;
+}
+
+static int user_version(struct store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int store_migrate(struct store *s, char *msg, size_t msg_size)
+{
+	int ret = store_begin(s);
+	int v;
+
+	if (ret)
+		goto fail;
+	v = user_version(s);
+	if (v < 0 || v > (int)ARRAY_SIZE(migrations)) {
+		snprintf(msg, msg_size, "database schema version %d is newer than this program", v);
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return BR_ERR_STORE;
+	}
+	for (; v < (int)ARRAY_SIZE(migrations); v++) {
+		char pragma[48];
+		if ((ret = exec_sql(s, migrations[v])))
+			break;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+		if ((ret = exec_sql(s, pragma)))
+			break;
+	}
+	if ((ret = store_end(s, ret)) == BR_OK)
+		return BR_OK;
+fail:
+	snprintf(msg, msg_size, "cannot migrate database: %s", sqlite3_errmsg(s->db));
+	return ret;
+}
+
+int store_open(const char *path, bool synchronous_full, struct store **out, char *msg, size_t msg_size)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	char pragmas[256];
+	int ret = BR_ERR_STORE;
+
+	*out = NULL;
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		snprintf(msg, msg_size, "%s: cannot open database: %s", path,
+			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto out;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	/* Checkpoints keep the WAL bounded even with readers around. */
+	snprintf(pragmas, sizeof(pragmas),
+		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
+		 "PRAGMA journal_size_limit=67108864;",
+		 synchronous_full ? "FULL" : "NORMAL");
+	if (sqlite3_exec(s->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(msg, msg_size, "%s: cannot use database: %s", path, sqlite3_errmsg(s->db));
+		goto out;
+	}
+	if ((ret = store_migrate(s, msg, msg_size)))
+		goto out;
+	*out = s;
+	s = NULL;
+	ret = BR_OK;
+out:
+	store_close(s);
+	return ret;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close(s->db);
+	free(s);
+}
+
+int store_schema_version(struct store *s)
+{
+	return user_version(s);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? (const char *)t : "";
+}
+
+/* Appends one chained entry; caller holds the write transaction. */
+static int audit_append_locked(struct store *s, const char *actor, const char *action, const char *object,
+			       const char *detail)
+{
+	struct audit_entry e = { 0 };
+	sqlite3_stmt *st = NULL;
+	char ts[32];
+	int ret = BR_ERR_STORE;
+
+	str_copy(e.prev_hash, AUDIT_GENESIS, sizeof(e.prev_hash));
+	e.id = 1;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		e.id = sqlite3_column_int64(st, 0) + 1;
+		str_copy(e.prev_hash, col_text(st, 1), sizeof(e.prev_hash));
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	audit_now(ts);
+	e.ts = ts;
+	e.actor = actor && *actor ? actor : "-";
+	e.action = action;
+	e.object = object ? object : "";
+	e.detail = detail ? detail : "";
+	audit_hash(&e, e.hash);
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO audit_log (id, ts, actor, action, object, detail, prev_hash, hash)"
+			       " VALUES (?,?,?,?,?,?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, e.id);
+	bind_text(st, 2, e.ts);
+	bind_text(st, 3, e.actor);
+	bind_text(st, 4, e.action);
+	bind_text(st, 5, e.object);
+	bind_text(st, 6, e.detail);
+	bind_text(st, 7, e.prev_hash);
+	bind_text(st, 8, e.hash);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		ret = BR_OK;
+out:
+	if (ret)
+		fprintf(stderr, "bursar: store: audit append failed: %s\n", sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_audit_append(struct store *s, const char *actor, const char *action, const char *object,
+		       const char *detail)
+{
+	int ret = store_begin(s);
+
+	if (ret)
+		return ret;
+	return store_end(s, audit_append_locked(s, actor, action, object, detail));
+}
+
+int store_user_login(struct store *s, struct user *u, const char *method, const char *remote)
+{
+	sqlite3_stmt *st = NULL;
+	char roles[128], now[32], detail[256];
+	int ret = store_begin(s);
+
+	if (ret)
+		return ret;
+	ret = BR_ERR_STORE;
+	u->last_login[0] = '\0';
+	if (sqlite3_prepare_v2(s->db, "SELECT theme, language, last_login FROM users WHERE uid = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto out;
+	bind_text(st, 1, u->uid);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		str_copy(u->theme, col_text(st, 0), sizeof(u->theme));
+		str_copy(u->language, col_text(st, 1), sizeof(u->language));
+		str_copy(u->last_login, col_text(st, 2), sizeof(u->last_login));
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	role_mask_format(u->roles, roles, sizeof(roles));
+	audit_now(now);
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO users (uid, dn, display_name, mail, department, manager_uid,"
+			       " manager_name, title, roles, first_login, last_login)"
+			       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10)"
+			       " ON CONFLICT(uid) DO UPDATE SET dn=?2, display_name=?3, mail=?4, department=?5,"
+			       " manager_uid=?6, manager_name=?7, title=?8, roles=?9, last_login=?10",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	bind_text(st, 1, u->uid);
+	bind_text(st, 2, u->dn);
+	bind_text(st, 3, user_display(u));
+	bind_text(st, 4, u->mail);
+	bind_text(st, 5, u->department);
+	bind_text(st, 6, u->manager_uid);
+	bind_text(st, 7, u->manager_name);
+	bind_text(st, 8, u->title);
+	bind_text(st, 9, roles);
+	bind_text(st, 10, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto out;
+	snprintf(detail, sizeof(detail), "method=%s remote=%s roles=%s", method, remote ? remote : "-", roles);
+	ret = audit_append_locked(s, u->uid, "login.success", u->uid, detail);
+out:
+	sqlite3_finalize(st);
+	return store_end(s, ret);
+}
+
+int store_user_get(struct store *s, const char *uid, struct user *u)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = BR_ERR_STORE;
+
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT uid, dn, display_name, mail, department, manager_uid, manager_name, title,"
+			       " theme, language, last_login FROM users WHERE uid = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	bind_text(st, 1, uid);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		str_copy(u->uid, col_text(st, 0), sizeof(u->uid));
+		str_copy(u->dn, col_text(st, 1), sizeof(u->dn));
+		str_copy(u->display_name, col_text(st, 2), sizeof(u->display_name));
+		str_copy(u->mail, col_text(st, 3), sizeof(u->mail));
+		str_copy(u->department, col_text(st, 4), sizeof(u->department));
+		str_copy(u->manager_uid, col_text(st, 5), sizeof(u->manager_uid));
+		str_copy(u->manager_name, col_text(st, 6), sizeof(u->manager_name));
+		str_copy(u->title, col_text(st, 7), sizeof(u->title));
+		str_copy(u->theme, col_text(st, 8), sizeof(u->theme));
+		str_copy(u->language, col_text(st, 9), sizeof(u->language));
+		str_copy(u->last_login, col_text(st, 10), sizeof(u->last_login));
+		ret = BR_OK;
+		break;
+	case SQLITE_DONE:
+		ret = BR_ERR_NOT_FOUND;
+		break;
+	}
+out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_user_set_prefs(struct store *s, const char *uid, const char *theme, const char *language)
+{
+	sqlite3_stmt *st = NULL;
+	char detail[160];
+	int ret = store_begin(s);
+
+	if (ret)
+		return ret;
+	ret = BR_ERR_STORE;
+	if (sqlite3_prepare_v2(s->db,
+			       "UPDATE users SET theme = coalesce(?2, theme), language = coalesce(?3, language)"
+			       " WHERE uid = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	bind_text(st, 1, uid);
+	if (theme)
+		bind_text(st, 2, theme);
+	if (language)
+		bind_text(st, 3, language);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto out;
+	if (sqlite3_changes(s->db) != 1) {
+		ret = BR_ERR_NOT_FOUND;
+		goto out;
+	}
+	snprintf(detail, sizeof(detail), "%s%s%s%s", theme ? "theme=" : "", theme ? theme : "",
+		 language ? (theme ? " language=" : "language=") : "", language ? language : "");
+	ret = audit_append_locked(s, uid, "prefs.update", uid, detail);
+out:
+	sqlite3_finalize(st);
+	return store_end(s, ret);
+}
+
+static void audit_from_row(sqlite3_stmt *st, struct audit_entry *e)
+{
+	e->id = sqlite3_column_int64(st, 0);
+	e->ts = col_text(st, 1);
+	e->actor = col_text(st, 2);
+	e->action = col_text(st, 3);
+	e->object = col_text(st, 4);
+	e->detail = col_text(st, 5);
+	str_copy(e->prev_hash, col_text(st, 6), sizeof(e->prev_hash));
+	str_copy(e->hash, col_text(st, 7), sizeof(e->hash));
+}
+
+int store_audit_list(struct store *s, int64_t before, int limit, store_audit_cb cb, void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = BR_ERR_STORE, rc;
+
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT id, ts, actor, action, object, detail, prev_hash, hash FROM audit_log"
+			       " WHERE ?1 = 0 OR id < ?1 ORDER BY id DESC LIMIT ?2",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, before);
+	sqlite3_bind_int(st, 2, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct audit_entry e;
+		audit_from_row(st, &e);
+		if (cb(&e, arg))
+			break;
+	}
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		ret = BR_OK;
+out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_audit_verify(struct store *s, int64_t *count, int64_t *bad_id)
+{
+	sqlite3_stmt *st = NULL;
+	char prev[AUDIT_HASH_HEX] = AUDIT_GENESIS;
+	int64_t expect_id = 1;
+	int ret = BR_ERR_STORE, rc;
+
+	*count = 0;
+	*bad_id = 0;
+	/* One read transaction gives a consistent snapshot while writers go on. */
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT id, ts, actor, action, object, detail, prev_hash, hash FROM audit_log"
+			       " ORDER BY id",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct audit_entry e;
+		audit_from_row(st, &e);
+		if (e.id != expect_id || !audit_entry_valid(&e, prev)) {
+			*bad_id = e.id;
+			ret = BR_ERR_CORRUPT;
+			goto out;
+		}
+		str_copy(prev, e.hash, sizeof(prev));
+		expect_id++;
+		(*count)++;
+	}
+	if (rc == SQLITE_DONE)
+		ret = BR_OK;
+out:
+	sqlite3_finalize(st);
+	return ret;
+}

@@ -1,0 +1,106 @@
+/*
+ * scr_menu.c - the main menu: the areas the person's roles allow.
+ * Later areas are added to areas[] and appear for the roles they name.
+ */
+#include "screen.h"
+
+#include "bursar/i18n.h"
+#include "bursar/text.h"
+#include "bursar/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+enum { OP_UP = 1, OP_DOWN, OP_OPEN, OP_FIRST, OP_LAST };
+
+struct area {
+	const char *label;
+	const char *desc;
+	unsigned roles; /* ROLE_ANY = everyone */
+	const struct screen_ops *ops;
+};
+
+static const struct area areas[] = {
+	{ N_("My profile"), N_("Your directory details, roles and this session"), ROLE_ANY, &screen_profile },
+	{ N_("Preferences"), N_("Theme and language, remembered for you"), ROLE_ANY, &screen_prefs },
+	{ N_("Audit log"), N_("Every change, hash-chained; verify the chain"),
+	  ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR), &screen_audit },
+};
+
+static const struct key_binding menu_keys[] = {
+	{ OP_UP, { 'k', KEY_UP, 0 }, "k/↑", N_("Move up"), false },
+	{ OP_DOWN, { 'j', KEY_DOWN, 0 }, "j/↓", N_("Move down"), true },
+	{ OP_OPEN, { '\n', '\r', KEY_ENTER, KEY_RIGHT }, "Enter", N_("Open"), true },
+	{ OP_FIRST, { 'g', KEY_HOME, 0 }, "g", N_("First item"), false },
+	{ OP_LAST, { 'G', KEY_END, 0 }, "G", N_("Last item"), false },
+};
+
+struct menu_state {
+	int visible[ARRAY_SIZE(areas)];
+	int n;
+	int sel;
+};
+
+static void *menu_enter(struct ui *ui)
+{
+	struct menu_state *st = xcalloc(1, sizeof(*st));
+
+	for (size_t i = 0; i < ARRAY_SIZE(areas); i++)
+		if (areas[i].roles == ROLE_ANY || (ui->app->user->roles & areas[i].roles))
+			st->visible[st->n++] = (int)i;
+	return st;
+}
+
+static void menu_leave(struct ui *ui, void *state)
+{
+	(void)ui;
+	free(state);
+}
+
+static void menu_draw(struct ui *ui, void *state, int top, int left, int rows, int cols)
+{
+	struct menu_state *st = state;
+	int labelw = 0;
+
+	for (int i = 0; i < st->n; i++) {
+		int w = text_width(_(areas[st->visible[i]].label));
+		if (w > labelw)
+			labelw = w;
+	}
+	for (int i = 0; i < st->n && i * 2 < rows; i++) {
+		const struct area *a = &areas[st->visible[i]];
+		char line[512], label[256];
+		int elem = i == st->sel ? THEME_SELECTED : THEME_NORMAL;
+
+		text_fit(label, sizeof(label), _(a->label), labelw, 1, 0);
+		snprintf(line, sizeof(line), " %d  %s   %s", i + 1, label, _(a->desc));
+		ui_text(ui, top + i * 2, left, cols, line, elem, true);
+	}
+}
+
+static int menu_key(struct ui *ui, void *state, int op)
+{
+	struct menu_state *st = state;
+
+	switch (op) {
+	case OP_UP: st->sel = st->sel > 0 ? st->sel - 1 : st->n - 1; break;
+	case OP_DOWN: st->sel = st->sel + 1 < st->n ? st->sel + 1 : 0; break;
+	case OP_FIRST: st->sel = 0; break;
+	case OP_LAST: st->sel = st->n - 1; break;
+	case OP_OPEN:
+		if (st->n)
+			ui_push(ui, areas[st->visible[st->sel]].ops);
+		break;
+	}
+	return UI_HANDLED | UI_REDRAW;
+}
+
+const struct screen_ops screen_menu = {
+	.title = N_("Main menu"),
+	.keys = menu_keys,
+	.nkeys = (int)ARRAY_SIZE(menu_keys),
+	.enter = menu_enter,
+	.leave = menu_leave,
+	.draw = menu_draw,
+	.key = menu_key,
+};

@@ -1,0 +1,77 @@
+/*
+ * screen.h - private UI interfaces: screens as small vtables, key tables,
+ * and drawing helpers shared by the screens.
+ *
+ * A screen never talks to SQLite or LDAP: it calls store/domain functions
+ * through struct app.  Keys are looked up in the screen's table first, then
+ * in the global table; the `?` overlay is generated from both.
+ */
+#ifndef BURSAR_UI_SCREEN_H
+#define BURSAR_UI_SCREEN_H
+
+#include <curses.h>
+#include <stdbool.h>
+
+#include "bursar/app.h"
+#include "bursar/theme.h"
+
+struct ui;
+
+/* Handler result flags. */
+enum { UI_HANDLED = 1, UI_REDRAW = 2, UI_POP = 4, UI_QUIT = 8 };
+
+struct key_binding {
+	int op;            /* screen-specific operation */
+	int keys[4];       /* key codes, 0-terminated */
+	const char *label; /* how the keys are shown: "j/↓" */
+	const char *help;  /* N_() text */
+	bool hint;         /* also shown in the status bar */
+};
+
+struct screen_ops {
+	const char *title; /* N_() text */
+	const struct key_binding *keys;
+	int nkeys;
+	void *(*enter)(struct ui *ui);
+	void (*leave)(struct ui *ui, void *state);
+	/* Draws into the content area: rows x cols starting at (top, left). */
+	void (*draw)(struct ui *ui, void *state, int top, int left, int rows, int cols);
+	int (*key)(struct ui *ui, void *state, int op);
+};
+
+/* Global operations available on every screen. */
+enum { OP_NONE = 0, OP_HELP = -1, OP_BACK = -2, OP_QUIT = -3 };
+
+struct ui {
+	struct app *app;
+	struct theme theme;
+	bool ascii;           /* ASCII borders and bars */
+	bool colors;
+	char status[256];     /* one-line message under the content */
+	int status_elem;      /* THEME_OK, THEME_ERROR, ... */
+};
+
+/* Pushes a screen on top; returns false if the stack is full. */
+bool ui_push(struct ui *ui, const struct screen_ops *ops);
+/* Sets the status-bar message (printf-style). */
+void ui_message(struct ui *ui, int elem, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Applies a theme by name (falls back to the built-in theme). */
+void ui_apply_theme(struct ui *ui, const char *name);
+/* Attribute for a theme element. */
+attr_t ui_attr(const struct ui *ui, int elem);
+/*
+ * Writes text at (y, x) cut to cols columns (CJK aware); pad fills the rest
+ * of the width with spaces in the same attribute.
+ */
+void ui_text(struct ui *ui, int y, int x, int cols, const char *text, int elem, bool pad);
+/* Draws a box border with an optional title. */
+void ui_box(struct ui *ui, int top, int left, int rows, int cols, const char *title);
+/* Clamps a selection and scroll offset for a list of n rows in a view of h rows. */
+void ui_list_clamp(int n, int h, int *sel, int *scroll);
+
+extern const struct screen_ops screen_menu;
+extern const struct screen_ops screen_profile;
+extern const struct screen_ops screen_prefs;
+extern const struct screen_ops screen_audit;
+
+#endif

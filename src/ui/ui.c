@@ -1,0 +1,421 @@
+/*
+ * ui.c - terminal set-up, the screen stack, the frame (header, content box,
+ * status bar), the generated `?` help and the key dispatcher.
+ */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "screen.h"
+
+#include "bursar/err.h"
+#include "bursar/i18n.h"
+#include "bursar/log.h"
+#include "bursar/role.h"
+#include "bursar/text.h"
+#include "bursar/ui.h"
+#include "bursar/util.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <term.h>
+
+#define MIN_COLS 40
+#define MIN_ROWS 10
+#define STACK_MAX 16
+
+static const struct key_binding global_keys[] = {
+	{ OP_HELP, { '?', KEY_F(1), 0 }, "?", N_("Show the keys of this screen"), true },
+	{ OP_BACK, { 'q', 27, 0 }, "q/Esc", N_("Back; quit from the main menu"), true },
+	{ OP_QUIT, { 3, 0 }, "Ctrl-C", N_("Quit bursar"), false },
+};
+
+struct frame {
+	const struct screen_ops *ops;
+	void *state;
+};
+
+static struct frame stack[STACK_MAX];
+static int depth;
+
+bool ui_push(struct ui *ui, const struct screen_ops *ops)
+{
+	if (depth >= STACK_MAX)
+		return false;
+	stack[depth].ops = ops;
+	stack[depth].state = ops->enter ? ops->enter(ui) : NULL;
+	depth++;
+	return true;
+}
+
+static void ui_pop(struct ui *ui)
+{
+	struct frame *f = &stack[--depth];
+
+	if (f->ops->leave)
+		f->ops->leave(ui, f->state);
+}
+
+void ui_message(struct ui *ui, int elem, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ui->status, sizeof(ui->status), fmt, ap);
+	va_end(ap);
+	ui->status_elem = elem;
+}
+
+attr_t ui_attr(const struct ui *ui, int elem)
+{
+	const struct theme_style *st = &ui->theme.style[elem];
+	attr_t a = A_NORMAL;
+
+	if (st->attrs & THEME_BOLD)
+		a |= A_BOLD;
+	if (st->attrs & THEME_REVERSE)
+		a |= A_REVERSE;
+	if (st->attrs & THEME_UNDERLINE)
+		a |= A_UNDERLINE;
+	if (st->attrs & THEME_DIMMED)
+		a |= A_DIM;
+	if (ui->colors) {
+		a |= COLOR_PAIR(elem + 1);
+		/* Bright colours on 8-colour terminals: the base colour in bold. */
+		if (COLORS < 16 && st->fg >= 8)
+			a |= A_BOLD;
+	}
+	return a;
+}
+
+static short color_for(int c)
+{
+	if (c == THEME_DEFAULT_COLOR)
+		return -1;
+	return (short)(c >= COLORS ? c - 8 : c);
+}
+
+void ui_apply_theme(struct ui *ui, const char *name)
+{
+	char msg[BR_MSG_MAX];
+
+	if (theme_load(ui->app->themes_dir, name, &ui->theme, msg, sizeof(msg))) {
+		log_event("theme: %s; using the built-in theme", msg);
+		theme_builtin(&ui->theme);
+	}
+	ui->ascii = ui->theme.ascii_borders || !i18n_locale_is_utf8(ui->app->client_lang);
+	ui->colors = has_colors();
+	if (ui->colors)
+		for (int e = 0; e < THEME_COUNT; e++)
+			init_pair((short)(e + 1), color_for(ui->theme.style[e].fg), color_for(ui->theme.style[e].bg));
+	bkgdset(ui_attr(ui, THEME_NORMAL) | ' ');
+}
+
+void ui_text(struct ui *ui, int y, int x, int cols, const char *text, int elem, bool pad)
+{
+	char buf[2048];
+
+	if (cols <= 0 || y < 0 || y >= LINES || x >= COLS)
+		return;
+	if (x + cols > COLS)
+		cols = COLS - x;
+	text_fit(buf, sizeof(buf), text, cols, pad, 1);
+	attrset(ui_attr(ui, elem));
+	mvaddstr(y, x, buf);
+	attrset(ui_attr(ui, THEME_NORMAL));
+}
+
+void ui_box(struct ui *ui, int top, int left, int rows, int cols, const char *title)
+{
+	const char *h = ui->ascii ? "-" : "─", *v = ui->ascii ? "|" : "│";
+	const char *tl = ui->ascii ? "+" : "┌", *tr = ui->ascii ? "+" : "┐";
+	const char *bl = ui->ascii ? "+" : "└", *br = ui->ascii ? "+" : "┘";
+
+	if (rows < 2 || cols < 2)
+		return;
+	attrset(ui_attr(ui, THEME_BORDER));
+	mvaddstr(top, left, tl);
+	for (int x = 1; x < cols - 1; x++)
+		addstr(h);
+	addstr(tr);
+	for (int y = 1; y < rows - 1; y++) {
+		mvaddstr(top + y, left, v);
+		mvaddstr(top + y, left + cols - 1, v);
+	}
+	mvaddstr(top + rows - 1, left, bl);
+	for (int x = 1; x < cols - 1; x++)
+		addstr(h);
+	addstr(br);
+	attrset(ui_attr(ui, THEME_NORMAL));
+	if (title && *title) {
+		char t[512];
+		snprintf(t, sizeof(t), " %s ", title);
+		ui_text(ui, top, left + 2, cols - 4 < text_width(t) ? cols - 4 : text_width(t), t, THEME_TITLE, false);
+	}
+}
+
+void ui_list_clamp(int n, int h, int *sel, int *scroll)
+{
+	if (*sel >= n)
+		*sel = n - 1;
+	if (*sel < 0)
+		*sel = 0;
+	if (h < 1)
+		h = 1;
+	if (*sel < *scroll)
+		*scroll = *sel;
+	if (*sel >= *scroll + h)
+		*scroll = *sel - h + 1;
+	if (*scroll > (n > h ? n - h : 0))
+		*scroll = n > h ? n - h : 0;
+	if (*scroll < 0)
+		*scroll = 0;
+}
+
+static const char *role_label(int r)
+{
+	static const char *const labels[ROLE_COUNT] = { N_("staff"), N_("approver"), N_("finance"), N_("admin"),
+							 N_("auditor") };
+	return _(labels[r]);
+}
+
+static void draw_header(struct ui *ui)
+{
+	const struct user *u = ui->app->user;
+	char left[512], roles[256] = "";
+	const char *title = _(stack[depth - 1].ops->title);
+	int tw = text_width(title), used;
+
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (u->roles & ROLE_BIT(r))
+			snprintf(roles + strlen(roles), sizeof(roles) - strlen(roles), "%s%s", roles[0] ? ", " : "",
+				 role_label(r));
+	snprintf(left, sizeof(left), " bursar %s %s (%s) %s %s", ui->ascii ? "|" : "│", user_display(u), u->uid,
+		 ui->ascii ? "|" : "│", roles[0] ? roles : _("no role"));
+	ui_text(ui, 0, 0, COLS, "", THEME_HEADER, true);
+	used = COLS - tw - 2 > 0 ? COLS - tw - 2 : COLS;
+	ui_text(ui, 0, 0, used, left, THEME_HEADER, false);
+	if (COLS - tw - 1 > text_width(left))
+		ui_text(ui, 0, COLS - tw - 1, tw, title, THEME_HEADER, false);
+}
+
+static int hints_append(char *buf, size_t size, const struct key_binding *k, int n)
+{
+	int count = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!k[i].hint)
+			continue;
+		snprintf(buf + strlen(buf), size - strlen(buf), "%s%s %s", buf[0] ? "  " : " ", k[i].label,
+			 _(k[i].help));
+		count++;
+	}
+	return count;
+}
+
+static void draw_status(struct ui *ui)
+{
+	char hints[1024] = "";
+	const struct screen_ops *ops = stack[depth - 1].ops;
+
+	if (ui->status[0]) {
+		char msg[300];
+		snprintf(msg, sizeof(msg), " %s", ui->status);
+		ui_text(ui, LINES - 1, 0, COLS, msg, ui->status_elem, true);
+		return;
+	}
+	hints_append(hints, sizeof(hints), ops->keys, ops->nkeys);
+	hints_append(hints, sizeof(hints), global_keys, (int)ARRAY_SIZE(global_keys));
+	ui_text(ui, LINES - 1, 0, COLS, hints, THEME_STATUS, true);
+}
+
+static void draw_too_small(struct ui *ui)
+{
+	char line[128];
+	int y = LINES / 2 - 1;
+
+	snprintf(line, sizeof(line), _("Terminal too small (%dx%d); need at least %dx%d"), COLS, LINES, MIN_COLS,
+		 MIN_ROWS);
+	ui_text(ui, y < 0 ? 0 : y, 0, COLS, line, THEME_WARN, false);
+	if (LINES > 2)
+		ui_text(ui, y + 1, 0, COLS, _("Enlarge the window, or press q to quit"), THEME_NORMAL, false);
+}
+
+static int help_rows(const struct key_binding *k, int n, int y, int x, int cols, struct ui *ui, int limit)
+{
+	int rows = 0;
+
+	for (int i = 0; i < n && rows < limit; i++, rows++) {
+		ui_text(ui, y + rows, x, 12, k[i].label, THEME_KEY, true);
+		ui_text(ui, y + rows, x + 13, cols - 13, _(k[i].help), THEME_NORMAL, true);
+	}
+	return rows;
+}
+
+static void draw_help(struct ui *ui)
+{
+	const struct screen_ops *ops = stack[depth - 1].ops;
+	int n = ops->nkeys + (int)ARRAY_SIZE(global_keys);
+	int rows = n + 4, cols = COLS - 8 < 64 ? COLS - 8 : 64;
+	int top, left, y;
+	char title[256];
+
+	if (rows > LINES - 2)
+		rows = LINES - 2;
+	top = (LINES - rows) / 2;
+	left = (COLS - cols) / 2;
+	for (int r = 0; r < rows; r++)
+		ui_text(ui, top + r, left, cols, "", THEME_NORMAL, true);
+	snprintf(title, sizeof(title), "%s: %s", _("Keys"), _(ops->title));
+	ui_box(ui, top, left, rows, cols, title);
+	y = top + 1;
+	y += help_rows(ops->keys, ops->nkeys, y, left + 2, cols - 4, ui, top + rows - 2 - y);
+	help_rows(global_keys, (int)ARRAY_SIZE(global_keys), y, left + 2, cols - 4, ui, top + rows - 2 - y);
+	ui_text(ui, top + rows - 2, left + 2, cols - 4, _("Press any key to close"), THEME_DIM, false);
+}
+
+static void draw(struct ui *ui, bool help)
+{
+	const struct frame *f = &stack[depth - 1];
+
+	erase();
+	if (COLS < MIN_COLS || LINES < MIN_ROWS) {
+		draw_too_small(ui);
+	} else {
+		draw_header(ui);
+		ui_box(ui, 1, 0, LINES - 2, COLS, NULL);
+		f->ops->draw(ui, f->state, 2, 2, LINES - 4, COLS - 4);
+		draw_status(ui);
+		if (help)
+			draw_help(ui);
+	}
+	refresh();
+}
+
+static int lookup_op(const struct key_binding *k, int n, int ch)
+{
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < 4 && k[i].keys[j]; j++)
+			if (k[i].keys[j] == ch)
+				return k[i].op;
+	return OP_NONE;
+}
+
+/* Picks a terminal type ncurses knows: the client's, else common fallbacks. */
+static const char *pick_term(const char *want)
+{
+	static const char *const fallbacks[] = { "xterm-256color", "xterm", "vt100" };
+	int err;
+
+	if (want && *want && setupterm(want, 1, &err) == OK) {
+		del_curterm(cur_term);
+		return want;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(fallbacks); i++)
+		if (setupterm(fallbacks[i], 1, &err) == OK) {
+			del_curterm(cur_term);
+			return fallbacks[i];
+		}
+	return NULL;
+}
+
+int ui_run(struct app *app)
+{
+	struct ui ui;
+	SCREEN *scr;
+	const char *term;
+	bool help = false;
+	int errors = 0, code = 0;
+
+	memset(&ui, 0, sizeof(ui));
+	ui.app = app;
+	i18n_set_language(app_language(app));
+	term = pick_term(app->term);
+	if (!term) {
+		fprintf(stdout, "bursar: no usable terminal description\r\n");
+		return 1;
+	}
+	setenv("TERM", term, 1);
+	scr = newterm(term, stdout, stdin);
+	if (!scr)
+		return 1;
+	set_term(scr);
+	raw();
+	noecho();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	if (has_colors()) {
+		start_color();
+		use_default_colors();
+	}
+	ui_apply_theme(&ui, app->user->theme[0] ? app->user->theme : app->cfg->server.theme);
+	if (!app->user->roles)
+		ui_message(&ui, THEME_WARN, "%s", _("You have no role in bursar yet; ask an administrator."));
+	ui_push(&ui, &screen_menu);
+
+	while (depth > 0) {
+		int ch, op, flags;
+		const struct screen_ops *ops;
+
+		draw(&ui, help);
+		ch = getch();
+		if (ch == ERR) {
+			/* The terminal went away (connection dropped): stop quietly. */
+			if (++errors > 5) {
+				code = 1;
+				break;
+			}
+			continue;
+		}
+		errors = 0;
+		if (ch == KEY_RESIZE)
+			continue;
+		if (help) {
+			help = false;
+			continue;
+		}
+		ui.status[0] = '\0';
+		ops = stack[depth - 1].ops;
+		if (COLS < MIN_COLS || LINES < MIN_ROWS) {
+			if (ch == 'q' || ch == 3)
+				break;
+			continue;
+		}
+		op = lookup_op(ops->keys, ops->nkeys, ch);
+		flags = op != OP_NONE ? ops->key(&ui, stack[depth - 1].state, op) : 0;
+		if (op == OP_NONE) {
+			op = lookup_op(global_keys, (int)ARRAY_SIZE(global_keys), ch);
+			if (op == OP_HELP)
+				help = true;
+			else if (op == OP_BACK)
+				flags |= UI_POP;
+			else if (op == OP_QUIT)
+				flags |= UI_QUIT;
+		}
+		if (flags & UI_QUIT)
+			break;
+		if (flags & UI_POP)
+			ui_pop(&ui);
+	}
+	while (depth > 0)
+		ui_pop(&ui);
+	endwin();
+	delscreen(scr);
+	return code;
+}
+
+static void key_table_md(FILE *out, const char *title, const struct key_binding *k, int n)
+{
+	fprintf(out, "\n**%s**\n\n| key | action |\n|---|---|\n", title);
+	for (int i = 0; i < n; i++)
+		fprintf(out, "| `%s` | %s |\n", k[i].label, k[i].help);
+}
+
+void ui_write_key_reference(FILE *out)
+{
+	static const struct screen_ops *const screens[] = { &screen_menu, &screen_profile, &screen_prefs,
+							     &screen_audit };
+
+	key_table_md(out, "Every screen", global_keys, (int)ARRAY_SIZE(global_keys));
+	for (size_t i = 0; i < ARRAY_SIZE(screens); i++)
+		key_table_md(out, screens[i]->title, screens[i]->keys, screens[i]->nkeys);
+}
