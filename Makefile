@@ -10,7 +10,7 @@ LDLIBS   := $(shell pkg-config --libs $(PKGS_LIB) 2>/dev/null) -lutil
 
 DEB_PKGS := gcc make pkg-config libssh-dev libncurses-dev libsqlite3-dev libldap-dev libjansson-dev \
             libinih-dev libssl-dev libcmocka-dev gettext slapd ldap-utils openssh-client tmux sshpass \
-            sqlite3 procps
+            sqlite3 procps python3-paramiko jq
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 B        := build
@@ -40,29 +40,29 @@ deps:
 	fi
 
 $(B)/bursar: $(LIB_OBJ) $(B)/obj/src/main.o
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
+	@$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
 
 $(B)/locale/%/LC_MESSAGES/bursar.mo: po/%.po
 	@mkdir -p $(dir $@)
-	msgfmt --check -o $@ $<
+	@msgfmt --check -o $@ $<
 
 # Unit tests run under AddressSanitizer and UBSan.
 $(B)/tests/%: tests/unit/%.c $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN) -o $@ $< $(ASAN_OBJ) $(LDLIBS) -lcmocka
+	@$(CC) $(CFLAGS) $(SAN) -o $@ $< $(ASAN_OBJ) $(LDLIBS) -lcmocka
 
 # Fuzz targets: a replay/mutation driver for `make check`; libFuzzer with clang.
 $(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN) -o $@ $< tests/fuzz/driver.c $(ASAN_OBJ) $(LDLIBS)
+	@$(CC) $(CFLAGS) $(SAN) -o $@ $< tests/fuzz/driver.c $(ASAN_OBJ) $(LDLIBS)
 
 fuzz-libfuzzer: $(FUZZ_SRC)
 	@mkdir -p $(B)/libfuzzer
@@ -70,7 +70,11 @@ fuzz-libfuzzer: $(FUZZ_SRC)
 	  clang -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -o $(B)/libfuzzer/$$n $$f $(LIB_SRC) $(LDLIBS) || exit 1; done
 
-unit: $(UNIT_BIN) $(FUZZ_BIN)
+$(B)/tests/preauth: tests/e2e/preauth.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS) -o $@ $< -lssh
+
+unit: $(UNIT_BIN) $(FUZZ_BIN) $(B)/tests/preauth
 
 run: deps all
 	@bash tests/fixture/demo.sh
@@ -79,8 +83,11 @@ check: deps all unit
 	@bash tests/run.sh
 
 pot:
-	xgettext --from-code=UTF-8 -k_ -kN_ -c -o po/bursar.pot $(LIB_SRC) src/main.c
-	for l in $(LANGS); do msgmerge -q -U --backup=none po/$$l.po po/bursar.pot; done
+	xgettext --from-code=UTF-8 --package-name=bursar -k_ -kN_ -c -o po/bursar.pot $(LIB_SRC) src/main.c
+	msgmerge -q -U --backup=none po/zh_CN.po po/bursar.pot
+	msgattrib --no-obsolete -o po/zh_CN.po po/zh_CN.po
+	msginit --no-translator -l en_US.UTF-8 -i po/bursar.pot -o po/en.po
+	sed -i 's/^"Language: en_US\\n"/"Language: en\\n"/' po/en.po
 
 docs: $(B)/bursar
 	$(B)/bursar reference keys > docs/keys.md

@@ -25,11 +25,11 @@ static int cmd_audit_log(struct app *app, int argc, char **argv, FILE *out, FILE
 
 const struct cmd_entry cmd_table[] = {
 	{ "help", "[--json]", N_("List the commands you may run"), ROLE_ANY, cmd_help },
-	{ "whoami", "[--json]", N_("Show who you are: uid, name, mail, roles, department, manager"), ROLE_ANY,
+	{ "whoami", "[--json]", N_("Show who you are: uid, name, mail, department, title, manager, roles"), ROLE_ANY,
 	  cmd_whoami },
 	{ "prefs", "[--theme NAME] [--language zh_CN|en] [--json]",
 	  N_("Show or change your theme and language"), ROLE_ANY, cmd_prefs },
-	{ "audit verify", "[--json]", N_("Check the audit log's hash chain; name the first broken entry"),
+	{ "audit verify", "[--json]", N_("Check the audit log's hash chain; report the first broken entry"),
 	  AUDIT_ROLES, cmd_audit_verify },
 	{ "audit log", "[--limit N] [--before ID] [--json]", N_("List audit entries, newest first"), AUDIT_ROLES,
 	  cmd_audit_log },
@@ -181,7 +181,7 @@ static int cmd_whoami(struct app *app, int argc, char **argv, FILE *out, FILE *e
 			u->manager_uid[0] ? u->manager_uid : "-");
 	fprintf(out, "%s: ", _("Roles"));
 	if (!u->roles)
-		fprintf(out, "%s", _("(none)"));
+		fprintf(out, "%s", _("no role"));
 	for (int r = 0, first = 1; r < ROLE_COUNT; r++)
 		if (u->roles & ROLE_BIT(r)) {
 			fprintf(out, "%s%s", first ? "" : ", ", role_label(r));
@@ -267,12 +267,14 @@ static int cmd_audit_verify(struct app *app, int argc, char **argv, FILE *out, F
 		json_object_set_new(j, "first_bad_entry", ret == BR_OK ? json_null() : json_integer(bad));
 		print_json(j, out);
 	} else if (ret == BR_OK) {
-		fprintf(out, _("audit log intact: %" PRId64 " entries, hash chain verified\n"), count);
+		fprintf(out,
+			ngettext("Audit log intact: %" PRId64 " entry, hash chain verified\n",
+				 "Audit log intact: %" PRId64 " entries, hash chain verified\n", (unsigned long)count),
+			count);
 	}
 	if (ret == BR_OK)
 		return CMD_OK;
-	fprintf(err, _("bursar: audit log BROKEN at entry #%" PRId64 " (%" PRId64 " entries before it are intact)\n"),
-		bad, count);
+	fprintf(err, _("bursar: audit verify: the hash chain is BROKEN at entry #%" PRId64 "\n"), bad);
 	return CMD_FAIL;
 }
 
@@ -326,7 +328,7 @@ static int cmd_audit_log(struct app *app, int argc, char **argv, FILE *out, FILE
 	ret = store_audit_list(app->store, before, (int)limit, audit_print_one, &p);
 	if (ret) {
 		json_decref(p.arr);
-		fprintf(err, _("bursar: audit log: cannot read the audit log (%s)\n"), br_strerror(ret));
+		fprintf(err, _("bursar: audit log: cannot read entries (%s)\n"), br_strerror(ret));
 		return CMD_FAIL;
 	}
 	return p.arr ? print_json(p.arr, out) : CMD_OK;

@@ -19,14 +19,14 @@
 enum { OP_UP = 1, OP_DOWN, OP_PGUP, OP_PGDN, OP_FIRST, OP_LAST, OP_VERIFY, OP_RELOAD };
 
 static const struct key_binding audit_keys[] = {
-	{ OP_UP, { 'k', KEY_UP, 0 }, "k/↑", N_("Move up"), false },
-	{ OP_DOWN, { 'j', KEY_DOWN, 0 }, "j/↓", N_("Move down"), true },
-	{ OP_PGUP, { KEY_PPAGE, 'b', 0 }, "PgUp/b", N_("Page up"), false },
-	{ OP_PGDN, { KEY_NPAGE, ' ', 0 }, "PgDn/Space", N_("Page down"), false },
-	{ OP_FIRST, { 'g', KEY_HOME, 0 }, "g", N_("Newest entry"), false },
-	{ OP_LAST, { 'G', KEY_END, 0 }, "G", N_("Oldest loaded entry"), false },
-	{ OP_VERIFY, { 'v', 0 }, "v", N_("Verify the hash chain"), true },
-	{ OP_RELOAD, { 'r', 0 }, "r", N_("Reload"), true },
+	{ OP_UP, { 'k', KEY_UP, 0 }, "k/↑", N_("Move up"), NULL },
+	{ OP_DOWN, { 'j', KEY_DOWN, 0 }, "j/↓", N_("Move down"), N_("Move") },
+	{ OP_PGUP, { KEY_PPAGE, 'b', 0 }, "PgUp/b", N_("Page up"), NULL },
+	{ OP_PGDN, { KEY_NPAGE, ' ', 0 }, "PgDn/Space", N_("Page down"), NULL },
+	{ OP_FIRST, { 'g', KEY_HOME, 0 }, "g", N_("Newest entry"), NULL },
+	{ OP_LAST, { 'G', KEY_END, 0 }, "G", N_("Oldest loaded entry"), NULL },
+	{ OP_VERIFY, { 'v', 0 }, "v", N_("Verify the hash chain"), N_("Verify") },
+	{ OP_RELOAD, { 'r', 0 }, "r", N_("Reload"), N_("Reload") },
 };
 
 #define AUDIT_ROWS 1000
@@ -141,7 +141,10 @@ static int audit_key(struct ui *ui, void *state, int op)
 	case OP_VERIFY:
 		ret = store_audit_verify(ui->app->store, &count, &bad);
 		if (ret == BR_OK)
-			ui_message(ui, THEME_OK, _("Hash chain intact: %" PRId64 " entries verified"), count);
+			ui_message(ui, THEME_OK,
+				   ngettext("Hash chain intact: %" PRId64 " entry verified",
+					    "Hash chain intact: %" PRId64 " entries verified", (unsigned long)count),
+				   count);
 		else if (ret == BR_ERR_CORRUPT)
 			ui_message(ui, THEME_ERROR, _("Hash chain BROKEN at entry #%" PRId64), bad);
 		else

@@ -23,16 +23,16 @@ struct area {
 static const struct area areas[] = {
 	{ N_("My profile"), N_("Your directory details, roles and this session"), ROLE_ANY, &screen_profile },
 	{ N_("Preferences"), N_("Theme and language, remembered for you"), ROLE_ANY, &screen_prefs },
-	{ N_("Audit log"), N_("Every change, hash-chained; verify the chain"),
+	{ N_("Audit log"), N_("Every change, in a verifiable hash chain"),
 	  ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR), &screen_audit },
 };
 
 static const struct key_binding menu_keys[] = {
-	{ OP_UP, { 'k', KEY_UP, 0 }, "k/↑", N_("Move up"), false },
-	{ OP_DOWN, { 'j', KEY_DOWN, 0 }, "j/↓", N_("Move down"), true },
-	{ OP_OPEN, { '\n', '\r', KEY_ENTER, KEY_RIGHT }, "Enter", N_("Open"), true },
-	{ OP_FIRST, { 'g', KEY_HOME, 0 }, "g", N_("First item"), false },
-	{ OP_LAST, { 'G', KEY_END, 0 }, "G", N_("Last item"), false },
+	{ OP_UP, { 'k', KEY_UP, 0 }, "k/↑", N_("Move up"), NULL },
+	{ OP_DOWN, { 'j', KEY_DOWN, 0 }, "j/↓", N_("Move down"), N_("Move") },
+	{ OP_OPEN, { '\n', '\r', KEY_ENTER, KEY_RIGHT }, "Enter", N_("Open"), N_("Open") },
+	{ OP_FIRST, { 'g', KEY_HOME, 0 }, "g", N_("First item"), NULL },
+	{ OP_LAST, { 'G', KEY_END, 0 }, "G", N_("Last item"), NULL },
 };
 
 struct menu_state {

@@ -17,9 +17,9 @@
 enum { OP_UP = 1, OP_DOWN, OP_CHOOSE };
 
 static const struct key_binding prefs_keys[] = {
-	{ OP_UP, { 'k', KEY_UP, 0 }, "k/↑", N_("Move up"), false },
-	{ OP_DOWN, { 'j', KEY_DOWN, 0 }, "j/↓", N_("Move down"), true },
-	{ OP_CHOOSE, { '\n', '\r', KEY_ENTER, ' ' }, "Enter", N_("Use this choice"), true },
+	{ OP_UP, { 'k', KEY_UP, 0 }, "k/↑", N_("Move up"), NULL },
+	{ OP_DOWN, { 'j', KEY_DOWN, 0 }, "j/↓", N_("Move down"), N_("Move") },
+	{ OP_CHOOSE, { '\n', '\r', KEY_ENTER, ' ' }, "Enter", N_("Use this choice"), N_("Choose") },
 };
 
 static const struct {
@@ -119,7 +119,7 @@ static int prefs_key(struct ui *ui, void *state, int op)
 		str_copy(u->language, lang, sizeof(u->language));
 		i18n_set_language(lang);
 	}
-	ui_message(ui, THEME_OK, "%s", _("Saved; it will be used at your next login too."));
+	ui_message(ui, THEME_OK, "%s", _("Saved; it also applies to future logins."));
 	return UI_REDRAW;
 }
 

@@ -44,7 +44,7 @@ static void profile_draw(struct ui *ui, void *state, int top, int left, int rows
 	ROW(_("Department"), u->department);
 	ROW(_("Title"), u->title);
 	ROW(_("Manager"), manager);
-	ROW(_("Roles"), roles[0] ? roles : _("(none)"));
+	ROW(_("Roles"), roles[0] ? roles : _("no role"));
 	ROW(_("Directory groups"), groups);
 	ROW(_("Previous login"), u->last_login);
 	ROW(_("Session"), app->session_id);

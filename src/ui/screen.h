@@ -24,8 +24,8 @@ struct key_binding {
 	int op;            /* screen-specific operation */
 	int keys[4];       /* key codes, 0-terminated */
 	const char *label; /* how the keys are shown: "j/↓" */
-	const char *help;  /* N_() text */
-	bool hint;         /* also shown in the status bar */
+	const char *help;  /* N_() text for the `?` overlay and the docs */
+	const char *hint;  /* short N_() text for the status bar, or NULL */
 };
 
 struct screen_ops {

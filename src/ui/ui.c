@@ -23,9 +23,9 @@
 #define STACK_MAX 16
 
 static const struct key_binding global_keys[] = {
-	{ OP_HELP, { '?', KEY_F(1), 0 }, "?", N_("Show the keys of this screen"), true },
-	{ OP_BACK, { 'q', 27, 0 }, "q/Esc", N_("Back; quit from the main menu"), true },
-	{ OP_QUIT, { 3, 0 }, "Ctrl-C", N_("Quit bursar"), false },
+	{ OP_HELP, { '?', KEY_F(1), 0 }, "?", N_("Show the keys of this screen"), N_("Help") },
+	{ OP_BACK, { 'q', 27, 0 }, "q/Esc", N_("Back; quit from the main menu"), N_("Back") },
+	{ OP_QUIT, { 3, 0 }, "Ctrl-C", N_("Quit bursar"), NULL },
 };
 
 struct frame {
@@ -205,7 +205,7 @@ static int hints_append(char *buf, size_t size, const struct key_binding *k, int
 		if (!k[i].hint)
 			continue;
 		snprintf(buf + strlen(buf), size - strlen(buf), "%s%s %s", buf[0] ? "  " : " ", k[i].label,
-			 _(k[i].help));
+			 _(k[i].hint));
 		count++;
 	}
 	return count;

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The full-screen interface through the real OpenSSH client in tmux: login,
+# header, menu by role, `?` help, navigation, resize, tiny terminals, quit.
+. "$(dirname "$0")/lib.sh"
+e2e_start
+
+# A staff member with a Chinese name, Chinese client locale.
+tui_open zw zhangwei zh_CN.UTF-8
+check "login shows the display name 张伟 in the header" wait_for zw "张伟 \(zhangwei\)"
+check "header shows the role in Chinese" wait_for zw "员工"
+check "menu shows profile and preferences" wait_for zw "我的资料"
+check "staff menu has no audit log" bash -c "! tmux -L $TMUX_SOCK capture-pane -p -t zw | grep -q 审计日志"
+check "status bar shows key hints" wait_for zw "\? .*q/Esc"
+
+keys zw '?'
+check "? shows help generated from the key table" wait_for zw "Enter +打开"
+check "help lists global keys too" wait_for zw "Ctrl-C"
+keys zw x
+check "any key closes help" bash -c "sleep 0.3; ! tmux -L $TMUX_SOCK capture-pane -p -t zw | grep -q Ctrl-C"
+
+keys zw Enter
+check "Enter opens My profile with directory data" wait_for zw "高级工程师"
+check "profile shows the manager from the directory" wait_for zw "李梅 \(limei\)"
+check "profile shows the department" wait_for zw "研发部"
+
+# Resize: the frame follows the new width; too small shows a notice and recovers.
+resize zw 60 20
+check "resize to 60x20 redraws the frame at the new width" \
+	bash -c "sleep 0.5; tmux -L $TMUX_SOCK capture-pane -p -t zw | sed -n 2p | grep -qE '^┌─+┐\$' && [ \$(tmux -L $TMUX_SOCK capture-pane -p -t zw | sed -n 2p | wc -m) -eq 61 ]"
+resize zw 20 5
+check "a 20x5 terminal shows 'too small'" wait_for zw "太小|too small"
+resize zw 1 1
+sleep 0.5
+resize zw 80 24
+check "after 1x1 and back to 80x24 the screen recovers" wait_for zw "高级工程师"
+check "80x24 shows the full profile including the last row" wait_for zw "语言|Language"
+
+keys zw q
+check "q goes back to the main menu" wait_for zw "主菜单"
+keys zw q
+check "q on the main menu quits with exit status 0" wait_for zw "EXIT=0"
+
+# An admin sees the audit log; an English client gets English.
+tui_open adm chengang en_US.UTF-8 80 24
+check "English client gets English UI" wait_for adm "Main menu"
+check "admin menu lists the audit log" wait_for adm "Audit log"
+keys adm j j Enter
+check "audit log screen lists login entries" wait_for adm "login.success"
+keys adm v
+check "v verifies the hash chain" wait_for adm "Hash chain intact: [0-9]+ entries"
+keys adm C-c
+check "Ctrl-C quits" wait_for adm "EXIT=0"
+
+# Unknown TERM falls back instead of failing.
+tui_open kit alice en_US.UTF-8 80 24 xterm-kitty
+check "unknown TERM xterm-kitty falls back and shows the menu" wait_for kit "Alice Wong"
+keys kit q
+check "and quits cleanly" wait_for kit "EXIT=0"
+
+# A person without any role still gets in, with a notice.
+tui_open nobody bob en_US.UTF-8 80 24
+check "a person without a role sees a notice" wait_for nobody "no role in bursar"
+keys nobody q
+
+# Monochrome theme chosen in Preferences: ASCII borders, remembered at next login.
+tui_open th wangfang en_US.UTF-8 80 24
+wait_for th "Main menu" >/dev/null
+keys th j Enter
+check "preferences list the shipped themes" wait_for th "mono +Monochrome"
+# Themes are sorted (contrast, default, mono): the third row is mono.
+keys th j j Enter
+check "choosing a theme saves it" wait_for th "Saved"
+check "mono theme draws ASCII borders" wait_for th "^\+-+\+$"
+keys th q q
+wait_for th "EXIT=0" >/dev/null
+tui_open th2 wangfang en_US.UTF-8 80 24
+check "the theme is remembered at the next login" wait_for th2 "^\+-+\+$"
+keys th2 q
+e2e_done
