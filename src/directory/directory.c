@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 static const char *const person_attrs[] = {
 	"uid", "displayName", "cn", "mail", "departmentNumber", "ou", "manager", "title",
@@ -58,6 +59,23 @@ static int ldap_err_kind(int rc)
 	return BR_ERR_UNAVAILABLE;
 }
 
+/* Gives the next synchronous call whatever is left of the login's budget. */
+static void budget_apply(LDAP *ld, const struct timespec *deadline)
+{
+	struct timespec now;
+	struct timeval tv;
+	long long left_ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	left_ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	if (left_ms < 1)
+		left_ms = 1;
+	tv.tv_sec = (time_t)(left_ms / 1000);
+	tv.tv_usec = (suseconds_t)(left_ms % 1000) * 1000;
+	ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
+	ldap_set_option(ld, LDAP_OPT_TIMEOUT, &tv);
+}
+
 static int simple_bind(LDAP *ld, const char *dn, const char *password)
 {
 	struct berval cred = { 0 };
@@ -68,11 +86,10 @@ static int simple_bind(LDAP *ld, const char *dn, const char *password)
 }
 
 /* Connects, applies timeouts and StartTLS, binds as the service account. */
-static int directory_connect(const struct config *cfg, LDAP **out)
+static int directory_connect(const struct config *cfg, const struct timespec *deadline, LDAP **out)
 {
 	LDAP *ld = NULL;
 	int version = LDAP_VERSION3;
-	struct timeval tv = { cfg->ldap.timeout_seconds, 0 };
 	int rc;
 
 	*out = NULL;
@@ -80,9 +97,8 @@ static int directory_connect(const struct config *cfg, LDAP **out)
 	if (ldap_initialize(&ld, cfg->ldap.uri) != LDAP_SUCCESS)
 		return BR_ERR_UNAVAILABLE;
 	ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &version);
-	ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
-	ldap_set_option(ld, LDAP_OPT_TIMEOUT, &tv);
 	ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+	budget_apply(ld, deadline);
 	if (cfg->ldap.starttls != STARTTLS_NO) {
 		int demand = LDAP_OPT_X_TLS_DEMAND;
 		ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
@@ -92,6 +108,7 @@ static int directory_connect(const struct config *cfg, LDAP **out)
 			return BR_ERR_UNAVAILABLE;
 		}
 	}
+	budget_apply(ld, deadline);
 	rc = simple_bind(ld, cfg->ldap.bind_dn, cfg->ldap.bind_password);
 	if (rc != LDAP_SUCCESS) {
 		ldap_unbind_ext_s(ld, NULL, NULL);
@@ -226,32 +243,44 @@ static void read_manager(LDAP *ld, struct user *u)
 	ldap_msgfree(res);
 }
 
+/*
+ * One login gets timeout_seconds in all, however many round trips it takes,
+ * so a slow directory cannot stretch a refusal past the configured bound.
+ */
 static int directory_fetch(const struct config *cfg, const char *login, const char *password, struct user *u)
 {
+	struct timespec deadline;
 	LDAP *ld = NULL;
 	int ret, rc;
 
 	if (!user_login_valid(login))
 		return BR_ERR_DENIED;
-	if ((ret = directory_connect(cfg, &ld)))
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += cfg->ldap.timeout_seconds;
+	if ((ret = directory_connect(cfg, &deadline, &ld)))
 		return ret;
+	budget_apply(ld, &deadline);
 	if ((ret = find_person(ld, cfg, login, u)))
 		goto out;
 	if (password) {
+		budget_apply(ld, &deadline);
 		rc = simple_bind(ld, u->dn, password);
 		if (rc != LDAP_SUCCESS) {
 			ret = ldap_err_kind(rc);
 			goto out;
 		}
 		/* Read groups and org data with the service identity, as before. */
+		budget_apply(ld, &deadline);
 		rc = simple_bind(ld, cfg->ldap.bind_dn, cfg->ldap.bind_password);
 		if (rc != LDAP_SUCCESS) {
 			ret = BR_ERR_UNAVAILABLE;
 			goto out;
 		}
 	}
+	budget_apply(ld, &deadline);
 	if ((ret = read_groups(ld, cfg, u)))
 		goto out;
+	budget_apply(ld, &deadline);
 	read_manager(ld, u);
 out:
 	ldap_unbind_ext_s(ld, NULL, NULL);

@@ -15,6 +15,7 @@ ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; FAILS=$((FAILS + 1)); }
 # check NAME COMMAND...: ok when the command succeeds.
 check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+quiet() { "$@" >/dev/null 2>&1; }
 
 e2e_cleanup() {
 	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
@@ -27,19 +28,20 @@ e2e_start() {
 	stack_start "$E2E_DIR/stack" "" "$PASSWORD" || { not_ok "stack starts"; exit 1; }
 }
 
-SSH_OPTS=(-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
-	-o SendEnv=LANG -o ConnectTimeout=10)
+SSH_OPTS=(-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o SendEnv=LANG
+	-o ConnectTimeout=10)
 
 # ssh_exec USER PASSWORD COMMAND...: runs an exec request with a password.
 ssh_exec() {
 	local user=$1 pw=$2; shift 2
-	SSHPASS=$pw sshpass -e ssh "${SSH_OPTS[@]}" -o PubkeyAuthentication=no -p "$STACK_PORT" "$user@127.0.0.1" "$@"
+	SSHPASS=$pw sshpass -e ssh -o LogLevel="${SSH_LOGLEVEL:-ERROR}" "${SSH_OPTS[@]}" -o PubkeyAuthentication=no \
+		-p "$STACK_PORT" "$user@127.0.0.1" "$@"
 }
 
 # tui_open NAME USER [LANG] [COLS ROWS] [TERM]: an interactive session in tmux window NAME.
 tui_open() {
 	local name=$1 user=$2 lang=${3:-zh_CN.UTF-8} cols=${4:-100} rows=${5:-30} term=${6:-xterm-256color}
-	local cmd="TERM=$term LANG=$lang SSHPASS=$PASSWORD sshpass -e ssh ${SSH_OPTS[*]} -o PubkeyAuthentication=no -tt -p $STACK_PORT $user@127.0.0.1; echo EXIT=\$?; sleep 600"
+	local cmd="TERM=$term LANG=$lang SSHPASS=$PASSWORD sshpass -e ssh -o LogLevel=ERROR ${SSH_OPTS[*]} -o PubkeyAuthentication=no -tt -p $STACK_PORT $user@127.0.0.1; echo EXIT=\$?; sleep 600"
 	# One tmux session per client: sessions are sized independently.
 	tmux -L "$TMUX_SOCK" new-session -d -s "$name" -x "$cols" -y "$rows" "$cmd"
 }

@@ -6,8 +6,9 @@
  *   - on error msg is non-empty, NUL-terminated and names the file;
  *   - on success every value is within its documented range (port 1..65535,
  *     ...), every string field is terminated, filters keep exactly one %s;
- *   - a line longer than inih's line buffer is never accepted (it would be
- *     cut, and its tail parsed as a line of its own);
+ *   - a line longer than inih's line buffer is never accepted unless what
+ *     lies beyond the buffer is blank or a comment (it would be cut, and its
+ *     tail parsed as a line of its own);
  *   - tiny message buffers are never overrun and give the same result.
  *
  * Build with -DFUZZ_SKIP_KNOWN to skip inputs that hit already reported
@@ -21,20 +22,26 @@
 #include "fuzz.h"
 
 /*
- * inih reads at most INI_MAX_LINE-1 bytes per line and parses the rest of a
- * longer line as a line of its own.  Whether some line has a non-blank tail
- * beyond that, i.e. whether a successful parse may have silently cut a value
- * or taken part of a value for another key.
+ * inih reads at most INI_MAX_LINE-1 bytes of a line at a time and parses
+ * the rest of a longer line as lines of their own.  Whether some such extra
+ * piece is neither blank nor a comment, i.e. whether a successful parse may
+ * have cut a value, or taken part of a value or comment for another key.
  */
 static bool has_split_line(const char *text)
 {
+	const size_t chunk = INI_MAX_LINE - 1;
+
 	while (*text) {
 		const char *nl = strchr(text, '\n');
 		size_t len = nl ? (size_t)(nl - text) : strlen(text);
-		if (len >= INI_MAX_LINE - 1)
-			for (size_t i = INI_MAX_LINE - 1; i < len; i++)
-				if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r')
-					return true;
+		for (size_t at = chunk; at < len; at += chunk) {
+			size_t i = at, end = at + chunk < len ? at + chunk : len;
+			while (i < end && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\f' ||
+					   text[i] == '\v'))
+				i++;
+			if (i < end && text[i] != ';' && text[i] != '#')
+				return true;
+		}
 		text += len + (nl ? 1 : 0);
 	}
 	return false;

@@ -60,13 +60,23 @@ static void test_filter_plain(void **state)
 	expect_filter("(uid=%s)", "alice", "(uid=alice)");
 	expect_filter("(&(objectClass=inetOrgPerson)(uid=%s))", "bob.smith",
 		      "(&(objectClass=inetOrgPerson)(uid=bob.smith))");
-	expect_filter("(uid=%s)", "", "(uid=)");
 	expect_filter("(uid=%s)", "a b-c_d.e@f", "(uid=a b-c_d.e@f)");
 	/* DN values keep their commas and equals signs. */
 	expect_filter("(member=%s)", "uid=alice,ou=people,dc=example,dc=com",
 		      "(member=uid=alice,ou=people,dc=example,dc=com)");
 	/* Text around %s is copied as is, including other percent signs. */
 	expect_filter("(&(cn=100%)(uid=%s))", "x", "(&(cn=100%)(uid=x))");
+}
+
+/*
+ * An empty value must give an empty assertion value.  libldap returns a
+ * NULL bv_val for an empty berval, which must not reach "%s".
+ */
+static void test_filter_empty_value(void **state)
+{
+	(void)state;
+	expect_filter("(uid=%s)", "", "(uid=)");
+	expect_filter("(&(objectClass=groupOfNames)(member=%s))", "", "(&(objectClass=groupOfNames)(member=))");
 }
 
 static void test_filter_specials(void **state)
@@ -125,9 +135,10 @@ static void test_filter_buffer_size(void **state)
 	assert_string_equal(out, "(uid=bob)");
 	assert_int_equal(directory_make_filter("(uid=%s)", "bob", out, 9), BR_ERR_INVALID);
 	assert_int_equal(directory_make_filter("(uid=%s)", "bob", out, 1), BR_ERR_INVALID);
-	/* The escaped length counts: "(uid=\2a)" is 10 bytes + NUL. */
-	assert_int_equal(directory_make_filter("(uid=%s)", "*", out, 11), BR_OK);
-	assert_int_equal(directory_make_filter("(uid=%s)", "*", out, 10), BR_ERR_INVALID);
+	/* The escaped length counts: "(uid=\2a)" is 9 bytes + NUL. */
+	assert_int_equal(directory_make_filter("(uid=%s)", "*", out, 10), BR_OK);
+	assert_int_equal(strcasecmp(out, "(uid=\\2a)"), 0);
+	assert_int_equal(directory_make_filter("(uid=%s)", "*", out, 9), BR_ERR_INVALID);
 	/* A long value never overflows (ASan checks the heap buffer). */
 	{
 		char value[200];
@@ -271,6 +282,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_filter_plain),
+		cmocka_unit_test(test_filter_empty_value),
 		cmocka_unit_test(test_filter_specials),
 		cmocka_unit_test(test_filter_utf8),
 		cmocka_unit_test(test_filter_no_placeholder),

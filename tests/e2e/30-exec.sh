@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The scripting interface: `ssh host COMMAND ...`, JSON output, exit codes,
+# role checks, help generated from the command table, language, stdin.
+. "$(dirname "$0")/lib.sh"
+e2e_start
+
+json=$(ssh_exec zhangwei "$PASSWORD" whoami --json); rc=$?
+check "whoami --json exits 0" [ $rc -eq 0 ]
+check "whoami --json is valid JSON with the uid" [ "$(jq -r .uid <<<"$json")" = zhangwei ]
+check "display name is the Chinese name" [ "$(jq -r .display_name <<<"$json")" = 张伟 ]
+check "mail comes from the directory" [ "$(jq -r .mail <<<"$json")" = zhangwei@example.com ]
+check "department comes from the directory" [ "$(jq -r .department <<<"$json")" = 研发部 ]
+check "manager is resolved to uid and name" [ "$(jq -r '.manager.uid + " " + .manager.display_name' <<<"$json")" = "limei 李梅" ]
+check "roles list staff only" [ "$(jq -c .roles <<<"$json")" = '["staff"]' ]
+json=$(ssh_exec wangqiang "$PASSWORD" whoami --json)
+check "a person without a manager gets null" [ "$(jq -r .manager <<<"$json")" = null ]
+check "an approver has both roles" [ "$(jq -c .roles <<<"$json")" = '["staff","approver"]' ]
+
+out=$(LANG=en_US.UTF-8 ssh_exec zhangwei "$PASSWORD" help); rc=$?
+check "help exits 0" [ $rc -eq 0 ]
+check "help lists whoami with its summary" grep -q "whoami \[--json\] .*Show who you are" <<<"$out"
+check "staff help hides audit commands" bash -c "! grep -q 'audit verify' <<<'$out'"
+out=$(LANG=en_US.UTF-8 ssh_exec zhaomin "$PASSWORD" help)
+check "auditor help lists audit commands" grep -q "audit verify" <<<"$out"
+n=$(ssh_exec zhaomin "$PASSWORD" help --json | jq length)
+check "help --json lists every command an auditor may run (5)" [ "$n" -eq 5 ]
+
+out=$(LANG=zh_CN.UTF-8 ssh_exec zhangwei "$PASSWORD" whoami)
+check "text output follows the client's LANG (zh_CN)" grep -q "^姓名: 张伟" <<<"$out"
+out=$(LANG=en_US.UTF-8 ssh_exec zhangwei "$PASSWORD" whoami)
+check "text output follows the client's LANG (en)" grep -q "^Name: 张伟" <<<"$out"
+
+err=$(LANG=en_US.UTF-8 ssh_exec zhangwei "$PASSWORD" frobnicate 2>&1 >/dev/null); rc=$?
+check "an unknown command exits 2" [ $rc -eq 2 ]
+check "with a clear message on stderr" grep -q "unknown command .frobnicate." <<<"$err"
+ssh_exec zhangwei "$PASSWORD" whoami --bogus >/dev/null 2>&1; rc=$?
+check "an unknown option exits 2" [ $rc -eq 2 ]
+ssh_exec zhangwei "$PASSWORD" "whoami 'unbalanced" >/dev/null 2>&1; rc=$?
+check "unbalanced quotes exit 2" [ $rc -eq 2 ]
+err=$(LANG=en_US.UTF-8 ssh_exec zhangwei "$PASSWORD" audit verify 2>&1); rc=$?
+check "a command your roles do not allow exits 1" [ $rc -eq 1 ]
+check "and says so" grep -q "not available to you" <<<"$err"
+ssh_exec zhaomin "$PASSWORD" audit >/dev/null 2>&1; rc=$?
+check "a command group without subcommand exits 2" [ $rc -eq 2 ]
+
+# Preferences through the scripting interface are the same as in the TUI.
+out=$(ssh_exec alice "$PASSWORD" prefs --theme contrast --language en --json); rc=$?
+check "prefs --theme/--language saves" [ $rc -eq 0 ] && [ "$(jq -r .theme <<<"$out")" = contrast ]
+out=$(LANG=zh_CN.UTF-8 ssh_exec alice "$PASSWORD" prefs --json)
+check "the person's language choice beats the client's LANG" [ "$(jq -r .language <<<"$out")" = en ]
+check "prefs lists the shipped themes" [ "$(jq -c .themes <<<"$out")" = '["contrast","default","mono"]' ]
+ssh_exec alice "$PASSWORD" prefs --theme ../../etc/passwd >/dev/null 2>&1; rc=$?
+check "a path as theme name is refused" [ $rc -eq 1 ]
+ssh_exec alice "$PASSWORD" prefs --language fr >/dev/null 2>&1; rc=$?
+check "an unsupported language is a usage error" [ $rc -eq 2 ]
+
+out=$(ssh_exec chengang "$PASSWORD" audit log --limit 200 --json)
+check "audit log --json is an array of entries" [ "$(jq -r '.[0] | has("hash") and has("actor")' <<<"$out")" = true ]
+check "preference changes are audited" [ "$(jq '[.[] | select(.action == "prefs.update" and .actor == "alice")] | length' <<<"$out")" -ge 1 ]
+ssh_exec chengang "$PASSWORD" audit log --limit abc >/dev/null 2>&1; rc=$?
+check "a malformed --limit is a usage error" [ $rc -eq 2 ]
+
+# stdin of the exec channel reaches the command and EOF ends it.
+out=$(echo "ignored input" | ssh_exec zhangwei "$PASSWORD" whoami --json | jq -r .uid)
+check "commands run with the channel's stdin attached" [ "$out" = zhangwei ]
+e2e_done
