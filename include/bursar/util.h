@@ -25,6 +25,14 @@ char *str_trim(char *s);
 /* Hex-encodes n bytes into out (2n+1 bytes). */
 void str_hex(const unsigned char *in, size_t n, char *out);
 
+/* Length of the longest line in text; *lineno (1-based) names it. */
+size_t str_longest_line(const char *text, int *lineno);
+/* Reads a whole file of at most max bytes into a new NUL-terminated buffer. */
+int file_read_all(const char *path, size_t max, char **out);
+
+/* libinih reads at most this many bytes per line (INI_MAX_LINE - 1). */
+#define INI_LINE_LIMIT 199
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -10,6 +10,7 @@
 
 #include <ini.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -207,23 +208,41 @@ static int config_finish(struct parse_state *st, const char *name, int rc, char 
 int config_parse_string(struct config *cfg, const char *name, const char *text, char *msg, unsigned long msg_size)
 {
 	struct parse_state st = { .cfg = cfg };
+	int line;
 
 	msg[0] = '\0';
+	/* inih would split a longer line and read the rest as a line of its own. */
+	if (str_longest_line(text, &line) > INI_LINE_LIMIT) {
+		const char *p = text;
+		char key[48] = "";
+		for (int i = 1; i < line; i++)
+			p = strchr(p, '\n') + 1;
+		if (strcspn(p, "=\n") < strcspn(p, "\n")) {
+			snprintf(key, sizeof(key), "%.*s", (int)strcspn(p, "=\n"), p);
+			str_trim(key);
+		}
+		snprintf(msg, msg_size, "%s:%d: %s%sline longer than %d bytes", name, line, key, *key ? ": " : "",
+			 INI_LINE_LIMIT);
+		return BR_ERR_INVALID;
+	}
 	return config_finish(&st, name, ini_parse_string(text, config_handler, &st), msg, msg_size);
 }
 
 int config_load(struct config *cfg, const char *path, char *msg, unsigned long msg_size)
 {
-	struct parse_state st = { .cfg = cfg };
-	FILE *f = fopen(path, "r");
-	int rc;
+	char *text = NULL;
+	int ret = file_read_all(path, 1 << 20, &text);
 
 	msg[0] = '\0';
-	if (!f) {
-		snprintf(msg, msg_size, "%s: cannot open config file: %m", path);
-		return BR_ERR_IO;
+	if (ret == BR_ERR_INVALID) {
+		snprintf(msg, msg_size, "%s: config file larger than 1 MiB", path);
+		return ret;
 	}
-	rc = ini_parse_file(f, config_handler, &st);
-	fclose(f);
-	return config_finish(&st, path, rc, msg, msg_size);
+	if (ret) {
+		snprintf(msg, msg_size, "%s: cannot open config file: %m", path);
+		return ret;
+	}
+	ret = config_parse_string(cfg, path, text, msg, msg_size);
+	free(text);
+	return ret;
 }

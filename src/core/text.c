@@ -52,8 +52,10 @@ int text_fit(char *out, size_t size, const char *s, int cols, int pad, int ellip
 
 	if (!size)
 		return 0;
-	if (cols < 0)
-		cols = 0;
+	if (cols <= 0) {
+		out[0] = '\0';
+		return 0;
+	}
 	if (ellipsis && text_width(s) > cols)
 		limit = cols - 1;
 	while (len) {

@@ -145,8 +145,12 @@ static int theme_handler(void *user, const char *section, const char *name, cons
 int theme_parse_string(const char *text, struct theme *t, char *msg, size_t msg_size)
 {
 	struct theme_parse p = { .t = t };
-	int rc;
+	int rc, line;
 
+	if (str_longest_line(text, &line) > INI_LINE_LIMIT) {
+		snprintf(msg, msg_size, "line %d: longer than %d bytes", line, INI_LINE_LIMIT);
+		return BR_ERR_INVALID;
+	}
 	rc = ini_parse_string(text, theme_handler, &p);
 	if (rc == 0)
 		return BR_OK;
@@ -156,11 +160,9 @@ int theme_parse_string(const char *text, struct theme *t, char *msg, size_t msg_
 
 int theme_load(const char *dir, const char *name, struct theme *t, char *msg, size_t msg_size)
 {
-	char path[4200];
+	char path[4200], why[BR_MSG_MAX];
 	char *text = NULL;
-	FILE *f = NULL;
-	long len;
-	int ret = BR_ERR_IO;
+	int ret;
 
 	theme_builtin(t);
 	if (!theme_name_valid(name)) {
@@ -168,27 +170,16 @@ int theme_load(const char *dir, const char *name, struct theme *t, char *msg, si
 		return BR_ERR_INVALID;
 	}
 	snprintf(path, sizeof(path), "%s/%s.theme", dir, name);
-	if (!(f = fopen(path, "r"))) {
-		snprintf(msg, msg_size, "theme %s: no such theme", name);
-		return BR_ERR_NOT_FOUND;
+	ret = file_read_all(path, 65536, &text);
+	if (ret) {
+		snprintf(msg, msg_size, ret == BR_ERR_IO ? "theme %s: no such theme" : "%s: larger than 64 KiB",
+			 ret == BR_ERR_IO ? name : path);
+		return ret == BR_ERR_IO ? BR_ERR_NOT_FOUND : ret;
 	}
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || len > 65536 || fseek(f, 0, SEEK_SET))
-		goto out;
-	text = xmalloc((size_t)len + 1);
-	if (fread(text, 1, (size_t)len, f) != (size_t)len)
-		goto out;
-	text[len] = '\0';
 	str_copy(t->name, name, sizeof(t->name));
-	if ((ret = theme_parse_string(text, t, msg, msg_size))) {
-		char tmp[BR_MSG_MAX];
-		str_copy(tmp, msg, sizeof(tmp));
-		snprintf(msg, msg_size, "%s: %s", path, tmp);
-	}
-out:
-	if (ret == BR_ERR_IO)
-		snprintf(msg, msg_size, "%s: cannot read", path);
+	if ((ret = theme_parse_string(text, t, why, sizeof(why))))
+		snprintf(msg, msg_size, "%s: %s", path, why);
 	free(text);
-	fclose(f);
 	return ret;
 }
 

@@ -122,6 +122,54 @@ void str_hex(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+size_t str_longest_line(const char *text, int *lineno)
+{
+	size_t longest = 0;
+	int line = 1;
+
+	*lineno = 0;
+	while (*text) {
+		size_t len = strcspn(text, "\n");
+		if (len > longest) {
+			longest = len;
+			*lineno = line;
+		}
+		text += len;
+		if (*text)
+			text++;
+		line++;
+	}
+	return longest;
+}
+
+int file_read_all(const char *path, size_t max, char **out)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+	int ret = BR_ERR_IO;
+
+	*out = NULL;
+	if (!f)
+		return BR_ERR_IO;
+	buf = xmalloc(max + 2);
+	len = fread(buf, 1, max + 1, f);
+	if (ferror(f))
+		goto out;
+	if (len > max) {
+		ret = BR_ERR_INVALID;
+		goto out;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	buf = NULL;
+	ret = BR_OK;
+out:
+	free(buf);
+	fclose(f);
+	return ret;
+}
+
 const char *br_strerror(int err)
 {
 	switch (err) {

@@ -37,7 +37,8 @@ int directory_make_filter(const char *tmpl, const char *value, char *out, size_t
 	in.bv_len = strlen(value);
 	if (ldap_bv2escaped_filter_value(&in, &esc) != 0)
 		return BR_ERR_NOMEM;
-	n = snprintf(out, size, "%.*s%s%s", (int)(p - tmpl), tmpl, esc.bv_val, p + 2);
+	/* libldap leaves bv_val NULL for an empty value. */
+	n = snprintf(out, size, "%.*s%s%s", (int)(p - tmpl), tmpl, esc.bv_val ? esc.bv_val : "", p + 2);
 	ber_memfree(esc.bv_val);
 	return n < 0 || (size_t)n >= size ? BR_ERR_INVALID : BR_OK;
 }

@@ -402,8 +402,11 @@ int store_audit_verify(struct store *s, int64_t *count, int64_t *bad_id)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct audit_entry e;
+		/* Hashes are exactly 64 hex digits; anything longer would be cut on copy. */
+		bool sizes_ok = sqlite3_column_bytes(st, 6) == AUDIT_HASH_HEX - 1 &&
+				sqlite3_column_bytes(st, 7) == AUDIT_HASH_HEX - 1;
 		audit_from_row(st, &e);
-		if (e.id != expect_id || !audit_entry_valid(&e, prev)) {
+		if (e.id != expect_id || !sizes_ok || !audit_entry_valid(&e, prev)) {
 			*bad_id = e.id;
 			ret = BR_ERR_CORRUPT;
 			goto out;

@@ -108,9 +108,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(fuzz_terminated(msg, sizeof(msg)));
 	if (rc == BR_OK) {
 		check_ok(cfg);
-#ifndef FUZZ_SKIP_KNOWN
 		/* Known bug: long lines are split, not rejected as too long. */
+#ifndef FUZZ_SKIP_KNOWN
 		FUZZ_CHECK(!has_split_line(text));
+#else
+		(void)has_split_line;
 #endif
 	} else {
 		FUZZ_CHECK(msg[0] != '\0');

@@ -129,6 +129,28 @@ static void test_hash_field_boundaries(void **state)
 	hash_of(&b, hb);
 	assert_string_not_equal(ha, hb);
 
+	/* A separator inside a field cannot stand in for a field boundary. */
+	base_entry(&a);
+	base_entry(&b);
+	a.actor = "a;b";
+	a.action = "c";
+	b.actor = "a";
+	b.action = "b;c";
+	hash_of(&a, ha);
+	hash_of(&b, hb);
+	assert_string_not_equal(ha, hb);
+
+	/* Nor can a length-prefix look-alike. */
+	base_entry(&a);
+	base_entry(&b);
+	a.actor = "a;1:b";
+	a.action = "";
+	b.actor = "a";
+	b.action = "b";
+	hash_of(&a, ha);
+	hash_of(&b, hb);
+	assert_string_not_equal(ha, hb);
+
 	/* Shifting a separator-looking text between fields. */
 	base_entry(&a);
 	base_entry(&b);
