@@ -90,8 +90,7 @@ pot:
 	sed -i 's/^"Language: en_US\\n"/"Language: en\\n"/' po/en.po
 
 docs: $(B)/bursar
-	$(B)/bursar reference keys > docs/keys.md
-	$(B)/bursar reference commands > docs/commands.md
+	@bash docs/generate.sh
 
 clean:
 	rm -rf $(B)

@@ -25,7 +25,8 @@ printf '%-40s %s bytes\n' "per j/k keystroke (terminal data)" "$(median keystrok
 # Memory: hold 10 sessions open and sum PSS / private of their processes.
 fifo=$DIR/hold
 mkfifo "$fifo"
-for i in $(seq 10); do "$C" screen 127.0.0.1 "$STACK_PORT" alice demo-pass 0 <"$fifo" >/dev/null & done
+holders=()
+for i in $(seq 10); do "$C" screen 127.0.0.1 "$STACK_PORT" alice demo-pass 0 <"$fifo" >/dev/null & holders+=($!); done
 exec 3>"$fifo"
 sleep 2
 pss=0; priv=0; n=0
@@ -37,15 +38,16 @@ for sp in $(pgrep -P "$STACK_PID"); do
 	n=$((n + 1))
 done
 exec 3>&-
-wait
+wait "${holders[@]}"
 printf '%-40s %s KiB PSS, %s KiB private (%d sessions)\n' "memory per session (session + UI process)" \
 	$((pss / n)) $((priv / n)) "$n"
 
 # Logins per second: N concurrent clients, each doing 20 sequential exec logins.
 for N in 1 10 25; do
 	start=$(date +%s.%N)
-	for i in $(seq "$N"); do "$C" logins 127.0.0.1 "$STACK_PORT" zhangwei demo-pass 20 >/dev/null & done
-	wait
+	clients=()
+	for i in $(seq "$N"); do "$C" logins 127.0.0.1 "$STACK_PORT" zhangwei demo-pass 20 >/dev/null & clients+=($!); done
+	wait "${clients[@]}"
 	end=$(date +%s.%N)
 	printf '%-40s %s logins/s\n' "exec logins, $N concurrent clients" \
 		"$(awk -v n="$N" -v s="$start" -v e="$end" 'BEGIN {printf "%.0f", n * 20 / (e - s)}')"

@@ -147,6 +147,10 @@ void cmd_write_reference(FILE *out)
 			str_copy(roles, "any", sizeof(roles));
 		else
 			role_mask_format(c->roles, roles, sizeof(roles));
-		fprintf(out, "| `%s` | `%s` | %s | %s |\n", c->name, c->usage, roles, c->summary);
+		fprintf(out, "| `%s` | `", c->name);
+		/* A "|" inside a Markdown table cell must be escaped. */
+		for (const char *p = c->usage; *p; p++)
+			fputs(*p == '|' ? "\\|" : (char[]){ *p, 0 }, out);
+		fprintf(out, "` | %s | %s |\n", roles, c->summary);
 	}
 }

@@ -405,7 +405,12 @@ int ui_run(struct app *app)
 
 static void key_table_md(FILE *out, const char *title, const struct key_binding *k, int n)
 {
-	fprintf(out, "\n**%s**\n\n| key | action |\n|---|---|\n", title);
+	fprintf(out, "\n**%s**", title);
+	if (n == 0) {
+		fputs(": only the keys of every screen.\n", out);
+		return;
+	}
+	fputs("\n\n| key | action |\n|---|---|\n", out);
 	for (int i = 0; i < n; i++)
 		fprintf(out, "| `%s` | %s |\n", k[i].label, k[i].help);
 }
