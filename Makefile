@@ -6,11 +6,12 @@ PKGS_LIB := libssh ncursesw sqlite3 ldap jansson inih libcrypto
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
             -Iinclude -MMD -MP
-LDLIBS   := $(shell pkg-config --libs $(PKGS_LIB) 2>/dev/null) -lutil
+# Evaluated when a recipe runs, i.e. after `deps` has installed pkg-config.
+LDLIBS    = $(shell pkg-config --libs $(PKGS_LIB)) -lutil
 
 DEB_PKGS := gcc make pkg-config libssh-dev libncurses-dev libsqlite3-dev libldap-dev libjansson-dev \
             libinih-dev libssl-dev libcmocka-dev gettext slapd ldap-utils openssh-client tmux sshpass \
-            sqlite3 procps python3-paramiko jq
+            sqlite3 procps python3 python3-paramiko jq
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 B        := build
@@ -27,6 +28,7 @@ MO       := $(LANGS:%=$(B)/locale/%/LC_MESSAGES/bursar.mo)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer
 
 .PHONY: all deps run check unit fuzz-libfuzzer docs pot clean
+.SECONDARY:
 all: $(B)/bursar $(MO)
 
 deps:
@@ -76,10 +78,13 @@ $(B)/tests/preauth: tests/e2e/preauth.c
 
 unit: $(UNIT_BIN) $(FUZZ_BIN) $(B)/tests/preauth
 
-run: deps all
+# Packages first, then a fresh make that sees them.
+run: deps
+	@$(MAKE) -s --no-print-directory all
 	@bash tests/fixture/demo.sh
 
-check: deps all unit
+check: deps
+	@$(MAKE) -s --no-print-directory all unit
 	@bash tests/run.sh
 
 pot:
