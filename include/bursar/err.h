@@ -19,7 +19,7 @@ enum br_err {
 	BR_ERR_CORRUPT = -8,     /* integrity check failed */
 };
 
-/* A short English description of an error code, for logs. */
+/* A short description of an error code in the session's language. */
 const char *br_strerror(int err);
 
 #define BR_MSG_MAX 512

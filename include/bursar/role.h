@@ -23,5 +23,7 @@ const char *role_name(enum role r);
 int role_from_name(const char *name);
 /* Writes "staff, approver" style text for a bitmask (untranslated names). */
 void role_mask_format(unsigned mask, char *buf, unsigned long size);
+/* The same in the session's language ("员工, 审批人"); empty for no role. */
+void role_mask_label(unsigned mask, char *buf, unsigned long size);
 
 #endif

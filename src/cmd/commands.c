@@ -128,17 +128,11 @@ static int cmd_help(struct app *app, int argc, char **argv, FILE *out, FILE *err
 	return CMD_OK;
 }
 
-static const char *role_label(int r)
-{
-	static const char *const labels[ROLE_COUNT] = { N_("staff"), N_("approver"), N_("finance"), N_("admin"),
-							 N_("auditor") };
-	return _(labels[r]);
-}
-
 static int cmd_whoami(struct app *app, int argc, char **argv, FILE *out, FILE *err)
 {
 	const struct user *u = app->user;
 	struct opt_values v = { 0 };
+	char role_text[256];
 
 	if (parse_opts("whoami", argc, argv, json_only, &v, err) < 0) {
 		usage_line(err, "whoami");
@@ -179,15 +173,8 @@ static int cmd_whoami(struct app *app, int argc, char **argv, FILE *out, FILE *e
 	if (u->manager_dn[0])
 		fprintf(out, "%s: %s (%s)\n", _("Manager"), u->manager_name[0] ? u->manager_name : u->manager_dn,
 			u->manager_uid[0] ? u->manager_uid : "-");
-	fprintf(out, "%s: ", _("Roles"));
-	if (!u->roles)
-		fprintf(out, "%s", _("no role"));
-	for (int r = 0, first = 1; r < ROLE_COUNT; r++)
-		if (u->roles & ROLE_BIT(r)) {
-			fprintf(out, "%s%s", first ? "" : ", ", role_label(r));
-			first = 0;
-		}
-	fputc('\n', out);
+	role_mask_label(u->roles, role_text, sizeof(role_text));
+	fprintf(out, "%s: %s\n", _("Roles"), u->roles ? role_text : _("no role"));
 	return CMD_OK;
 }
 

@@ -3,6 +3,7 @@
  */
 #include "bursar/util.h"
 #include "bursar/err.h"
+#include "bursar/i18n.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -173,15 +174,15 @@ out:
 const char *br_strerror(int err)
 {
 	switch (err) {
-	case BR_OK: return "ok";
-	case BR_ERR_NOMEM: return "out of memory";
-	case BR_ERR_INVALID: return "invalid input";
-	case BR_ERR_DENIED: return "denied";
-	case BR_ERR_UNAVAILABLE: return "service unavailable";
-	case BR_ERR_NOT_FOUND: return "not found";
-	case BR_ERR_IO: return "i/o error";
-	case BR_ERR_STORE: return "database error";
-	case BR_ERR_CORRUPT: return "integrity check failed";
+	case BR_OK: return _("ok");
+	case BR_ERR_NOMEM: return _("out of memory");
+	case BR_ERR_INVALID: return _("invalid input");
+	case BR_ERR_DENIED: return _("denied");
+	case BR_ERR_UNAVAILABLE: return _("service unavailable");
+	case BR_ERR_NOT_FOUND: return _("not found");
+	case BR_ERR_IO: return _("i/o error");
+	case BR_ERR_STORE: return _("database error");
+	case BR_ERR_CORRUPT: return _("integrity check failed");
 	}
-	return "unknown error";
+	return _("unknown error");
 }

@@ -19,7 +19,7 @@ static void profile_draw(struct ui *ui, void *state, int top, int left, int rows
 {
 	const struct app *app = ui->app;
 	const struct user *u = app->user;
-	char roles[256] = "", groups[1024] = "", manager[600] = "";
+	char roles[256] = "", groups[1024] = "", manager[600] = "", last[32] = "";
 	struct {
 		const char *label;
 		const char *value;
@@ -27,13 +27,13 @@ static void profile_draw(struct ui *ui, void *state, int top, int left, int rows
 	int n = 0, labelw = 0;
 
 	(void)state;
-	for (int r = 0; r < ROLE_COUNT; r++)
-		if (u->roles & ROLE_BIT(r))
-			snprintf(roles + strlen(roles), sizeof(roles) - strlen(roles), "%s%s", roles[0] ? ", " : "",
-				 _(role_name(r)));
+	role_mask_label(u->roles, roles, sizeof(roles));
 	for (int g = 0; g < u->ngroups; g++)
 		snprintf(groups + strlen(groups), sizeof(groups) - strlen(groups), "%s%s", groups[0] ? ", " : "",
 			 u->groups[g]);
+	/* "2026-11-25T01:02:03.456Z" -> "2026-11-25 01:02 UTC" */
+	if (strlen(u->last_login) >= 16)
+		snprintf(last, sizeof(last), "%.10s %.5s UTC", u->last_login, u->last_login + 11);
 	if (u->manager_dn[0])
 		snprintf(manager, sizeof(manager), "%s (%s)", u->manager_name[0] ? u->manager_name : u->manager_dn,
 			 u->manager_uid[0] ? u->manager_uid : "-");
@@ -46,7 +46,7 @@ static void profile_draw(struct ui *ui, void *state, int top, int left, int rows
 	ROW(_("Manager"), manager);
 	ROW(_("Roles"), roles[0] ? roles : _("no role"));
 	ROW(_("Directory groups"), groups);
-	ROW(_("Previous login"), u->last_login);
+	ROW(_("Previous login"), last);
 	ROW(_("Session"), app->session_id);
 	ROW(_("Connected from"), app->remote);
 	ROW(_("Language"), app_language(app));

@@ -170,13 +170,6 @@ void ui_list_clamp(int n, int h, int *sel, int *scroll)
 		*scroll = 0;
 }
 
-static const char *role_label(int r)
-{
-	static const char *const labels[ROLE_COUNT] = { N_("staff"), N_("approver"), N_("finance"), N_("admin"),
-							 N_("auditor") };
-	return _(labels[r]);
-}
-
 static void draw_header(struct ui *ui)
 {
 	const struct user *u = ui->app->user;
@@ -184,10 +177,7 @@ static void draw_header(struct ui *ui)
 	const char *title = _(stack[depth - 1].ops->title);
 	int tw = text_width(title), used;
 
-	for (int r = 0; r < ROLE_COUNT; r++)
-		if (u->roles & ROLE_BIT(r))
-			snprintf(roles + strlen(roles), sizeof(roles) - strlen(roles), "%s%s", roles[0] ? ", " : "",
-				 role_label(r));
+	role_mask_label(u->roles, roles, sizeof(roles));
 	snprintf(left, sizeof(left), " bursar %s %s (%s) %s %s", ui->ascii ? "|" : "│", user_display(u), u->uid,
 		 ui->ascii ? "|" : "│", roles[0] ? roles : _("no role"));
 	ui_text(ui, 0, 0, COLS, "", THEME_HEADER, true);
