@@ -47,4 +47,22 @@ alive=$(pgrep -c -P "$STACK_PID" || true)
 check "killing one session process leaves the other running ($alive)" [ "$alive" -eq 1 ]
 out=$(ssh_exec zhangwei "$PASSWORD" whoami --json | jq -r .uid)
 check "the server still accepts logins" [ "$out" = zhangwei ]
+
+# kill -9 of the listener itself: open sessions carry on, a restart serves
+# again on the same port, and the audit chain is intact.
+tui_open k3 wangfang en_US.UTF-8 80 24
+wait_for k3 "Main menu" >/dev/null
+kill -9 "$STACK_PID"
+sleep 0.3
+keys k3 Enter
+check "an open session survives kill -9 of the listener" wait_for k3 "Department"
+"$BURSAR" serve --config "$E2E_DIR/stack/bursar.ini" 2>>"$E2E_DIR/stack/server.log" &
+STACK_PID=$!
+echo "$STACK_PID" >"$E2E_DIR/stack/server.pid"
+for _ in $(seq 100); do stack_port_free "$STACK_PORT" || break; sleep 0.05; done
+out=$(ssh_exec zhangwei "$PASSWORD" whoami --json | jq -r .uid)
+check "a restarted server serves on the same port" [ "$out" = zhangwei ]
+keys k3 q q
+check "the surviving session still quits cleanly" wait_for k3 "EXIT=0"
+check "the audit chain is intact after the kills" quiet "$BURSAR" audit verify --config "$E2E_DIR/stack/bursar.ini"
 e2e_done
