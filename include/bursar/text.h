@@ -15,6 +15,11 @@ int text_width(const char *s);
  * is set.  Returns the number of columns written.
  */
 int text_fit(char *out, size_t size, const char *s, int cols, int pad, int ellipsis);
+/*
+ * Copies src into dst keeping printable UTF-8 and writing every other byte
+ * (controls, C1 controls, invalid sequences) as \xNN; always terminates.
+ */
+void text_escape(char *dst, size_t size, const char *src);
 /* Replaces control characters and invalid UTF-8 with '?', in place. */
 void text_sanitize(char *s);
 

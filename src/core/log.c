@@ -3,6 +3,7 @@
  * (user names, addresses) are escaped so a hostile value cannot forge lines.
  */
 #include "bursar/log.h"
+#include "bursar/text.h"
 #include "bursar/util.h"
 
 #include <stdarg.h>
@@ -15,17 +16,18 @@ static char log_session[32] = "-";
 static char log_user[96] = "-";
 static char log_remote[64] = "-";
 
+/* Printable UTF-8 only, and no spaces: a field must stay one token. */
 static void log_clean(char *dst, size_t size, const char *src)
 {
+	char tmp[512];
 	size_t j = 0;
 
-	for (size_t i = 0; src[i] && j + 5 < size; i++) {
-		unsigned char c = (unsigned char)src[i];
-		if (c < 0x20 || c == 0x7f || c == ' ') {
-			j += (size_t)snprintf(dst + j, size - j, "\\x%02x", c);
-		} else {
-			dst[j++] = (char)c;
-		}
+	text_escape(tmp, sizeof(tmp), src);
+	for (size_t i = 0; tmp[i] && j + 5 < size; i++) {
+		if (tmp[i] == ' ')
+			j += (size_t)snprintf(dst + j, size - j, "\\x20");
+		else
+			dst[j++] = tmp[i];
 	}
 	dst[j] = '\0';
 }

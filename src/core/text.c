@@ -4,6 +4,8 @@
 #define _XOPEN_SOURCE 700
 #include "bursar/text.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -99,4 +101,30 @@ void text_sanitize(char *s)
 		s += n;
 		len -= n;
 	}
+}
+
+void text_escape(char *dst, size_t size, const char *src)
+{
+	size_t len = strlen(src), o = 0;
+
+	if (!size)
+		return;
+	while (len) {
+		int w, ok;
+		size_t n = text_next(src, len, &w, &ok);
+		bool printable = ok && !(n == 1 && ((unsigned char)*src < 0x20 || *src == 0x7f));
+		if (printable && o + n < size) {
+			memcpy(dst + o, src, n);
+			o += n;
+		} else if (!printable && o + 4 < size) {
+			snprintf(dst + o, size - o, "\\x%02x", (unsigned char)*src);
+			o += 4;
+			n = 1;
+		} else {
+			break;
+		}
+		src += n;
+		len -= n;
+	}
+	dst[o] = '\0';
 }

@@ -7,11 +7,13 @@
  * front end runs in a child: on a pty for a shell, on pipes for an exec.
  */
 #include "session.h"
+#include "relay.h"
 
 #include "bursar/directory.h"
 #include "bursar/err.h"
 #include "bursar/log.h"
 #include "bursar/store.h"
+#include "bursar/text.h"
 #include "bursar/util.h"
 
 #include <errno.h>
@@ -27,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -47,6 +50,7 @@ struct sess {
 	struct ssh_channel_callbacks_struct chan_cb;
 
 	bool authenticated;
+	long long deadline;   /* for logging in, then for asking for a shell or command */
 	int failures;
 	int pubkey_probes;
 	char kbdint_user[USER_LOGIN_MAX + 1];
@@ -58,6 +62,7 @@ struct sess {
 
 	char term[64];
 	char lang[64];
+	int lang_rank;        /* 1 LANG, 2 LC_MESSAGES, 3 LC_ALL: stronger wins */
 	int cols, rows;
 	bool has_pty;
 	enum child_kind want;
@@ -67,15 +72,20 @@ struct sess {
 	pid_t child;
 	int child_status;
 	bool child_reaped;
-	int master;           /* pty master (shell) */
-	int in_fd;            /* child's stdin (exec) */
-	int out_fd, err_fd;   /* child's stdout/stderr (exec) */
+	int master;           /* pty master (shell), for window changes */
+	struct relay relay;   /* channel <-> child bytes */
 	bool finished;        /* exit status sent */
 	bool closed;          /* client closed the channel */
 	int sock;             /* the connection; children close it */
-	int pending_close[4]; /* fds to drop outside their own callback */
-	int npending;
 };
+
+static volatile sig_atomic_t session_stop;
+
+static void on_session_stop(int sig)
+{
+	(void)sig;
+	session_stop = 1;
+}
 
 static long long now_ms(void)
 {
@@ -89,16 +99,11 @@ static long long now_ms(void)
 static void audit_login_failure(struct sess *ss, const char *login, const char *method, const char *why)
 {
 	struct store *st = NULL;
-	char msg[BR_MSG_MAX], object[USER_LOGIN_MAX * 4 + 1], detail[256];
-	size_t j = 0;
+	char msg[BR_MSG_MAX], object[USER_LOGIN_MAX * 4 + 1], detail[256], name[USER_LOGIN_MAX + 1];
 
-	/* Hostile names are recorded escaped and bounded. */
-	for (size_t i = 0; login && login[i] && i < USER_LOGIN_MAX && j + 5 < sizeof(object); i++) {
-		unsigned char c = (unsigned char)login[i];
-		j += (size_t)(c < 0x20 || c == 0x7f ? snprintf(object + j, sizeof(object) - j, "\\x%02x", c)
-						     : snprintf(object + j, sizeof(object) - j, "%c", c));
-	}
-	object[j] = '\0';
+	/* Hostile names are recorded bounded and escaped to printable UTF-8. */
+	str_copy(name, login ? login : "", sizeof(name));
+	text_escape(object, sizeof(object), name);
 	snprintf(detail, sizeof(detail), "method=%s remote=%s reason=%s", method, ss->remote, why);
 	if (store_open(ss->cfg->store.path, ss->cfg->store.synchronous_full, &st, msg, sizeof(msg)) == BR_OK) {
 		store_audit_append(st, "-", "login.failure", object, detail);
@@ -130,13 +135,13 @@ static int login_succeeded(struct sess *ss, const char *method)
 	store_close(st);
 	if (ret) {
 		/* Without the audit record the login does not happen. */
+		/* Refused like any failure: a message here would confirm the password. */
 		log_event("login refused: cannot record it (%s)", ret == BR_ERR_STORE ? "database" : msg);
-		send_banner(ss, "bursar: the database is unavailable; please try again later.\r\n"
-				"bursar: 数据库暂不可用，请稍后再试。\r\n");
 		ss->failures++;
 		return SSH_AUTH_DENIED;
 	}
 	ss->authenticated = true;
+	ss->deadline = now_ms() + (long long)ss->cfg->server.login_grace_seconds * 1000;
 	log_set_context(NULL, ss->user.uid, NULL);
 	log_event("login ok method=%s", method);
 	return SSH_AUTH_SUCCESS;
@@ -277,41 +282,16 @@ static int message_cb(ssh_session session, ssh_message msg, void *ud)
 
 /* ---- channel ---- */
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int chan_data_cb(ssh_session session, ssh_channel channel, void *data, uint32_t len, int is_stderr,
 			void *ud)
 {
 	struct sess *ss = ud;
-	int fd = ss->kind == CHILD_SHELL ? ss->master : ss->kind == CHILD_EXEC ? ss->in_fd : -1;
 
 	(void)session;
 	(void)channel;
 	(void)is_stderr;
-	if (fd < 0)
-		return (int)len; /* nothing to feed: drop */
-	if (ss->kind == CHILD_SHELL) {
-		/* Non-blocking: keep what the pty cannot take yet in libssh's buffer. */
-		ssize_t w = write(fd, data, len);
-		return w < 0 ? 0 : (int)w;
-	}
-	if (write_all(fd, data, len) < 0) {
-		close(ss->in_fd);
-		ss->in_fd = -1;
-	}
-	return (int)len;
+	/* Queued even before the child exists; what is not taken stays in libssh. */
+	return (int)relay_input(&ss->relay, data, len);
 }
 
 static void chan_eof_cb(ssh_session session, ssh_channel channel, void *ud)
@@ -320,10 +300,7 @@ static void chan_eof_cb(ssh_session session, ssh_channel channel, void *ud)
 
 	(void)session;
 	(void)channel;
-	if (ss->kind == CHILD_EXEC && ss->in_fd >= 0) {
-		close(ss->in_fd);
-		ss->in_fd = -1;
-	}
+	relay_input_eof(&ss->relay);
 }
 
 static void chan_close_cb(ssh_session session, ssh_channel channel, void *ud)
@@ -406,17 +383,17 @@ static int chan_env_cb(ssh_session session, ssh_channel channel, const char *nam
 	(void)channel;
 	if (!name || !value)
 		return SSH_ERROR;
-	/* LC_ALL overrides LANG, as in POSIX; LC_MESSAGES only if nothing stronger. */
-	if (!strcmp(name, "LC_ALL") && *value) {
-		str_copy(ss->lang, value, sizeof(ss->lang));
-		return SSH_OK;
-	}
-	if ((!strcmp(name, "LANG") || !strcmp(name, "LC_MESSAGES")) && *value) {
-		if (!ss->lang[0] || strcmp(name, "LC_MESSAGES") == 0)
+	/* As in POSIX: LC_ALL beats LC_MESSAGES beats LANG, whatever the order sent. */
+	{
+		int rank = !strcmp(name, "LC_ALL") ? 3 : !strcmp(name, "LC_MESSAGES") ? 2 : !strcmp(name, "LANG") ? 1 : 0;
+		if (!rank)
+			return SSH_ERROR;
+		if (*value && rank >= ss->lang_rank) {
 			str_copy(ss->lang, value, sizeof(ss->lang));
+			ss->lang_rank = rank;
+		}
 		return SSH_OK;
 	}
-	return SSH_ERROR;
 }
 
 static int chan_subsystem_cb(ssh_session session, ssh_channel channel, const char *sub, void *ud)
@@ -464,6 +441,10 @@ static void child_prepare(struct sess *ss, struct app *app)
 	sa.sa_handler = SIG_DFL;
 	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
 		sigaction(sigs[i], &sa, NULL);
+	/* If the session process is killed outright, do not outlive it. */
+	prctl(PR_SET_PDEATHSIG, SIGHUP);
+	if (getppid() == 1)
+		_exit(1);
 	memset(app, 0, sizeof(*app));
 	app->cfg = ss->cfg;
 	app->user = &ss->user;
@@ -491,8 +472,6 @@ static int child_run(struct sess *ss, struct app *app)
 	return code;
 }
 
-static int fd_readable_cb(socket_t fd, int revents, void *ud);
-
 static int start_shell(struct sess *ss)
 {
 	struct winsize ws = { (unsigned short)ss->rows, (unsigned short)ss->cols, 0, 0 };
@@ -500,8 +479,8 @@ static int start_shell(struct sess *ss)
 	pid_t pid;
 
 	if (!ss->has_pty) {
-		ssh_channel_write_stderr(ss->channel, "bursar: the full-screen interface needs a terminal (ssh -t)\r\n",
-					 62);
+		static const char msg[] = "bursar: the full-screen interface needs a terminal (ssh -t)\r\n";
+		ssh_channel_write_stderr(ss->channel, msg, sizeof(msg) - 1);
 		return -1;
 	}
 	if (openpty(&master, &slave, NULL, NULL, &ws) < 0)
@@ -526,7 +505,7 @@ static int start_shell(struct sess *ss)
 	fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
 	ss->master = master;
 	ss->child = pid;
-	ssh_event_add_fd(ss->event, master, POLLIN, fd_readable_cb, ss);
+	relay_attach_shell(&ss->relay, master);
 	log_event("shell started term=%s size=%dx%d lang=%s", ss->term, ss->cols, ss->rows, ss->lang);
 	return 0;
 }
@@ -559,12 +538,11 @@ static int start_exec(struct sess *ss)
 	close(in[0]);
 	close(out[1]);
 	close(err[1]);
-	ss->in_fd = in[1];
-	ss->out_fd = out[0];
-	ss->err_fd = err[0];
+	fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
+	fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
+	fcntl(err[0], F_SETFL, fcntl(err[0], F_GETFL) | O_NONBLOCK);
 	ss->child = pid;
-	ssh_event_add_fd(ss->event, ss->out_fd, POLLIN, fd_readable_cb, ss);
-	ssh_event_add_fd(ss->event, ss->err_fd, POLLIN, fd_readable_cb, ss);
+	relay_attach_exec(&ss->relay, in[1], out[0], err[0]);
 	log_event("exec started: %.200s", ss->command);
 	return 0;
 fail:
@@ -579,47 +557,6 @@ fail:
 	return -1;
 }
 
-static int fd_readable_cb(socket_t fd, int revents, void *ud)
-{
-	struct sess *ss = ud;
-	char buf[16384];
-	ssize_t n;
-
-	(void)revents;
-	n = read(fd, buf, sizeof(buf));
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return 0;
-	if (n <= 0) {
-		/* UI exit shows up as EIO on the pty master, pipes as EOF. */
-		if (ss->npending < 4)
-			ss->pending_close[ss->npending++] = fd;
-		return 0;
-	}
-	if (ss->channel && !ss->closed) {
-		if (fd == ss->err_fd)
-			ssh_channel_write_stderr(ss->channel, buf, (uint32_t)n);
-		else
-			ssh_channel_write(ss->channel, buf, (uint32_t)n);
-	}
-	return 0;
-}
-
-static void drop_pending_fds(struct sess *ss)
-{
-	for (int i = 0; i < ss->npending; i++) {
-		int fd = ss->pending_close[i];
-		ssh_event_remove_fd(ss->event, fd);
-		close(fd);
-		if (fd == ss->master)
-			ss->master = -1;
-		if (fd == ss->out_fd)
-			ss->out_fd = -1;
-		if (fd == ss->err_fd)
-			ss->err_fd = -1;
-	}
-	ss->npending = 0;
-}
-
 static void reap_child(struct sess *ss, bool force)
 {
 	int status;
@@ -627,20 +564,20 @@ static void reap_child(struct sess *ss, bool force)
 	if (ss->child <= 0 || ss->child_reaped)
 		return;
 	if (force) {
+		/* A hang-up first, so a write in progress can finish or roll back. */
 		kill(ss->child, SIGHUP);
-		for (int i = 0; i < 50 && waitpid(ss->child, &status, WNOHANG) == 0; i++)
+		for (int i = 0; i < 200; i++) {
+			if (waitpid(ss->child, &status, WNOHANG) == ss->child)
+				goto reaped;
 			usleep(10000);
+		}
 		kill(ss->child, SIGKILL);
 	}
-	if (waitpid(ss->child, &status, force ? 0 : WNOHANG) == ss->child) {
-		ss->child_reaped = true;
-		ss->child_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	}
-}
-
-static bool outputs_done(const struct sess *ss)
-{
-	return ss->kind == CHILD_SHELL ? ss->master < 0 : ss->out_fd < 0 && ss->err_fd < 0;
+	if (waitpid(ss->child, &status, force ? 0 : WNOHANG) != ss->child)
+		return;
+reaped:
+	ss->child_reaped = true;
+	ss->child_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 static void finish_channel(struct sess *ss)
@@ -679,7 +616,7 @@ static int key_exchange(struct sess *ss, int fd, long long deadline)
 		set_quickack(fd);
 		poll(&p, 1, 50);
 	}
-	ssh_set_blocking(ss->ssh, 1);
+	/* The session stays non-blocking: see relay.c for why writes must not wait. */
 	return rc == SSH_OK ? 0 : -1;
 }
 
@@ -688,7 +625,6 @@ int session_run(const struct config *cfg, const struct server_frontends *fe, con
 {
 	struct ssh_server_callbacks_struct cb;
 	struct sess ss;
-	long long deadline = now_ms() + (long long)cfg->server.login_grace_seconds * 1000;
 	long timeout = cfg->server.login_grace_seconds;
 	int ret = 1;
 
@@ -698,11 +634,15 @@ int session_run(const struct config *cfg, const struct server_frontends *fe, con
 	ss.themes_dir = themes_dir;
 	ss.remote = remote;
 	ss.session_id = session_id;
-	ss.master = ss.in_fd = ss.out_fd = ss.err_fd = -1;
+	ss.master = -1;
 	ss.sock = fd;
+	ss.deadline = now_ms() + (long long)cfg->server.login_grace_seconds * 1000;
+	relay_init(&ss.relay, NULL);
 	user_init(&ss.user);
 	user_init(&ss.lookup);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, on_session_stop);
+	signal(SIGINT, on_session_stop);
 
 	ss.ssh = ssh_new();
 	if (!ss.ssh)
@@ -723,25 +663,29 @@ int session_run(const struct config *cfg, const struct server_frontends *fe, con
 	ssh_set_server_callbacks(ss.ssh, &cb);
 	ssh_set_message_callback(ss.ssh, message_cb, &ss);
 
-	if (key_exchange(&ss, fd, deadline) < 0) {
+	if (key_exchange(&ss, fd, ss.deadline) < 0) {
 		log_event("key exchange failed: %s", ssh_get_error(ss.ssh));
 		goto out;
 	}
 	ss.event = ssh_event_new();
+	ss.relay.event = ss.event;
 	if (!ss.event || ssh_event_add_session(ss.event, ss.ssh) != SSH_OK)
 		goto out;
 
 	for (;;) {
 		int rc = ssh_event_dopoll(ss.event, 100);
-		drop_pending_fds(&ss);
-		if (!ss.authenticated) {
-			if (now_ms() > deadline) {
-				log_event("login deadline passed; disconnecting");
-				break;
-			}
-			if (ss.failures >= cfg->server.max_auth_tries)
-				break;
+		if (session_stop) {
+			log_event("server stopping; ending session");
+			break;
 		}
+		/* Until a shell or command runs, the login deadline applies, signed in or not. */
+		if (ss.kind == CHILD_NONE && ss.want == CHILD_NONE && now_ms() > ss.deadline) {
+			log_event(ss.authenticated ? "no shell or command requested in time; disconnecting"
+						   : "login deadline passed; disconnecting");
+			break;
+		}
+		if (!ss.authenticated && ss.failures >= cfg->server.max_auth_tries)
+			break;
 		if (ss.want != CHILD_NONE && ss.kind == CHILD_NONE) {
 			enum child_kind want = ss.want;
 			int started = want == CHILD_SHELL ? start_shell(&ss) : start_exec(&ss);
@@ -753,32 +697,33 @@ int session_run(const struct config *cfg, const struct server_frontends *fe, con
 				ss.finished = true;
 			}
 		}
-		if (ss.kind != CHILD_NONE && !ss.finished && outputs_done(&ss))
-			finish_channel(&ss);
+		if (ss.kind != CHILD_NONE && !ss.finished) {
+			relay_pump(&ss.relay, ss.channel);
+			if (relay_outputs_done(&ss.relay))
+				finish_channel(&ss);
+		}
 		if (ss.finished)
 			break;
-		if (ss.closed && ss.kind == CHILD_NONE)
-			break;
-		if (ss.closed && ss.kind != CHILD_NONE) {
-			log_event("client closed the channel");
+		if (ss.closed) {
+			if (ss.kind != CHILD_NONE)
+				log_event("client closed the channel");
 			break;
 		}
-		if (rc == SSH_ERROR || !ssh_is_connected(ss.ssh)) {
+		if (rc == SSH_ERROR || !ssh_is_connected(ss.ssh) || ss.relay.broken) {
 			if (ss.kind != CHILD_NONE)
 				log_event("connection lost");
 			break;
 		}
 	}
 	/* Let the exit status and close reach the client before we hang up. */
-	if (ss.finished && ss.channel)
-		for (int i = 0; i < 5 && ssh_is_connected(ss.ssh) && !ss.closed; i++)
-			ssh_event_dopoll(ss.event, 20);
+	if (ss.finished && ss.channel) {
+		long long until = now_ms() + 2000;
+		while (ssh_is_connected(ss.ssh) && !ss.closed && now_ms() < until)
+			ssh_event_dopoll(ss.event, 50);
+	}
 	ret = 0;
 out:
-	if (ss.master >= 0)
-		close(ss.master); /* hangs up the UI's terminal */
-	if (ss.in_fd >= 0)
-		close(ss.in_fd);
+	relay_close(&ss.relay); /* closing the pty master hangs up the UI */
 	reap_child(&ss, true);
 	if (ss.event)
 		ssh_event_free(ss.event);

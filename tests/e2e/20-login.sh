@@ -71,13 +71,6 @@ check "a silent client is disconnected at the login deadline (took ${took}s)" [ 
 
 # Hostile names with the right password (libssh client), and channel/pty/exec
 # requests before authentication (paramiko): clients OpenSSH will not imitate.
-run_tap() {
-	local out rc
-	out=$("$@" 2>&1); rc=$?
-	echo "$out" | grep -E '^(ok|not ok) - '
-	FAILS=$((FAILS + $(grep -c '^not ok' <<<"$out")))
-	[[ $rc -eq 0 && $out == *"ok - "* ]] || not_ok "$1 ran to the end"
-}
 run_tap "$STACK_TOP/build/tests/preauth" 127.0.0.1 "$STACK_PORT"
 run_tap /usr/bin/python3 "$E2E_HERE/preauth.py" 127.0.0.1 "$STACK_PORT"
 check "host key file is private (0600)" [ "$(stat -c %a "$E2E_DIR/stack/data/ssh_host_ed25519_key")" = 600 ]

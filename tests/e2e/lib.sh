@@ -64,6 +64,18 @@ wait_for() {
 	return 1
 }
 
+# run_tap COMMAND...: runs a helper that prints TAP lines and counts them.
+run_tap() {
+	local out rc
+	out=$("$@" 2>&1); rc=$?
+	grep -E '^(ok|not ok) - ' <<<"$out"
+	FAILS=$((FAILS + $(grep -c '^not ok' <<<"$out")))
+	if [[ $rc -ne 0 && $out != *"not ok - "* ]] || [[ $out != *"ok - "* ]]; then
+		not_ok "$(basename "$1") ran to the end"
+		tail -5 <<<"$out" | sed 's/^/# /'
+	fi
+}
+
 e2e_done() {
 	exit $((FAILS > 0))
 }
