@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int cmd_help(struct app *app, int argc, char **argv, FILE *out, FILE *err);
@@ -270,20 +271,33 @@ struct audit_print {
 	json_t *arr;
 };
 
+/* Stored text may hold anything an outsider typed: print only printable UTF-8. */
+static char *escaped(const char *s)
+{
+	size_t size = strlen(s) * 4 + 1;
+	char *out = xmalloc(size);
+
+	text_escape(out, size, s);
+	return out;
+}
+
 static int audit_print_one(const struct audit_entry *e, void *arg)
 {
 	struct audit_print *p = arg;
 	char actor[40], action[40];
+	char *f[4] = { escaped(e->actor), escaped(e->action), escaped(e->object), escaped(e->detail) };
 
 	if (p->arr) {
 		json_array_append_new(p->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)e->id,
-							"ts", e->ts, "actor", e->actor, "action", e->action, "object",
-							e->object, "detail", e->detail, "hash", e->hash));
-		return 0;
+							"ts", e->ts, "actor", f[0], "action", f[1], "object", f[2],
+							"detail", f[3], "hash", e->hash));
+	} else {
+		text_fit(actor, sizeof(actor), f[0], 12, 1, 1);
+		text_fit(action, sizeof(action), f[1], 16, 1, 1);
+		fprintf(p->out, "%6" PRId64 "  %s  %s  %s  %s  %s\n", e->id, e->ts, actor, action, f[2], f[3]);
 	}
-	text_fit(actor, sizeof(actor), e->actor, 12, 1, 1);
-	text_fit(action, sizeof(action), e->action, 16, 1, 1);
-	fprintf(p->out, "%6" PRId64 "  %s  %s  %s  %s  %s\n", e->id, e->ts, actor, action, e->object, e->detail);
+	for (int i = 0; i < 4; i++)
+		free(f[i]);
 	return 0;
 }
 

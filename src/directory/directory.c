@@ -101,10 +101,16 @@ static int directory_connect(const struct config *cfg, const struct timespec *de
 	ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
 	budget_apply(ld, deadline);
 	if (cfg->ldap.starttls != STARTTLS_NO) {
-		int demand = LDAP_OPT_X_TLS_DEMAND;
+		int demand = LDAP_OPT_X_TLS_DEMAND, newctx = 0;
 		ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
+		/* Without a new context the handle keeps the global (ldap.conf) policy. */
+		ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &newctx);
 		rc = ldap_start_tls_s(ld, NULL, NULL);
-		if (rc != LDAP_SUCCESS && cfg->ldap.starttls == STARTTLS_DEMAND) {
+		/*
+		 * "yes" goes on in clear only when the server does not offer
+		 * StartTLS at all; a certificate that fails the check always refuses.
+		 */
+		if (rc != LDAP_SUCCESS && (cfg->ldap.starttls == STARTTLS_DEMAND || rc != LDAP_PROTOCOL_ERROR)) {
 			ldap_unbind_ext_s(ld, NULL, NULL);
 			return BR_ERR_UNAVAILABLE;
 		}
@@ -126,6 +132,10 @@ static void first_value(LDAP *ld, LDAPMessage *e, const char *attr, char *out, s
 
 	if (vals && vals[0] && !memchr(vals[0]->bv_val, '\0', vals[0]->bv_len)) {
 		size_t n = vals[0]->bv_len < size - 1 ? vals[0]->bv_len : size - 1;
+		/* Never cut inside a UTF-8 sequence: back up over continuation bytes. */
+		if (n < vals[0]->bv_len)
+			while (n > 0 && ((unsigned char)vals[0]->bv_val[n] & 0xc0) == 0x80)
+				n--;
 		memcpy(out, vals[0]->bv_val, n);
 		out[n] = '\0';
 	}
@@ -213,6 +223,9 @@ static int read_groups(LDAP *ld, const struct config *cfg, struct user *u)
 		ldap_msgfree(res);
 		return BR_ERR_UNAVAILABLE;
 	}
+	if (rc == LDAP_SIZELIMIT_EXCEEDED)
+		fprintf(stderr, "bursar: directory: %s is in more than %d groups; roles use the first %d\n", u->uid,
+			USER_MAX_GROUPS, USER_MAX_GROUPS);
 	u->ngroups = 0;
 	for (LDAPMessage *e = ldap_first_entry(ld, res); e && u->ngroups < USER_MAX_GROUPS;
 	     e = ldap_next_entry(ld, e)) {

@@ -188,6 +188,8 @@ int server_run(const struct config *cfg, const struct server_frontends *fe, cons
 	unsigned long count = 0;
 	int lfd = -1, ret = 1;
 
+	/* The database and everything else we create is for this account only. */
+	umask(077);
 	if (check_data_dir(cfg->server.data_dir) || ensure_host_key(cfg->server.host_key))
 		return 1;
 	if (store_open(cfg->store.path, cfg->store.synchronous_full, &store, msg, sizeof(msg))) {
@@ -228,8 +230,12 @@ int server_run(const struct config *cfg, const struct server_frontends *fe, cons
 		if (poll(&p, 1, 1000) <= 0)
 			continue;
 		fd = accept4(lfd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
-		if (fd < 0)
+		if (fd < 0) {
+			/* Out of descriptors: back off instead of spinning on the listener. */
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+				usleep(100000);
 			continue;
+		}
 		format_peer(&peer, remote, sizeof(remote));
 		if (live_sessions >= cfg->server.max_sessions) {
 			log_set_context(NULL, NULL, remote);

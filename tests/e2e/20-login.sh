@@ -73,5 +73,10 @@ check "a silent client is disconnected at the login deadline (took ${took}s)" [ 
 # requests before authentication (paramiko): clients OpenSSH will not imitate.
 run_tap "$STACK_TOP/build/tests/preauth" 127.0.0.1 "$STACK_PORT"
 run_tap /usr/bin/python3 "$E2E_HERE/preauth.py" 127.0.0.1 "$STACK_PORT"
+json=$(ssh_exec chengang "$PASSWORD" audit log --limit 500 --json)
+check "failed logins with invalid UTF-8 names are audited, escaped" \
+	[ "$(jq '[.[] | select(.action == "login.failure" and (.object | test("bad\\\\xffutf8")))] | length' <<<"$json")" -eq 1 ]
+check "C1 control characters in names are escaped" \
+	[ "$(jq '[.[] | select(.object | test("c1\\\\xc2\\\\x9b"))] | length' <<<"$json")" -eq 1 ]
 check "host key file is private (0600)" [ "$(stat -c %a "$E2E_DIR/stack/data/ssh_host_ed25519_key")" = 600 ]
 e2e_done

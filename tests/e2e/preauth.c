@@ -39,7 +39,7 @@ static ssh_session connect_to(const char *host, unsigned port)
 int main(int argc, char **argv)
 {
 	static const char *const hostile[] = { "zhang\x01wei", "zhangwei\n", "*", "zhangwei)(uid=*",
-					       "\\2a", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" };
+					       "\\2a", "bad\xffutf8", "c1\xc2\x9b[2J", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" };
 	ssh_session s;
 	unsigned port;
 

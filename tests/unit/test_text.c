@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bursar/i18n.h"
+#include "bursar/role.h"
 #include "bursar/text.h"
 
 #define ELL "\xe2\x80\xa6" /* U+2026 */
@@ -232,6 +234,44 @@ static void test_sanitize(void **state)
 	assert_string_equal(s5, "");
 }
 
+static void test_escape(void **state)
+{
+	char out[64];
+
+	(void)state;
+	text_escape(out, sizeof(out), "张伟 ok");
+	assert_string_equal(out, "张伟 ok");
+	text_escape(out, sizeof(out), "a\x01" "b\x7f");
+	assert_string_equal(out, "a\\x01b\\x7f");
+	/* invalid UTF-8 and a C1 control (U+009B, CSI) never pass through raw */
+	text_escape(out, sizeof(out), "x\xffy");
+	assert_string_equal(out, "x\\xffy");
+	text_escape(out, sizeof(out), "\xc2\x9b[2J");
+	assert_string_equal(out, "\\xc2\\x9b[2J");
+	/* truncation keeps whole escapes and characters */
+	text_escape(out, 6, "\x01\x02");
+	assert_string_equal(out, "\\x01");
+	text_escape(out, 5, "ab张");
+	assert_string_equal(out, "ab");
+}
+
+static void test_role_labels(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	role_mask_label(ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_AUDITOR), buf, sizeof(buf));
+	assert_string_equal(buf, "staff, auditor");
+	i18n_set_language("zh_CN");
+	role_mask_label(ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_AUDITOR), buf, sizeof(buf));
+	assert_string_equal(buf, "员工, 审计员");
+	role_mask_format(ROLE_BIT(ROLE_STAFF), buf, sizeof(buf));
+	assert_string_equal(buf, "staff"); /* config names are never translated */
+	i18n_set_language("en");
+	role_mask_label(0, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,11 +286,15 @@ int main(void)
 		cmocka_unit_test(test_fit_small_buffer),
 		cmocka_unit_test(test_fit_invalid_bytes),
 		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_role_labels),
 	};
 
 	if (!setlocale(LC_ALL, "C.UTF-8")) {
 		fputs("test_text: C.UTF-8 locale unavailable\n", stderr);
 		return 1;
 	}
+	i18n_init("build/locale"); /* tests run from the repository root */
+	i18n_set_language("en");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
