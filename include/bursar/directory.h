@@ -24,6 +24,12 @@ int directory_lookup(const struct config *cfg, const char *login, struct user *u
 /* Substitutes an RFC 4515-escaped value for the %s of a filter template. */
 int directory_make_filter(const char *tmpl, const char *value, char *out, size_t size);
 
+/*
+ * Initialises the LDAP library (configuration files, SASL plugins) once,
+ * so that processes forked afterwards do not each pay for it at login.
+ */
+void directory_preload(void);
+
 #define DIRECTORY_PASSWORD_MAX 1024
 
 #endif

@@ -301,6 +301,14 @@ out:
 	return ret;
 }
 
+void directory_preload(void)
+{
+	int version = 0;
+
+	/* Any global option call runs libldap's one-time initialisation. */
+	ldap_get_option(NULL, LDAP_OPT_PROTOCOL_VERSION, &version);
+}
+
 int directory_authenticate(const struct config *cfg, const char *login, const char *password, struct user *u)
 {
 	size_t len = password ? strnlen(password, DIRECTORY_PASSWORD_MAX + 1) : 0;

@@ -7,6 +7,7 @@
  */
 #include "session.h"
 
+#include "bursar/directory.h"
 #include "bursar/err.h"
 #include "bursar/log.h"
 #include "bursar/store.h"
@@ -197,6 +198,7 @@ int server_run(const struct config *cfg, const struct server_frontends *fe, cons
 		return 1;
 	}
 	store_close(store); /* migrated; each process opens its own after fork */
+	directory_preload();
 	if ((lfd = open_listener(cfg)) < 0)
 		return 1;
 	session_slots = cfg->server.max_sessions;

@@ -59,6 +59,7 @@ pid=$!
 for _ in $(seq 100); do stack_port_free "$port" || break; sleep 0.05; done
 check "a new host key is generated with mode 0600" [ "$(stat -c %a "$D/ok/data/ssh_host_ed25519_key")" = 600 ]
 check "the database is created in WAL mode" [ "$(sqlite3 "$D/ok/data/bursar.db" 'PRAGMA journal_mode')" = wal ]
+check "the database file is private (0600)" [ "$(stat -c %a "$D/ok/data/bursar.db")" = 600 ]
 kill -INT $pid
 for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
 check "SIGINT stops the server" bash -c "! kill -0 $pid 2>/dev/null"
