@@ -26,18 +26,17 @@
 static char themes_dir[PATH_MAX + 64];
 static char locale_dir[PATH_MAX + 64];
 
-static const char usage_text[] =
-	"usage: bursar COMMAND [OPTIONS]\n"
-	"\n"
-	"  serve --config FILE          serve the SSH interface (and its background jobs)\n"
-	"  check-config --config FILE   validate a configuration file and exit\n"
-	"  audit verify --config FILE   check the audit log's hash chain on this host\n"
-	"  reference keys|commands      print the key or command reference (Markdown)\n"
-	"  --version                    print the version\n"
-	"  --help                       print this help\n"
-	"\n"
-	"People use bursar over SSH: `ssh -p PORT user@host` for the full-screen\n"
-	"interface, `ssh -p PORT user@host help` for the scripting commands.\n";
+static const char usage_text[] = "usage: bursar COMMAND [OPTIONS]\n"
+				 "\n"
+				 "  serve --config FILE          serve the SSH interface\n"
+				 "  check-config --config FILE   validate a configuration file and exit\n"
+				 "  audit verify --config FILE   check the audit log's hash chain on this host\n"
+				 "  reference keys|commands      print the key or command reference (Markdown)\n"
+				 "  --version                    print the version\n"
+				 "  --help                       print this help\n"
+				 "\n"
+				 "People use bursar over SSH: `ssh -p PORT user@host` for the full-screen\n"
+				 "interface, `ssh -p PORT user@host help` for the scripting commands.\n";
 
 /* Finds themes/ and locale/ next to the program (source tree or installed). */
 static void locate_data(void)

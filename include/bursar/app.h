@@ -11,12 +11,12 @@
 
 struct app {
 	const struct config *cfg;
-	struct store *store;      /* opened in the front end's own process */
+	struct store *store; /* opened in the front end's own process */
 	struct user *user;
 	const char *session_id;
-	const char *remote;       /* "127.0.0.1:51234" */
-	const char *client_lang;  /* the client's LANG/LC_ALL, or "" */
-	const char *term;         /* the client's TERM, or "" */
+	const char *remote; /* "127.0.0.1:51234" */
+	const char *client_lang; /* the client's LANG/LC_ALL, or "" */
+	const char *term; /* the client's TERM, or "" */
 	const char *themes_dir;
 };
 

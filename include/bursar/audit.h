@@ -16,8 +16,8 @@
 
 struct audit_entry {
 	int64_t id;
-	const char *ts;     /* ISO-8601 UTC */
-	const char *actor;  /* uid, or "-" for the system */
+	const char *ts; /* ISO-8601 UTC */
+	const char *actor; /* uid, or "-" for the system */
 	const char *action; /* e.g. "login.success" */
 	const char *object; /* what it is about */
 	const char *detail; /* free text, never a secret */

@@ -18,10 +18,10 @@ enum { CMD_OK = 0, CMD_FAIL = 1, CMD_USAGE = 2 };
 #define CMD_MAX_ARGS 64
 
 struct cmd_entry {
-	const char *name;    /* one or two words: "whoami", "audit verify" */
-	const char *usage;   /* arguments after the name */
+	const char *name; /* one or two words: "whoami", "audit verify" */
+	const char *usage; /* arguments after the name */
 	const char *summary; /* N_() text, translated when shown */
-	unsigned roles;      /* ROLE_BIT mask; ROLE_ANY = everyone */
+	unsigned roles; /* ROLE_BIT mask; ROLE_ANY = everyone */
 	int (*run)(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 };
 

@@ -48,8 +48,7 @@ struct config {
 /* Fills cfg with the documented defaults. */
 void config_defaults(struct config *cfg);
 /* Parses text as a config file named name; 0 or BR_ERR_INVALID with msg. */
-int config_parse_string(struct config *cfg, const char *name, const char *text, char *msg,
-			unsigned long msg_size);
+int config_parse_string(struct config *cfg, const char *name, const char *text, char *msg, unsigned long msg_size);
 /* Reads and parses a file; BR_ERR_IO/BR_ERR_INVALID with a message naming it. */
 int config_load(struct config *cfg, const char *path, char *msg, unsigned long msg_size);
 

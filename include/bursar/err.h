@@ -10,13 +10,13 @@
 enum br_err {
 	BR_OK = 0,
 	BR_ERR_NOMEM = -1,
-	BR_ERR_INVALID = -2,     /* bad input from a person or a file */
-	BR_ERR_DENIED = -3,      /* wrong credentials or not allowed */
+	BR_ERR_INVALID = -2, /* bad input from a person or a file */
+	BR_ERR_DENIED = -3, /* wrong credentials or not allowed */
 	BR_ERR_UNAVAILABLE = -4, /* a server we depend on did not answer */
 	BR_ERR_NOT_FOUND = -5,
 	BR_ERR_IO = -6,
 	BR_ERR_STORE = -7,
-	BR_ERR_CORRUPT = -8,     /* integrity check failed */
+	BR_ERR_CORRUPT = -8, /* integrity check failed */
 };
 
 /* A short description of an error code in the session's language. */

@@ -36,8 +36,7 @@ int store_user_get(struct store *s, const char *uid, struct user *u);
 int store_user_set_prefs(struct store *s, const char *uid, const char *theme, const char *language);
 
 /* Appends an entry for an event that changes no other data (e.g. login failure). */
-int store_audit_append(struct store *s, const char *actor, const char *action, const char *object,
-		       const char *detail);
+int store_audit_append(struct store *s, const char *actor, const char *action, const char *object, const char *detail);
 typedef int (*store_audit_cb)(const struct audit_entry *e, void *arg);
 /* Calls cb for up to limit entries with id < before (0 = newest), newest first. */
 int store_audit_list(struct store *s, int64_t before, int limit, store_audit_cb cb, void *arg);

@@ -37,8 +37,8 @@ enum {
 #define THEME_NAME_MAX 33
 
 struct theme_style {
-	int fg, bg;      /* THEME_DEFAULT_COLOR or 0..15 */
-	unsigned attrs;  /* THEME_BOLD | ... */
+	int fg, bg; /* THEME_DEFAULT_COLOR or 0..15 */
+	unsigned attrs; /* THEME_BOLD | ... */
 };
 
 struct theme {

@@ -26,12 +26,12 @@ struct user {
 	char employee_type[64];
 	char groups[USER_MAX_GROUPS][128];
 	int ngroups;
-	unsigned roles;          /* ROLE_BIT() mask */
+	unsigned roles; /* ROLE_BIT() mask */
 	char *keys[USER_MAX_KEYS]; /* OpenSSH public key lines, owned */
 	int nkeys;
-	char theme[64];          /* "" = not chosen */
-	char language[16];       /* "" = not chosen */
-	char last_login[32];     /* previous login time, "" if first */
+	char theme[64]; /* "" = not chosen */
+	char language[16]; /* "" = not chosen */
+	char last_login[32]; /* previous login time, "" if first */
 };
 
 void user_init(struct user *u);

@@ -28,8 +28,8 @@ const struct cmd_entry cmd_table[] = {
 	{ "help", "[--json]", N_("List the commands you may run"), ROLE_ANY, cmd_help },
 	{ "whoami", "[--json]", N_("Show who you are: uid, name, mail, department, title, manager, roles"), ROLE_ANY,
 	  cmd_whoami },
-	{ "prefs", "[--theme NAME] [--language zh_CN|en] [--json]",
-	  N_("Show or change your theme and language"), ROLE_ANY, cmd_prefs },
+	{ "prefs", "[--theme NAME] [--language zh_CN|en] [--json]", N_("Show or change your theme and language"),
+	  ROLE_ANY, cmd_prefs },
 	{ "audit verify", "[--json]", N_("Check the audit log's hash chain; report the first broken entry"),
 	  AUDIT_ROLES, cmd_audit_verify },
 	{ "audit log", "[--limit N] [--before ID] [--json]", N_("List audit entries, newest first"), AUDIT_ROLES,
@@ -153,8 +153,9 @@ static int cmd_whoami(struct app *app, int argc, char **argv, FILE *out, FILE *e
 		json_object_set_new(j, "title", u->title[0] ? json_string(u->title) : json_null());
 		if (u->manager_dn[0])
 			json_object_set_new(j, "manager",
-					    json_pack("{s:s?, s:s?, s:s}", "uid", u->manager_uid[0] ? u->manager_uid : NULL,
-						      "display_name", u->manager_name[0] ? u->manager_name : NULL, "dn",
+					    json_pack("{s:s?, s:s?, s:s}", "uid",
+						      u->manager_uid[0] ? u->manager_uid : NULL, "display_name",
+						      u->manager_name[0] ? u->manager_name : NULL, "dn",
 						      u->manager_dn));
 		else
 			json_object_set_new(j, "manager", json_null());
@@ -317,7 +318,8 @@ static int cmd_audit_log(struct app *app, int argc, char **argv, FILE *out, FILE
 		return CMD_USAGE;
 	}
 	if (v.limit && str_to_int(v.limit, 1, 100000, &limit)) {
-		fprintf(err, _("bursar: audit log: --limit must be a whole number from 1 to 100000, not `%s`\n"), v.limit);
+		fprintf(err, _("bursar: audit log: --limit must be a whole number from 1 to 100000, not `%s`\n"),
+			v.limit);
 		return CMD_USAGE;
 	}
 	if (v.before && str_to_int(v.before, 1, INT64_MAX, &before)) {

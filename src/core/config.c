@@ -127,7 +127,8 @@ static int config_handler(void *user, const char *section, const char *name, con
 	switch (k->type) {
 	case KEY_FILTER:
 		if (!filter_ok(value))
-			return parse_fail(st, section, name, "must be an LDAP filter in parentheses with exactly one %s");
+			return parse_fail(st, section, name,
+					  "must be an LDAP filter in parentheses with exactly one %s");
 		/* fall through */
 	case KEY_STRING:
 	case KEY_ROLE:
@@ -171,7 +172,6 @@ static int config_handler(void *user, const char *section, const char *name, con
 	}
 	return 1;
 }
-
 
 static void expand_data_dir(char *field, size_t size, const char *data_dir)
 {

@@ -59,6 +59,6 @@ void log_event(const char *fmt, ...)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(stderr, "%s.%03ldZ pid=%d session=%s user=%s remote=%s %s\n", stamp,
-		ts.tv_nsec / 1000000, (int)getpid(), log_session, log_user, log_remote, clean);
+	fprintf(stderr, "%s.%03ldZ pid=%d session=%s user=%s remote=%s %s\n", stamp, ts.tv_nsec / 1000000,
+		(int)getpid(), log_session, log_user, log_remote, clean);
 }

@@ -9,11 +9,8 @@
 
 /* Marked for translation: the same words label roles on screen. */
 static const char *const role_names[ROLE_COUNT] = {
-	[ROLE_STAFF] = N_("staff"),
-	[ROLE_APPROVER] = N_("approver"),
-	[ROLE_FINANCE] = N_("finance"),
-	[ROLE_ADMIN] = N_("admin"),
-	[ROLE_AUDITOR] = N_("auditor"),
+	[ROLE_STAFF] = N_("staff"), [ROLE_APPROVER] = N_("approver"), [ROLE_FINANCE] = N_("finance"),
+	[ROLE_ADMIN] = N_("admin"), [ROLE_AUDITOR] = N_("auditor"),
 };
 
 const char *role_name(enum role r)

@@ -19,10 +19,9 @@
 #include <strings.h>
 
 static const char *const elem_names[THEME_COUNT] = {
-	[THEME_NORMAL] = "normal",     [THEME_HEADER] = "header", [THEME_STATUS] = "status",
-	[THEME_SELECTED] = "selected", [THEME_BORDER] = "border", [THEME_TITLE] = "title",
-	[THEME_DIM] = "dim",           [THEME_WARN] = "warn",     [THEME_ERROR] = "error",
-	[THEME_OK] = "ok",             [THEME_KEY] = "key",
+	[THEME_NORMAL] = "normal", [THEME_HEADER] = "header", [THEME_STATUS] = "status", [THEME_SELECTED] = "selected",
+	[THEME_BORDER] = "border", [THEME_TITLE] = "title",   [THEME_DIM] = "dim",       [THEME_WARN] = "warn",
+	[THEME_ERROR] = "error",   [THEME_OK] = "ok",         [THEME_KEY] = "key",
 };
 
 static const char *const color_names[] = {
@@ -84,7 +83,9 @@ static int parse_attr(const char *word, unsigned *attrs)
 	static const struct {
 		const char *name;
 		unsigned bit;
-	} names[] = { { "bold", THEME_BOLD }, { "reverse", THEME_REVERSE }, { "underline", THEME_UNDERLINE },
+	} names[] = { { "bold", THEME_BOLD },
+		      { "reverse", THEME_REVERSE },
+		      { "underline", THEME_UNDERLINE },
 		      { "dim", THEME_DIMMED } };
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
@@ -120,7 +121,8 @@ static int theme_handler(void *user, const char *section, const char *name, cons
 		else if (!strcmp(name, "borders") && (!strcmp(value, "ascii") || !strcmp(value, "unicode")))
 			p->t->ascii_borders = !strcmp(value, "ascii");
 		else
-			return theme_fail(p, name, !strcmp(name, "borders") ? "must be unicode or ascii" : "unknown key");
+			return theme_fail(p, name,
+					  !strcmp(name, "borders") ? "must be unicode or ascii" : "unknown key");
 		return 1;
 	}
 	if (strcmp(section, "colors"))

@@ -21,8 +21,8 @@
 #include <time.h>
 
 static const char *const person_attrs[] = {
-	"uid", "displayName", "cn", "mail", "departmentNumber", "ou", "manager", "title",
-	"employeeType", "sshPublicKey", NULL,
+	"uid",   "displayName",  "cn",           "mail", "departmentNumber", "ou", "manager",
+	"title", "employeeType", "sshPublicKey", NULL,
 };
 
 int directory_make_filter(const char *tmpl, const char *value, char *out, size_t size)
@@ -50,12 +50,10 @@ static int ldap_err_kind(int rc)
 	case LDAP_TIMEOUT:
 	case LDAP_CONNECT_ERROR:
 	case LDAP_UNAVAILABLE:
-	case LDAP_BUSY:
-		return BR_ERR_UNAVAILABLE;
+	case LDAP_BUSY: return BR_ERR_UNAVAILABLE;
 	case LDAP_INVALID_CREDENTIALS:
 	case LDAP_INAPPROPRIATE_AUTH:
-	case LDAP_UNWILLING_TO_PERFORM:
-		return BR_ERR_DENIED;
+	case LDAP_UNWILLING_TO_PERFORM: return BR_ERR_DENIED;
 	}
 	return BR_ERR_UNAVAILABLE;
 }
@@ -179,8 +177,8 @@ static int find_person(LDAP *ld, const struct config *cfg, const char *login, st
 
 	if ((ret = directory_make_filter(cfg->ldap.user_filter, login, filter, sizeof(filter))))
 		return BR_ERR_DENIED;
-	rc = ldap_search_ext_s(ld, cfg->ldap.base_dn, LDAP_SCOPE_SUBTREE, filter, (char **)person_attrs, 0, NULL,
-			       NULL, NULL, 2, &res);
+	rc = ldap_search_ext_s(ld, cfg->ldap.base_dn, LDAP_SCOPE_SUBTREE, filter, (char **)person_attrs, 0, NULL, NULL,
+			       NULL, 2, &res);
 	if (rc == LDAP_SIZELIMIT_EXCEEDED) {
 		ret = BR_ERR_DENIED;
 		goto out;
@@ -217,8 +215,8 @@ static int read_groups(LDAP *ld, const struct config *cfg, struct user *u)
 	const char *value = strstr(cfg->ldap.group_filter, "memberUid=%s") ? u->uid : u->dn;
 	if (directory_make_filter(cfg->ldap.group_filter, value, filter, sizeof(filter)))
 		return BR_ERR_INVALID;
-	rc = ldap_search_ext_s(ld, cfg->ldap.group_base_dn, LDAP_SCOPE_SUBTREE, filter, (char **)attrs, 0, NULL,
-			       NULL, NULL, USER_MAX_GROUPS, &res);
+	rc = ldap_search_ext_s(ld, cfg->ldap.group_base_dn, LDAP_SCOPE_SUBTREE, filter, (char **)attrs, 0, NULL, NULL,
+			       NULL, USER_MAX_GROUPS, &res);
 	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED && rc != LDAP_NO_SUCH_OBJECT) {
 		ldap_msgfree(res);
 		return BR_ERR_UNAVAILABLE;
@@ -247,8 +245,8 @@ static void read_manager(LDAP *ld, struct user *u)
 
 	if (!u->manager_dn[0])
 		return;
-	if (ldap_search_ext_s(ld, u->manager_dn, LDAP_SCOPE_BASE, "(objectClass=*)", (char **)attrs, 0, NULL,
-			      NULL, NULL, 1, &res) == LDAP_SUCCESS &&
+	if (ldap_search_ext_s(ld, u->manager_dn, LDAP_SCOPE_BASE, "(objectClass=*)", (char **)attrs, 0, NULL, NULL,
+			      NULL, 1, &res) == LDAP_SUCCESS &&
 	    (e = ldap_first_entry(ld, res))) {
 		first_value(ld, e, "uid", u->manager_uid, sizeof(u->manager_uid));
 		first_value(ld, e, "cn", u->manager_name, sizeof(u->manager_name));

@@ -78,8 +78,10 @@ static int ensure_host_key(const char *path)
 
 	if (stat(path, &st) == 0) {
 		if (st.st_mode & 077) {
-			fprintf(stderr, "bursar: [server] host_key %s is accessible by others (mode %03o); run chmod 600 on it\n",
-				path, (unsigned)(st.st_mode & 0777));
+			fprintf(
+			    stderr,
+			    "bursar: [server] host_key %s is accessible by others (mode %03o); run chmod 600 on it\n",
+			    path, (unsigned)(st.st_mode & 0777));
 			return -1;
 		}
 		return 0;

@@ -121,8 +121,8 @@ int store_open(const char *path, bool synchronous_full, struct store **out, char
 	int ret = BR_ERR_STORE;
 
 	*out = NULL;
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
 		snprintf(msg, msg_size, "%s: cannot open database: %s", path,
 			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		goto out;
@@ -182,8 +182,8 @@ static int audit_append_locked(struct store *s, const char *actor, const char *a
 
 	str_copy(e.prev_hash, AUDIT_GENESIS, sizeof(e.prev_hash));
 	e.id = 1;
-	if (sqlite3_prepare_v2(s->db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", -1, &st, NULL) !=
+	    SQLITE_OK)
 		goto out;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		e.id = sqlite3_column_int64(st, 0) + 1;
@@ -220,8 +220,7 @@ out:
 	return ret;
 }
 
-int store_audit_append(struct store *s, const char *actor, const char *action, const char *object,
-		       const char *detail)
+int store_audit_append(struct store *s, const char *actor, const char *action, const char *object, const char *detail)
 {
 	int ret = store_begin(s);
 
@@ -240,8 +239,8 @@ int store_user_login(struct store *s, struct user *u, const char *method, const 
 		return ret;
 	ret = BR_ERR_STORE;
 	u->last_login[0] = '\0';
-	if (sqlite3_prepare_v2(s->db, "SELECT theme, language, last_login FROM users WHERE uid = ?", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT theme, language, last_login FROM users WHERE uid = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
 		goto out;
 	bind_text(st, 1, u->uid);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -306,9 +305,7 @@ int store_user_get(struct store *s, const char *uid, struct user *u)
 		str_copy(u->last_login, col_text(st, 10), sizeof(u->last_login));
 		ret = BR_OK;
 		break;
-	case SQLITE_DONE:
-		ret = BR_ERR_NOT_FOUND;
-		break;
+	case SQLITE_DONE: ret = BR_ERR_NOT_FOUND; break;
 	}
 out:
 	sqlite3_finalize(st);

@@ -21,11 +21,11 @@ struct ui;
 enum { UI_HANDLED = 1, UI_REDRAW = 2, UI_POP = 4, UI_QUIT = 8 };
 
 struct key_binding {
-	int op;            /* screen-specific operation */
-	int keys[4];       /* key codes, 0-terminated */
+	int op; /* screen-specific operation */
+	int keys[4]; /* key codes, 0-terminated */
 	const char *label; /* how the keys are shown: "j/↓" */
-	const char *help;  /* N_() text for the `?` overlay and the docs */
-	const char *hint;  /* short N_() text for the status bar, or NULL */
+	const char *help; /* N_() text for the `?` overlay and the docs */
+	const char *hint; /* short N_() text for the status bar, or NULL */
 };
 
 struct screen_ops {
@@ -45,10 +45,10 @@ enum { OP_NONE = 0, OP_HELP = -1, OP_BACK = -2, OP_QUIT = -3 };
 struct ui {
 	struct app *app;
 	struct theme theme;
-	bool ascii;           /* ASCII borders and bars */
+	bool ascii; /* ASCII borders and bars */
 	bool colors;
-	char status[256];     /* one-line message under the content */
-	int status_elem;      /* THEME_OK, THEME_ERROR, ... */
+	char status[256]; /* one-line message under the content */
+	int status_elem; /* THEME_OK, THEME_ERROR, ... */
 };
 
 /* Pushes a screen on top; returns false if the stack is full. */
