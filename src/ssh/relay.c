@@ -1,10 +1,12 @@
 /*
  * relay.c - non-blocking byte relay between an SSH channel and a child.
  *
- * Channel writes never wait: libssh would otherwise run the event loop from
- * inside a write and re-enter our fd callbacks, delivering later chunks
- * before earlier ones.  Fd callbacks only read into a buffer; all writing
- * happens in relay_pump(), called from the session's main loop.
+ * Channel writes never wait for the client's window: libssh would otherwise
+ * run the event loop from inside the write and deliver later chunks before
+ * earlier ones.  Fd callbacks only read into a buffer, and only into an
+ * empty one; all writing happens in relay_pump(), called from the session's
+ * main loop.  (A flush inside ssh_channel_write may still run the event
+ * loop once; the empty-buffer rule keeps the order even then.)
  */
 #include "relay.h"
 
@@ -48,9 +50,11 @@ size_t relay_input(struct relay *r, const void *data, size_t len)
 	size_t room = RELAY_INPUT_MAX - r->in_len;
 
 	if (r->in_eof)
-		return len; /* nothing may follow EOF; drop */
-	if (len > room)
+		return len; /* the child takes no more input; drop */
+	if (len > room) {
 		len = room;
+		r->backlog = true;
+	}
 	if (!len)
 		return 0;
 	r->in_buf = xrealloc(r->in_buf, r->in_len + len);
@@ -61,7 +65,41 @@ size_t relay_input(struct relay *r, const void *data, size_t len)
 
 void relay_input_eof(struct relay *r)
 {
+	r->eof_pending = true;
+}
+
+/* Drops queued input: the child cannot take it any more. */
+static void input_gone(struct relay *r)
+{
+	r->in_len = 0;
 	r->in_eof = true;
+}
+
+/*
+ * Reads input libssh kept when our queue was full.  Only while libssh's
+ * buffer is non-empty: then ssh_channel_poll() and the read process no new
+ * packets, so nothing can overtake the bytes being read.
+ */
+static void pull_backlog(struct relay *r, ssh_channel ch)
+{
+	while (r->backlog && ch && r->in_len < RELAY_INPUT_MAX) {
+		int avail = ssh_channel_poll(ch, 0);
+		size_t room = RELAY_INPUT_MAX - r->in_len;
+		size_t want;
+		int got;
+
+		if (avail <= 0) {
+			r->backlog = false;
+			break;
+		}
+		want = (size_t)avail < room ? (size_t)avail : room;
+		r->in_buf = xrealloc(r->in_buf, r->in_len + want);
+		got = ssh_channel_read_nonblocking(ch, r->in_buf + r->in_len, (uint32_t)want, 0);
+		if (got <= 0)
+			break;
+		if (!r->in_eof)
+			r->in_len += (size_t)got;
+	}
 }
 
 static void pump_in(struct relay *r);
@@ -70,8 +108,13 @@ static int fd_cb(socket_t fd, int revents, void *ud)
 {
 	struct relay *r = ud;
 
-	if ((revents & POLLOUT) && fd == r->in_fd)
-		pump_in(r);
+	if (fd == r->in_fd) {
+		if (revents & POLLOUT)
+			pump_in(r);
+		/* A hung-up pty reports only POLLHUP and never becomes writable. */
+		else if (revents & (POLLHUP | POLLERR | POLLNVAL))
+			input_gone(r);
+	}
 	if (!(revents & (POLLIN | POLLHUP | POLLERR)))
 		return 0;
 	for (int i = 0; i < r->nout; i++) {
@@ -138,8 +181,7 @@ static void pump_in(struct relay *r)
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
 		/* The child stopped reading (EPIPE, EIO): drop what is queued. */
-		r->in_len = 0;
-		r->in_eof = true;
+		input_gone(r);
 	}
 }
 
@@ -177,7 +219,13 @@ static short wanted(const struct relay *r, int fd)
 void relay_pump(struct relay *r, ssh_channel ch)
 {
 	pump_out(r, ch);
+	pull_backlog(r, ch);
+	if (r->eof_pending && !r->backlog)
+		r->in_eof = true;
 	pump_in(r);
+	/* A shell whose terminal closed reads nothing more. */
+	if (!r->in_is_pipe && r->nout && r->out[0].eof)
+		input_gone(r);
 	for (int i = 0; i < r->nout; i++) {
 		struct relay_out *o = &r->out[i];
 		if (o->eof && !o->len && o->fd >= 0 && o->fd != r->in_fd) {

@@ -32,23 +32,28 @@ struct relay {
 	ssh_event event;
 	struct relay_out out[2];
 	int nout;
-	int in_fd;              /* -1 until a child is attached */
-	bool in_is_pipe;        /* close it once input ends */
-	bool in_eof;            /* the client sent EOF */
+	int in_fd; /* -1 until a child is attached */
+	bool in_is_pipe; /* close it once input ends */
+	bool in_eof; /* no more input: the client's EOF took effect */
+	bool eof_pending; /* the client sent EOF; libssh may still hold data */
+	bool backlog; /* libssh holds input we could not take yet */
 	char *in_buf;
 	size_t in_len;
 	struct {
 		int fd;
 		short events;
-	} reg[3];               /* what the event loop watches: stdout, stderr, stdin */
-	bool broken;            /* the channel refused a write */
+	} reg[3]; /* what the event loop watches: stdout, stderr, stdin */
+	bool broken; /* the channel refused a write */
 };
 
 void relay_init(struct relay *r, ssh_event event);
 /* A pty master carries both directions. */
 void relay_attach_shell(struct relay *r, int master);
 void relay_attach_exec(struct relay *r, int in, int out, int err);
-/* Queues client data; returns how much was taken (less when the queue is full). */
+/*
+ * Queues client data; returns how much was taken.  When the queue is full
+ * the rest stays in libssh, and relay_pump() reads it once there is room.
+ */
 size_t relay_input(struct relay *r, const void *data, size_t len);
 void relay_input_eof(struct relay *r);
 /* Moves what can move now and updates which fds the event loop watches. */

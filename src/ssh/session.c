@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -37,6 +38,11 @@
 #include <utmp.h>
 
 enum child_kind { CHILD_NONE, CHILD_SHELL, CHILD_EXEC };
+
+/* Seconds a client may leave our output unread before it is disconnected. */
+#define SESSION_SEND_TIMEOUT 300
+/* After the exit status: how long the client may make no progress reading the rest. */
+#define SESSION_DRAIN_IDLE_MS 10000
 
 struct sess {
 	const struct config *cfg;
@@ -50,7 +56,7 @@ struct sess {
 	struct ssh_channel_callbacks_struct chan_cb;
 
 	bool authenticated;
-	long long deadline;   /* for logging in, then for asking for a shell or command */
+	long long deadline; /* for logging in, then for asking for a shell or command */
 	int failures;
 	int pubkey_probes;
 	char kbdint_user[USER_LOGIN_MAX + 1];
@@ -62,7 +68,7 @@ struct sess {
 
 	char term[64];
 	char lang[64];
-	int lang_rank;        /* 1 LANG, 2 LC_MESSAGES, 3 LC_ALL: stronger wins */
+	int lang_rank; /* 1 LANG, 2 LC_MESSAGES, 3 LC_ALL: stronger wins */
 	int cols, rows;
 	bool has_pty;
 	enum child_kind want;
@@ -71,12 +77,14 @@ struct sess {
 	enum child_kind kind;
 	pid_t child;
 	int child_status;
+	const char *child_signal; /* SSH name ("KILL") when it died of a signal */
 	bool child_reaped;
-	int master;           /* pty master (shell), for window changes */
-	struct relay relay;   /* channel <-> child bytes */
-	bool finished;        /* exit status sent */
-	bool closed;          /* client closed the channel */
-	int sock;             /* the connection; children close it */
+	pid_t session_pid;
+	int master; /* pty master (shell), for window changes */
+	struct relay relay; /* channel <-> child bytes */
+	bool finished; /* exit status sent */
+	bool closed; /* client closed the channel */
+	int sock; /* the connection; children close it */
 };
 
 static volatile sig_atomic_t session_stop;
@@ -207,8 +215,7 @@ static bool key_listed(const struct user *u, ssh_key key)
 	return false;
 }
 
-static int auth_pubkey_cb(ssh_session session, const char *login, struct ssh_key_struct *key, char state,
-			  void *ud)
+static int auth_pubkey_cb(ssh_session session, const char *login, struct ssh_key_struct *key, char state, void *ud)
 {
 	struct sess *ss = ud;
 
@@ -272,7 +279,7 @@ static int message_cb(ssh_session session, ssh_message msg, void *ud)
 	}
 	if (ssh_userauth_kbdint_getnanswers(session) == 1 &&
 	    try_password(ss, ss->kbdint_user, ssh_userauth_kbdint_getanswer(session, 0), "keyboard-interactive") ==
-		    SSH_AUTH_SUCCESS) {
+		SSH_AUTH_SUCCESS) {
 		ssh_message_auth_reply_success(msg, 0);
 		return 0;
 	}
@@ -282,8 +289,7 @@ static int message_cb(ssh_session session, ssh_message msg, void *ud)
 
 /* ---- channel ---- */
 
-static int chan_data_cb(ssh_session session, ssh_channel channel, void *data, uint32_t len, int is_stderr,
-			void *ud)
+static int chan_data_cb(ssh_session session, ssh_channel channel, void *data, uint32_t len, int is_stderr, void *ud)
 {
 	struct sess *ss = ud;
 
@@ -300,6 +306,7 @@ static void chan_eof_cb(ssh_session session, ssh_channel channel, void *ud)
 
 	(void)session;
 	(void)channel;
+	/* Takes effect once input still held by libssh has been passed on. */
 	relay_input_eof(&ss->relay);
 }
 
@@ -385,7 +392,10 @@ static int chan_env_cb(ssh_session session, ssh_channel channel, const char *nam
 		return SSH_ERROR;
 	/* As in POSIX: LC_ALL beats LC_MESSAGES beats LANG, whatever the order sent. */
 	{
-		int rank = !strcmp(name, "LC_ALL") ? 3 : !strcmp(name, "LC_MESSAGES") ? 2 : !strcmp(name, "LANG") ? 1 : 0;
+		int rank = !strcmp(name, "LC_ALL")        ? 3
+			   : !strcmp(name, "LC_MESSAGES") ? 2
+			   : !strcmp(name, "LANG")        ? 1
+							  : 0;
 		if (!rank)
 			return SSH_ERROR;
 		if (*value && rank >= ss->lang_rank) {
@@ -443,8 +453,8 @@ static void child_prepare(struct sess *ss, struct app *app)
 		sigaction(sigs[i], &sa, NULL);
 	/* If the session process is killed outright, do not outlive it. */
 	prctl(PR_SET_PDEATHSIG, SIGHUP);
-	if (getppid() == 1)
-		_exit(1);
+	if (getppid() != ss->session_pid)
+		_exit(1); /* the session died before the line above took effect */
 	memset(app, 0, sizeof(*app));
 	app->cfg = ss->cfg;
 	app->user = &ss->user;
@@ -557,6 +567,26 @@ fail:
 	return -1;
 }
 
+/* RFC 4254 signal names for exit-signal. */
+static const char *signal_name(int sig)
+{
+	switch (sig) {
+	case SIGABRT: return "ABRT";
+	case SIGFPE: return "FPE";
+	case SIGHUP: return "HUP";
+	case SIGILL: return "ILL";
+	case SIGINT: return "INT";
+	case SIGKILL: return "KILL";
+	case SIGPIPE: return "PIPE";
+	case SIGQUIT: return "QUIT";
+	case SIGSEGV: return "SEGV";
+	case SIGTERM: return "TERM";
+	case SIGUSR1: return "USR1";
+	case SIGUSR2: return "USR2";
+	}
+	return "KILL";
+}
+
 static void reap_child(struct sess *ss, bool force)
 {
 	int status;
@@ -578,6 +608,8 @@ static void reap_child(struct sess *ss, bool force)
 reaped:
 	ss->child_reaped = true;
 	ss->child_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (WIFSIGNALED(status))
+		ss->child_signal = signal_name(WTERMSIG(status));
 }
 
 static void finish_channel(struct sess *ss)
@@ -586,7 +618,10 @@ static void finish_channel(struct sess *ss)
 	if (!ss->child_reaped)
 		return;
 	if (ss->channel && !ss->closed) {
-		ssh_channel_request_send_exit_status(ss->channel, ss->child_status);
+		if (ss->child_signal)
+			ssh_channel_request_send_exit_signal(ss->channel, ss->child_signal, 0, "", "");
+		else
+			ssh_channel_request_send_exit_status(ss->channel, ss->child_status);
 		ssh_channel_send_eof(ss->channel);
 		ssh_channel_close(ss->channel);
 	}
@@ -620,8 +655,8 @@ static int key_exchange(struct sess *ss, int fd, long long deadline)
 	return rc == SSH_OK ? 0 : -1;
 }
 
-int session_run(const struct config *cfg, const struct server_frontends *fe, const char *themes_dir,
-		ssh_bind bind, int fd, const char *remote, const char *session_id)
+int session_run(const struct config *cfg, const struct server_frontends *fe, const char *themes_dir, ssh_bind bind,
+		int fd, const char *remote, const char *session_id)
 {
 	struct ssh_server_callbacks_struct cb;
 	struct sess ss;
@@ -641,8 +676,23 @@ int session_run(const struct config *cfg, const struct server_frontends *fe, con
 	user_init(&ss.user);
 	user_init(&ss.lookup);
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGTERM, on_session_stop);
-	signal(SIGINT, on_session_stop);
+	{
+		/* No SA_RESTART: a stop request must interrupt a blocked send. */
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_session_stop;
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+	}
+	ss.session_pid = getpid();
+	{
+		/*
+		 * libssh writes to the socket with blocking send(); a client that
+		 * stops reading for this long is cut off instead of holding us.
+		 */
+		struct timeval tv = { SESSION_SEND_TIMEOUT, 0 };
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	}
 
 	ss.ssh = ssh_new();
 	if (!ss.ssh)
@@ -652,8 +702,8 @@ int session_run(const struct config *cfg, const struct server_frontends *fe, con
 		log_event("accept failed: %s", ssh_get_error(bind));
 		goto out;
 	}
-	ssh_set_auth_methods(ss.ssh, SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_PUBLICKEY |
-					     SSH_AUTH_METHOD_INTERACTIVE);
+	ssh_set_auth_methods(ss.ssh,
+			     SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_PUBLICKEY | SSH_AUTH_METHOD_INTERACTIVE);
 	memset(&cb, 0, sizeof(cb));
 	cb.userdata = &ss;
 	cb.auth_password_function = auth_password_cb;
@@ -715,11 +765,26 @@ int session_run(const struct config *cfg, const struct server_frontends *fe, con
 			break;
 		}
 	}
-	/* Let the exit status and close reach the client before we hang up. */
+	/*
+	 * Everything is written to the channel, but may still sit in libssh's
+	 * buffer or the socket.  Hang up only when the client has closed its
+	 * side (so it has read it all), or makes no progress for a while:
+	 * closing earlier makes the kernel reset the connection and drop it.
+	 */
+	relay_close(&ss.relay);
 	if (ss.finished && ss.channel) {
-		long long until = now_ms() + 2000;
-		while (ssh_is_connected(ss.ssh) && !ss.closed && now_ms() < until)
-			ssh_event_dopoll(ss.event, 50);
+		long long idle_since = now_ms();
+		int last_queued = -1;
+		while (ssh_is_connected(ss.ssh) && !ss.closed && !session_stop &&
+		       now_ms() - idle_since < SESSION_DRAIN_IDLE_MS) {
+			int queued = 0;
+			ssh_event_dopoll(ss.event, 100);
+			ioctl(fd, SIOCOUTQ, &queued);
+			if (queued != last_queued) {
+				last_queued = queued;
+				idle_since = now_ms();
+			}
+		}
 	}
 	ret = 0;
 out:

@@ -289,6 +289,8 @@ static int lookup_op(const struct key_binding *k, int n, int ch)
 	return OP_NONE;
 }
 
+static bool ui_key(struct ui *ui, int ch, bool *help);
+
 /* Picks a terminal type ncurses knows: the client's, else common fallbacks. */
 static const char *pick_term(const char *want)
 {
@@ -343,13 +345,13 @@ int ui_run(struct app *app)
 	ui_push(&ui, &screen_menu);
 
 	while (depth > 0) {
-		int ch, op, flags;
-		const struct screen_ops *ops;
+		bool quit = false;
+		int ch;
 
 		draw(&ui, help);
 		ch = getch();
 		if (ch == ERR) {
-			/* The terminal went away (connection dropped): stop quietly. */
+			/* A blocking read failing means the terminal went away. */
 			if (++errors > 5) {
 				code = 1;
 				break;
@@ -357,40 +359,56 @@ int ui_run(struct app *app)
 			continue;
 		}
 		errors = 0;
-		if (ch == KEY_RESIZE)
-			continue;
-		if (help) {
-			help = false;
-			continue;
-		}
-		ui.status[0] = '\0';
-		ops = stack[depth - 1].ops;
-		if (COLS < MIN_COLS || LINES < MIN_ROWS) {
-			if (ch == 'q' || ch == 3)
-				break;
-			continue;
-		}
-		op = lookup_op(ops->keys, ops->nkeys, ch);
-		flags = op != OP_NONE ? ops->key(&ui, stack[depth - 1].state, op) : 0;
-		if (op == OP_NONE) {
-			op = lookup_op(global_keys, (int)ARRAY_SIZE(global_keys), ch);
-			if (op == OP_HELP)
-				help = true;
-			else if (op == OP_BACK)
-				flags |= UI_POP;
-			else if (op == OP_QUIT)
-				flags |= UI_QUIT;
-		}
-		if (flags & UI_QUIT)
+		/*
+		 * Handle every key already typed (or pasted) before drawing again:
+		 * one redraw per burst instead of one per key on a slow link.
+		 */
+		nodelay(stdscr, TRUE);
+		do
+			quit = ui_key(&ui, ch, &help);
+		while (!quit && depth > 0 && (ch = getch()) != ERR);
+		nodelay(stdscr, FALSE);
+		if (quit)
 			break;
-		if (flags & UI_POP)
-			ui_pop(&ui);
 	}
 	while (depth > 0)
 		ui_pop(&ui);
 	endwin();
 	delscreen(scr);
 	return code;
+}
+
+/* Dispatches one key; returns true when the person quits. */
+static bool ui_key(struct ui *ui, int ch, bool *help)
+{
+	const struct screen_ops *ops = stack[depth - 1].ops;
+	int op, flags;
+
+	if (ch == KEY_RESIZE)
+		return false;
+	if (*help) {
+		*help = false;
+		return false;
+	}
+	ui->status[0] = '\0';
+	if (COLS < MIN_COLS || LINES < MIN_ROWS)
+		return ch == 'q' || ch == 3;
+	op = lookup_op(ops->keys, ops->nkeys, ch);
+	flags = op != OP_NONE ? ops->key(ui, stack[depth - 1].state, op) : 0;
+	if (op == OP_NONE) {
+		op = lookup_op(global_keys, (int)ARRAY_SIZE(global_keys), ch);
+		if (op == OP_HELP)
+			*help = true;
+		else if (op == OP_BACK)
+			flags |= UI_POP;
+		else if (op == OP_QUIT)
+			flags |= UI_QUIT;
+	}
+	if (flags & UI_QUIT)
+		return true;
+	if (flags & UI_POP)
+		ui_pop(ui);
+	return false;
 }
 
 static void key_table_md(FILE *out, const char *title, const struct key_binding *k, int n)

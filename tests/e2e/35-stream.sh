@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 e2e_start
 ssh_exec zhangwei "$PASSWORD" whoami >/dev/null
-last=$(/usr/bin/python3 "$E2E_HERE/stream.py" seed "$E2E_DIR/stack/data/bursar.db" 800)
+last=$(/usr/bin/python3 "$E2E_HERE/stream.py" seed "$E2E_DIR/stack/data/bursar.db" 4000)
 out=$(ssh_exec zhaomin "$PASSWORD" audit verify --json)
 check "entries chained by an independent implementation verify" [ "$(jq -r .ok <<<"$out")" = true ]
 run_tap /usr/bin/python3 "$E2E_HERE/stream.py" run "$STACK_PORT" zhaomin "$PASSWORD" "$last"

@@ -73,7 +73,7 @@ def run(port, user, pw, last):
 
     t, ch = session(port, user, pw, 8192)
     ch.exec_command(cmd)
-    slow = drain(ch, pause=0.002, chunk=1024)
+    slow = drain(ch, pause=0.001, chunk=2048)
     status = ch.recv_exit_status()
     t.close()
     check("through an 8 KiB window read slowly, the output is identical and in order",
@@ -102,7 +102,96 @@ def run(port, user, pw, last):
     status = ch.recv_exit_status()
     t.close()
     check("1.3 MB of unread stdin does not stall the command", bytes(got) == fast and status == 0)
+    # A paste far larger than every buffer on the way, into the full-screen
+    # interface: it must all be taken in and the keys after it still work.
+    t, ch = session(port, user, pw, 2 * 1024 * 1024)
+    ch.get_pty(term="xterm", width=80, height=24)
+    ch.invoke_shell()
+    ch.settimeout(60)
+    paste = b"x" * (4 * 1024 * 1024)
+    sent = 0
+    try:
+        while sent < len(paste):
+            sent += ch.send(paste[sent:sent + 65536])
+            while ch.recv_ready():
+                ch.recv(65536)
+        ch.send(b"q")
+        while not ch.exit_status_ready():
+            if ch.recv_ready():
+                ch.recv(65536)
+            else:
+                time.sleep(0.01)
+        status = ch.recv_exit_status()
+    except Exception:
+        status = None
+    t.close()
+    check("a 4 MB paste into the full-screen interface is consumed and q still quits", status == 0)
+
+    # The connection stalls near the end of a large output: the rest and the
+    # exit status must still arrive once it resumes (no early hang-up).
+    proxy = PausingProxy(port, pause_after=len(fast) // 2, pause=4.0)
+    t, ch = session(proxy.port, user, pw, 1024 * 1024)
+    ch.exec_command(cmd)
+    ch.settimeout(60)
+    try:
+        late = drain(ch, pause=0.001, chunk=8192)
+        status = ch.recv_exit_status()
+    except Exception:
+        late, status = b"", None
+    t.close()
+    proxy.close()
+    check("after the connection stalls for 4 s near the end, every byte and the exit status arrive",
+          late == fast and status == 0)
     return fails
+
+
+class PausingProxy:
+    """Forwards one TCP connection to the server, holding server-to-client
+    bytes for `pause` seconds once `pause_after` bytes have passed."""
+
+    def __init__(self, port, pause_after, pause):
+        import threading
+        self.target, self.pause_after, self.pause = port, pause_after, pause
+        self.ls = socket.socket()
+        self.ls.bind(("127.0.0.1", 0))
+        self.ls.listen(1)
+        self.port = self.ls.getsockname()[1]
+        self.threads = []
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        import threading
+        c, _ = self.ls.accept()
+        s = socket.create_connection(("127.0.0.1", self.target))
+        self.socks = (c, s)
+        for a, b, slow in ((c, s, False), (s, c, True)):
+            th = threading.Thread(target=self.pipe, args=(a, b, slow), daemon=True)
+            th.start()
+
+    def pipe(self, a, b, slow):
+        passed, paused = 0, False
+        while True:
+            try:
+                data = a.recv(65536)
+            except OSError:
+                break
+            if not data:
+                try:
+                    b.shutdown(socket.SHUT_WR)
+                except OSError:
+                    pass
+                break
+            passed += len(data)
+            if slow and not paused and passed >= self.pause_after:
+                paused = True
+                time.sleep(self.pause)
+            try:
+                b.sendall(data)
+            except OSError:
+                break
+
+    def close(self):
+        self.ls.close()
 
 
 if __name__ == "__main__":
