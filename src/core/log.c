@@ -15,6 +15,12 @@
 static char log_session[32] = "-";
 static char log_user[96] = "-";
 static char log_remote[64] = "-";
+static int log_fd = 2;
+
+void log_set_fd(int fd)
+{
+	log_fd = fd;
+}
 
 /* Printable UTF-8 only, and no spaces: a field must stay one token. */
 static void log_clean(char *dst, size_t size, const char *src)
@@ -59,6 +65,6 @@ void log_event(const char *fmt, ...)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(stderr, "%s.%03ldZ pid=%d session=%s user=%s remote=%s %s\n", stamp, ts.tv_nsec / 1000000,
+	dprintf(log_fd, "%s.%03ldZ pid=%d session=%s user=%s remote=%s %s\n", stamp, ts.tv_nsec / 1000000,
 		(int)getpid(), log_session, log_user, log_remote, clean);
 }

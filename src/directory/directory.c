@@ -9,6 +9,7 @@
 #define LDAP_DEPRECATED 0
 #include "bursar/directory.h"
 #include "bursar/err.h"
+#include "bursar/log.h"
 #include "bursar/util.h"
 
 #include <lber.h>
@@ -222,8 +223,8 @@ static int read_groups(LDAP *ld, const struct config *cfg, struct user *u)
 		return BR_ERR_UNAVAILABLE;
 	}
 	if (rc == LDAP_SIZELIMIT_EXCEEDED)
-		fprintf(stderr, "bursar: directory: %s is in more than %d groups; roles use the first %d\n", u->uid,
-			USER_MAX_GROUPS, USER_MAX_GROUPS);
+		log_event("directory: %s is in more than %d groups; roles use the first %d", u->uid, USER_MAX_GROUPS,
+			  USER_MAX_GROUPS);
 	u->ngroups = 0;
 	for (LDAPMessage *e = ldap_first_entry(ld, res); e && u->ngroups < USER_MAX_GROUPS;
 	     e = ldap_next_entry(ld, e)) {

@@ -473,6 +473,7 @@ static int child_run(struct sess *ss, struct app *app)
 
 	if (store_open(ss->cfg->store.path, ss->cfg->store.synchronous_full, &app->store, msg, sizeof(msg))) {
 		fprintf(stderr, "bursar: %s\n", msg);
+		log_event("front end cannot open the database: %s", msg);
 		return 1;
 	}
 	code = ss->kind == CHILD_SHELL ? ss->fe->shell(app) : ss->fe->exec(app, ss->command);
@@ -504,10 +505,12 @@ static int start_shell(struct sess *ss)
 	}
 	if (pid == 0) {
 		struct app app;
+		int logfd = fcntl(2, F_DUPFD_CLOEXEC, 10);
 		close(master);
 		close(ss->sock);
 		if (login_tty(slave) < 0)
 			_exit(1);
+		log_set_fd(logfd); /* stderr is now the person's screen */
 		child_prepare(ss, &app);
 		_exit(child_run(ss, &app));
 	}
@@ -533,6 +536,7 @@ static int start_exec(struct sess *ss)
 		goto fail;
 	if (pid == 0) {
 		struct app app;
+		int logfd = fcntl(2, F_DUPFD_CLOEXEC, 10);
 		close(ss->sock);
 		dup2(in[0], 0);
 		dup2(out[1], 1);
@@ -542,6 +546,7 @@ static int start_exec(struct sess *ss)
 			close(out[i]);
 			close(err[i]);
 		}
+		log_set_fd(logfd); /* stderr is now the client's */
 		child_prepare(ss, &app);
 		_exit(child_run(ss, &app));
 	}

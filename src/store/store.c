@@ -4,6 +4,7 @@
  */
 #include "bursar/store.h"
 #include "bursar/err.h"
+#include "bursar/log.h"
 #include "bursar/role.h"
 #include "bursar/util.h"
 
@@ -54,7 +55,7 @@ static int exec_sql(struct store *s, const char *sql)
 	char *err = NULL;
 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		fprintf(stderr, "bursar: store: %s\n", err ? err : "unknown error");
+		log_event("store: %s", err ? err : "unknown error");
 		sqlite3_free(err);
 		return BR_ERR_STORE;
 	}
@@ -215,7 +216,7 @@ static int audit_append_locked(struct store *s, const char *actor, const char *a
 		ret = BR_OK;
 out:
 	if (ret)
-		fprintf(stderr, "bursar: store: audit append failed: %s\n", sqlite3_errmsg(s->db));
+		log_event("store: audit append failed: %s", sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);
 	return ret;
 }

@@ -76,4 +76,13 @@ wait_for th "EXIT=0" >/dev/null
 tui_open th2 wangfang en_US.UTF-8 80 24
 check "the theme is remembered at the next login" wait_for th2 "^\+-+\+$"
 keys th2 q
+
+# A remembered theme that has since been removed: built-in theme, and the
+# problem goes to the server log, not onto the person's screen.
+sqlite3 "$E2E_DIR/stack/data/bursar.db" "UPDATE users SET theme = 'gone' WHERE uid = 'chengang'"
+tui_open gone chengang en_US.UTF-8 80 24
+check "a missing theme falls back and the menu shows" wait_for gone "Main menu"
+check "no log text leaks onto the screen" bash -c "! tmux -L $TMUX_SOCK capture-pane -p -t gone | grep -q 'theme'"
+check "the server log records the missing theme" grep -q "theme gone: no such theme" "$E2E_DIR/stack/server.log"
+keys gone q
 e2e_done
