@@ -6,6 +6,8 @@
 E2E_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$E2E_HERE/../fixture/stack.sh"
 
+# CI may start us with no locale or TERM at all: tmux and wc need both.
+export LC_ALL=C.UTF-8 TERM=${TERM:-xterm-256color}
 E2E_DIR=$(mktemp -d /tmp/bursar-e2e.XXXXXX)
 TMUX_SOCK="bursar-e2e-$$"
 PASSWORD=demo-pass
@@ -43,7 +45,7 @@ tui_open() {
 	local name=$1 user=$2 lang=${3:-zh_CN.UTF-8} cols=${4:-100} rows=${5:-30} term=${6:-xterm-256color}
 	local cmd="TERM=$term LANG=$lang SSHPASS=$PASSWORD sshpass -e ssh -o LogLevel=ERROR ${SSH_OPTS[*]} -o PubkeyAuthentication=no -tt -p $STACK_PORT $user@127.0.0.1; echo EXIT=\$?; sleep 600"
 	# One tmux session per client: sessions are sized independently.
-	tmux -L "$TMUX_SOCK" new-session -d -s "$name" -x "$cols" -y "$rows" "$cmd"
+	tmux -u -L "$TMUX_SOCK" new-session -d -s "$name" -x "$cols" -y "$rows" "$cmd"
 }
 
 # resize NAME COLS ROWS: changes the client's terminal size (window-change).
