@@ -1,0 +1,140 @@
+/*
+ * invoice.c - offline fapiao checks.  Official verification (查验) needs the
+ * tax bureau's service; what can be checked without it is here.
+ */
+#include "bursar/invoice.h"
+#include "bursar/err.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const kind_names[INVOICE_KIND_COUNT] = {
+	[INVOICE_VAT_SPECIAL] = "vat_special", [INVOICE_VAT_NORMAL] = "vat_normal",
+	[INVOICE_VAT_ELECTRONIC] = "vat_electronic", [INVOICE_DIGITAL] = "digital",
+	[INVOICE_RAIL] = "rail", [INVOICE_AIR] = "air",
+	[INVOICE_TAXI] = "taxi", [INVOICE_RECEIPT] = "receipt",
+};
+
+const char *invoice_kind_name(enum invoice_kind kind)
+{
+	return (unsigned)kind < INVOICE_KIND_COUNT ? kind_names[kind] : NULL;
+}
+
+int invoice_kind_from_name(const char *name)
+{
+	for (int k = 0; k < INVOICE_KIND_COUNT; k++)
+		if (name && !strcmp(kind_names[k], name))
+			return k;
+	return -1;
+}
+
+static bool all_digits(const char *s, size_t len)
+{
+	if (!s || strlen(s) != len)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static int fail(const char **why, const char *reason)
+{
+	if (why)
+		*why = reason;
+	return BR_ERR_INVALID;
+}
+
+int invoice_check_number(enum invoice_kind kind, const char *code, const char *number, const char **why)
+{
+	bool has_code = code && *code;
+
+	if (!number || !*number)
+		return fail(why, "invoice number is missing");
+	switch (kind) {
+	case INVOICE_DIGITAL:
+		if (has_code)
+			return fail(why, "a fully digital invoice (数电票) has no invoice code");
+		/* fall through */
+	case INVOICE_RAIL:
+	case INVOICE_AIR:
+		if (!has_code && all_digits(number, 20))
+			return BR_OK;
+		if (kind == INVOICE_DIGITAL)
+			return fail(why, "a fully digital invoice number has 20 digits");
+		return fail(why, "an electronic ticket number has 20 digits");
+	case INVOICE_VAT_SPECIAL:
+	case INVOICE_VAT_NORMAL:
+	case INVOICE_VAT_ELECTRONIC:
+	case INVOICE_TAXI:
+		if (!has_code)
+			return all_digits(number, 20) ? BR_OK
+						     : fail(why, "without an invoice code the number must have 20 digits");
+		if (!all_digits(code, 10) && !all_digits(code, 12))
+			return fail(why, "the invoice code has 10 or 12 digits");
+		if (!all_digits(number, 8))
+			return fail(why, "the invoice number has 8 digits");
+		return BR_OK;
+	case INVOICE_RECEIPT:
+		return strlen(number) <= 64 ? BR_OK : fail(why, "the receipt number is longer than 64 characters");
+	case INVOICE_KIND_COUNT:
+		break;
+	}
+	return fail(why, "unknown invoice kind");
+}
+
+void invoice_dedup_key(const char *code, const char *number, char *out, size_t size)
+{
+	if (code && *code)
+		snprintf(out, size, "%s/%s", code, number);
+	else
+		snprintf(out, size, "%s", number);
+}
+
+enum credit_code_result credit_code_check(const char *code)
+{
+	static const char charset[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+	static const int weights[17] = { 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28 };
+	int sum = 0, value[18];
+
+	if (!code || strlen(code) != 18)
+		return CREDIT_CODE_BAD_FORMAT;
+	for (int i = 0; i < 18; i++) {
+		const char *p = strchr(charset, code[i]);
+		if (!p || !code[i])
+			return CREDIT_CODE_BAD_FORMAT;
+		value[i] = (int)(p - charset);
+	}
+	for (int i = 0; i < 17; i++)
+		sum += value[i] * weights[i];
+	return value[17] == (31 - sum % 31) % 31 ? CREDIT_CODE_OK : CREDIT_CODE_BAD_CHECK;
+}
+
+bool vat_rate_legal(int rate_bp)
+{
+	/* 13%, 9%, 6% general; 5%, 3%, 1.5%, 1% simplified/reduced; 0 exempt or zero-rated */
+	static const int legal[] = { 0, 100, 150, 300, 500, 600, 900, 1300 };
+
+	for (size_t i = 0; i < sizeof(legal) / sizeof(legal[0]); i++)
+		if (legal[i] == rate_bp)
+			return true;
+	return false;
+}
+
+int64_t vat_from_gross(int64_t gross_fen, int rate_bp)
+{
+	/* tax = gross * r / (1 + r), in integers: gross * bp / (10000 + bp), rounded */
+	int64_t denom = 10000 + rate_bp;
+	int64_t mag = gross_fen < 0 ? -gross_fen : gross_fen;
+	int64_t tax;
+
+	if (rate_bp <= 0)
+		return 0;
+	tax = (mag * rate_bp * 2 + denom) / (2 * denom);
+	return gross_fen < 0 ? -tax : tax;
+}
+
+bool invoice_amounts_add_up(int64_t amount_fen, int64_t tax_fen, int64_t total_fen)
+{
+	return amount_fen + tax_fen == total_fen;
+}
