@@ -2,7 +2,7 @@
 # commands a new machine needs; both install missing Debian packages first.
 
 CC       ?= gcc
-PKGS_LIB := libssh ncursesw sqlite3 ldap jansson inih libcrypto
+PKGS_LIB := libssh ncursesw sqlite3 ldap jansson inih libcrypto libcmark
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
             -Iinclude -MMD -MP
@@ -10,7 +10,7 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-f
 LDLIBS    = $(shell pkg-config --libs $(PKGS_LIB)) -lutil
 
 DEB_PKGS := gcc make pkg-config libssh-dev libncurses-dev libsqlite3-dev libldap-dev libjansson-dev \
-            libinih-dev libssl-dev libcmocka-dev gettext slapd ldap-utils openssh-client tmux sshpass \
+            libinih-dev libssl-dev libcmocka-dev libcmark-dev gettext slapd ldap-utils openssh-client tmux sshpass \
             sqlite3 procps python3 python3-paramiko jq
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -6,13 +6,16 @@
 #include "bursar/cmd.h"
 #include "bursar/config.h"
 #include "bursar/err.h"
+#include "bursar/form.h"
 #include "bursar/i18n.h"
+#include "bursar/log.h"
 #include "bursar/server.h"
 #include "bursar/store.h"
 #include "bursar/ui.h"
 #include "bursar/util.h"
 
 #include <libgen.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,12 +27,16 @@
 #endif
 
 static char themes_dir[PATH_MAX + 64];
+static char forms_dir[PATH_MAX + 64];
 static char locale_dir[PATH_MAX + 64];
+static const struct app_paths paths = { themes_dir, forms_dir };
 
 static const char usage_text[] = "usage: bursar COMMAND [OPTIONS]\n"
 				 "\n"
 				 "  serve --config FILE          serve the SSH interface\n"
 				 "  check-config --config FILE   validate a configuration file and exit\n"
+				 "  check-forms --config FILE [--forms DIR]\n"
+				 "                               check the claim forms (FILE:LINE: reason)\n"
 				 "  audit verify --config FILE   check the audit log's hash chain on this host\n"
 				 "  reference keys|commands      print the key or command reference (Markdown)\n"
 				 "  --version                    print the version\n"
@@ -46,6 +53,7 @@ static void locate_data(void)
 
 	if (n <= 0) {
 		str_copy(themes_dir, "themes", sizeof(themes_dir));
+		str_copy(forms_dir, "forms", sizeof(forms_dir));
 		str_copy(locale_dir, "locale", sizeof(locale_dir));
 		return;
 	}
@@ -56,6 +64,11 @@ static void locate_data(void)
 		str_copy(themes_dir, probe, sizeof(themes_dir));
 	else
 		snprintf(themes_dir, sizeof(themes_dir), "%s/../share/bursar/themes", dir);
+	snprintf(probe, sizeof(probe), "%s/../forms", dir);
+	if (access(probe, R_OK) == 0)
+		str_copy(forms_dir, probe, sizeof(forms_dir));
+	else
+		snprintf(forms_dir, sizeof(forms_dir), "%s/../share/bursar/forms", dir);
 	snprintf(probe, sizeof(probe), "%s/locale", dir);
 	if (access(probe, R_OK) == 0)
 		str_copy(locale_dir, probe, sizeof(locale_dir));
@@ -99,6 +112,39 @@ static int load_config(int argc, char **argv, struct config *cfg)
 	return 0;
 }
 
+/*
+ * Checks forms/ against the category table.  At start-up (quiet) problems
+ * are logged and the other forms still serve; check-forms prints them.
+ * Returns the number of forms left out, or -1 if nothing can be checked.
+ */
+static int check_forms(const struct config *cfg, bool quiet)
+{
+	struct form_set set;
+	struct store *store = NULL;
+	char msg[BR_MSG_MAX], errs[8192] = "";
+	int left_out;
+
+	if (store_open(cfg->store.path, cfg->store.synchronous_full, &store, msg, sizeof(msg))) {
+		fprintf(stderr, "bursar: [store] path: %s\n", msg);
+		return -1;
+	}
+	left_out = cmd_load_forms(store, forms_dir, &set, errs, sizeof(errs));
+	store_close(store);
+	if (left_out < 0) {
+		fprintf(stderr, "bursar: cannot read the forms folder %s\n", forms_dir);
+		return quiet ? 0 : -1;
+	}
+	if (quiet) {
+		for (char *line = strtok(errs, "\n"); line; line = strtok(NULL, "\n"))
+			log_event("form problem: %s", line);
+	} else {
+		fputs(errs, stderr);
+		printf("%d form(s) usable, %d left out (%s)\n", set.n, left_out, forms_dir);
+	}
+	form_set_release(&set);
+	return left_out;
+}
+
 static int local_audit_verify(const struct config *cfg)
 {
 	struct user operator;
@@ -113,6 +159,7 @@ static int local_audit_verify(const struct config *cfg)
 	app.cfg = cfg;
 	app.user = &operator;
 	app.themes_dir = themes_dir;
+	app.forms_dir = forms_dir;
 	app.client_lang = "";
 	if (store_open(cfg->store.path, cfg->store.synchronous_full, &app.store, msg, sizeof(msg))) {
 		fprintf(stderr, "bursar: %s\n", msg);
@@ -151,7 +198,17 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "serve")) {
 		if ((ret = load_config(argc, argv, &cfg)))
 			return ret;
-		return server_run(&cfg, &frontends, themes_dir);
+		if (check_forms(&cfg, true) < 0)
+			return 1;
+		return server_run(&cfg, &frontends, &paths);
+	}
+	if (!strcmp(argv[1], "check-forms")) {
+		if ((ret = load_config(argc, argv, &cfg)))
+			return ret;
+		for (int i = 2; i < argc - 1; i++)
+			if (!strcmp(argv[i], "--forms"))
+				str_copy(forms_dir, argv[i + 1], sizeof(forms_dir));
+		return check_forms(&cfg, false) == 0 ? 0 : 1;
 	}
 	if (!strcmp(argv[1], "check-config")) {
 		if ((ret = load_config(argc, argv, &cfg)))

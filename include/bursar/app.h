@@ -9,6 +9,12 @@
 #include "bursar/store.h"
 #include "bursar/user.h"
 
+/* Where shipped data lives (next to the program, or installed). */
+struct app_paths {
+	const char *themes_dir;
+	const char *forms_dir;
+};
+
 struct app {
 	const struct config *cfg;
 	struct store *store; /* opened in the front end's own process */
@@ -18,6 +24,7 @@ struct app {
 	const char *client_lang; /* the client's LANG/LC_ALL, or "" */
 	const char *term; /* the client's TERM, or "" */
 	const char *themes_dir;
+	const char *forms_dir;
 };
 
 /* Picks the session language: the person's choice, else the client's, else the config default. */

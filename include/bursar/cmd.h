@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "bursar/app.h"
+#include "bursar/form.h"
 
 enum { CMD_OK = 0, CMD_FAIL = 1, CMD_USAGE = 2 };
 
@@ -40,6 +41,11 @@ int cmd_run_line(struct app *app, const char *line, FILE *out, FILE *err);
 int cmd_run(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 /* Whether the person may run the entry. */
 int cmd_allowed(const struct cmd_entry *c, const struct user *u);
+/*
+ * Loads the claim forms in dir, checking their categories against the
+ * store's category table.  Returns form_set_load()'s result.
+ */
+int cmd_load_forms(struct store *store, const char *dir, struct form_set *set, char *errs, size_t errs_size);
 /* Writes the command reference as a Markdown table (for docs). */
 void cmd_write_reference(FILE *out);
 

@@ -20,6 +20,6 @@ struct server_frontends {
 };
 
 /* Serves until SIGINT/SIGTERM; returns a process exit status. */
-int server_run(const struct config *cfg, const struct server_frontends *fe, const char *themes_dir);
+int server_run(const struct config *cfg, const struct server_frontends *fe, const struct app_paths *paths);
 
 #endif

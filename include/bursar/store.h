@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "bursar/audit.h"
+#include "bursar/category.h"
 #include "bursar/user.h"
 
 struct store;
@@ -45,5 +46,9 @@ int store_audit_list(struct store *s, int64_t before, int limit, store_audit_cb 
  * BR_ERR_CORRUPT with *bad_id the first entry whose hash or link is wrong.
  */
 int store_audit_verify(struct store *s, int64_t *count, int64_t *bad_id);
+
+typedef int (*store_category_cb)(const struct category *c, void *arg);
+/* Calls cb for every expense category, by code; cb returns non-zero to stop. */
+int store_category_list(struct store *s, store_category_cb cb, void *arg);
 
 #endif

@@ -4,7 +4,9 @@
  */
 #include "bursar/cmd.h"
 #include "bursar/err.h"
+#include "bursar/form.h"
 #include "bursar/i18n.h"
+#include "bursar/money.h"
 #include "bursar/store.h"
 #include "bursar/text.h"
 #include "bursar/theme.h"
@@ -20,6 +22,7 @@ static int cmd_help(struct app *app, int argc, char **argv, FILE *out, FILE *err
 static int cmd_whoami(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 static int cmd_prefs(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 static int cmd_audit_verify(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+static int cmd_forms(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 static int cmd_audit_log(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 
 #define AUDIT_ROLES (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR))
@@ -30,6 +33,8 @@ const struct cmd_entry cmd_table[] = {
 	  cmd_whoami },
 	{ "prefs", "[--theme NAME] [--language zh_CN|en] [--json]", N_("Show or change your theme and language"),
 	  ROLE_ANY, cmd_prefs },
+	{ "forms", "[--json]", N_("List the claim forms, their fields and expense categories"), ROLE_ANY,
+	  cmd_forms },
 	{ "audit verify", "[--json]", N_("Check the audit log's hash chain; report the first broken entry"),
 	  AUDIT_ROLES, cmd_audit_verify },
 	{ "audit log", "[--limit N] [--before ID] [--json]", N_("List audit entries, newest first"), AUDIT_ROLES,
@@ -335,4 +340,142 @@ static int cmd_audit_log(struct app *app, int argc, char **argv, FILE *out, FILE
 		return CMD_FAIL;
 	}
 	return p.arr ? print_json(p.arr, out) : CMD_OK;
+}
+
+/* The category table, collected for form checks and listings. */
+struct category_list {
+	struct category *items;
+	int n;
+};
+
+static int category_collect(const struct category *c, void *arg)
+{
+	struct category_list *l = arg;
+
+	l->items = xrealloc(l->items, sizeof(*l->items) * (size_t)(l->n + 1));
+	l->items[l->n++] = *c;
+	return 0;
+}
+
+static const struct category *category_find(const struct category_list *l, const char *code)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->items[i].code, code))
+			return &l->items[i];
+	return NULL;
+}
+
+static bool category_known(const char *code, void *arg)
+{
+	return category_find(arg, code) != NULL;
+}
+
+int cmd_load_forms(struct store *store, const char *dir, struct form_set *set, char *errs, size_t errs_size)
+{
+	struct category_list cats = { 0 };
+	int ret;
+
+	if (store_category_list(store, category_collect, &cats)) {
+		memset(set, 0, sizeof(*set));
+		return -1;
+	}
+	ret = form_set_load(set, dir, category_known, &cats, errs, errs_size);
+	free(cats.items);
+	return ret;
+}
+
+static json_t *field_json(const struct form_field *fl, const char *lang)
+{
+	char buf[64];
+	json_t *j = json_pack("{s:s, s:s, s:s, s:b}", "name", fl->name, "label", form_field_label(fl, lang), "type",
+			      field_type_name(fl->type), "required", fl->required);
+
+	if (fl->has_min)
+		json_object_set_new(j, "min", fl->type == FIELD_MONEY
+						      ? json_string(money_format(fl->min, buf, sizeof(buf), 0))
+						      : json_integer(fl->min));
+	if (fl->has_max)
+		json_object_set_new(j, "max", fl->type == FIELD_MONEY
+						      ? json_string(money_format(fl->max, buf, sizeof(buf), 0))
+						      : json_integer(fl->max));
+	if (fl->pattern[0])
+		json_object_set_new(j, "pattern", json_string(fl->pattern));
+	if (fl->noptions) {
+		json_t *opts = json_array();
+		for (int i = 0; i < fl->noptions; i++)
+			json_array_append_new(opts, json_string(fl->options[i]));
+		json_object_set_new(j, "options", opts);
+	}
+	return j;
+}
+
+static json_t *category_json(const struct category *c, const struct form_category *fc, const char *lang)
+{
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "code", c->code, "name",
+			      !strcmp(lang, "en") ? c->name_en : c->name_zh, "account", c->account, "vat_rule",
+			      vat_rule_name(c->vat));
+
+	if (fc && fc->nlimits) {
+		json_t *limits = json_object();
+		char buf[64];
+		for (int i = 0; i < fc->nlimits; i++)
+			json_object_set_new(limits, fc->limits[i].rank,
+					    json_string(money_format(fc->limits[i].fen, buf, sizeof(buf), 0)));
+		json_object_set_new(j, "limits", limits);
+	}
+	return j;
+}
+
+static int cmd_forms(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	struct opt_values v = { 0 };
+	struct category_list cats = { 0 };
+	struct form_set set = { 0 };
+	const char *lang = app_language(app);
+	int ret = CMD_FAIL;
+
+	if (parse_opts("forms", argc, argv, json_only, &v, err) < 0) {
+		usage_line(err, "forms");
+		return CMD_USAGE;
+	}
+	if (store_category_list(app->store, category_collect, &cats) ||
+	    form_set_load(&set, app->forms_dir, category_known, &cats, NULL, 0) < 0) {
+		fprintf(err, _("bursar: forms: cannot read the forms or categories\n"));
+		goto out;
+	}
+	if (v.json) {
+		json_t *j = json_object(), *forms = json_array(), *all = json_array();
+		for (int i = 0; i < set.n; i++) {
+			const struct form *f = &set.forms[i];
+			json_t *fields = json_array(), *fcats = json_array();
+			for (int k = 0; k < f->nfields; k++)
+				json_array_append_new(fields, field_json(&f->fields[k], lang));
+			for (int k = 0; k < f->ncategories; k++)
+				json_array_append_new(fcats, category_json(category_find(&cats, f->categories[k].code),
+									   &f->categories[k], lang));
+			json_array_append_new(forms, json_pack("{s:s, s:s, s:o, s:o}", "form", f->id, "title",
+							       form_title(f, lang), "fields", fields, "categories",
+							       fcats));
+		}
+		for (int i = 0; i < cats.n; i++)
+			json_array_append_new(all, category_json(&cats.items[i], NULL, lang));
+		json_object_set_new(j, "forms", forms);
+		json_object_set_new(j, "categories", all);
+		ret = print_json(j, out);
+		goto out;
+	}
+	for (int i = 0; i < set.n; i++) {
+		const struct form *f = &set.forms[i];
+		char title[160];
+		text_fit(title, sizeof(title), form_title(f, lang), 24, 1, 1);
+		fprintf(out, "%-16s %s  ", f->id, title);
+		for (int k = 0; k < f->ncategories; k++)
+			fprintf(out, "%s%s", k ? ", " : "", f->categories[k].code);
+		fputc('\n', out);
+	}
+	ret = CMD_OK;
+out:
+	form_set_release(&set);
+	free(cats.items);
+	return ret;
 }

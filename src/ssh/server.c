@@ -157,7 +157,7 @@ static void format_peer(const struct sockaddr_storage *sa, char *out, size_t siz
 	snprintf(out, size, "%s:%d", host, port);
 }
 
-static void serve_connection(const struct config *cfg, const struct server_frontends *fe, const char *themes_dir,
+static void serve_connection(const struct config *cfg, const struct server_frontends *fe, const struct app_paths *paths,
 			     ssh_bind bind, int listen_fd, int fd, const char *remote, unsigned long n)
 {
 	char sid[32];
@@ -175,13 +175,13 @@ static void serve_connection(const struct config *cfg, const struct server_front
 	snprintf(sid, sizeof(sid), "%x-%lx", (unsigned)getpid(), n);
 	log_set_context(sid, NULL, remote);
 	log_event("connection");
-	session_run(cfg, fe, themes_dir, bind, fd, remote, sid);
+	session_run(cfg, fe, paths, bind, fd, remote, sid);
 	ssh_bind_free(bind);
 	log_event("disconnected");
 	_exit(0);
 }
 
-int server_run(const struct config *cfg, const struct server_frontends *fe, const char *themes_dir)
+int server_run(const struct config *cfg, const struct server_frontends *fe, const struct app_paths *paths)
 {
 	struct store *store = NULL;
 	struct sigaction sa;
@@ -253,7 +253,7 @@ int server_run(const struct config *cfg, const struct server_frontends *fe, cons
 		sigprocmask(SIG_BLOCK, &chld, NULL);
 		pid = fork();
 		if (pid == 0)
-			serve_connection(cfg, fe, themes_dir, bind, lfd, fd, remote, count);
+			serve_connection(cfg, fe, paths, bind, lfd, fd, remote, count);
 		if (pid > 0) {
 			for (int i = 0; i < session_slots; i++)
 				if (session_pids[i] == 0) {

@@ -47,7 +47,7 @@ enum child_kind { CHILD_NONE, CHILD_SHELL, CHILD_EXEC };
 struct sess {
 	const struct config *cfg;
 	const struct server_frontends *fe;
-	const char *themes_dir;
+	const struct app_paths *paths;
 	const char *remote;
 	const char *session_id;
 	ssh_session ssh;
@@ -462,7 +462,8 @@ static void child_prepare(struct sess *ss, struct app *app)
 	app->remote = ss->remote;
 	app->client_lang = ss->lang;
 	app->term = ss->term;
-	app->themes_dir = ss->themes_dir;
+	app->themes_dir = ss->paths->themes_dir;
+	app->forms_dir = ss->paths->forms_dir;
 }
 
 /* Opens this process's own database connection and runs the front end. */
@@ -660,7 +661,7 @@ static int key_exchange(struct sess *ss, int fd, long long deadline)
 	return rc == SSH_OK ? 0 : -1;
 }
 
-int session_run(const struct config *cfg, const struct server_frontends *fe, const char *themes_dir, ssh_bind bind,
+int session_run(const struct config *cfg, const struct server_frontends *fe, const struct app_paths *paths, ssh_bind bind,
 		int fd, const char *remote, const char *session_id)
 {
 	struct ssh_server_callbacks_struct cb;
@@ -671,7 +672,7 @@ int session_run(const struct config *cfg, const struct server_frontends *fe, con
 	memset(&ss, 0, sizeof(ss));
 	ss.cfg = cfg;
 	ss.fe = fe;
-	ss.themes_dir = themes_dir;
+	ss.paths = paths;
 	ss.remote = remote;
 	ss.session_id = session_id;
 	ss.master = -1;

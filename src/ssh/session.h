@@ -9,7 +9,7 @@
 #include "bursar/server.h"
 
 /* Runs one connection to the end inside a freshly forked process. */
-int session_run(const struct config *cfg, const struct server_frontends *fe, const char *themes_dir, ssh_bind bind,
+int session_run(const struct config *cfg, const struct server_frontends *fe, const struct app_paths *paths, ssh_bind bind,
 		int fd, const char *remote, const char *session_id);
 
 #endif

@@ -3,6 +3,7 @@
  * forward-only migrations, users cache and the audit chain.
  */
 #include "bursar/store.h"
+#include "bursar/category.h"
 #include "bursar/err.h"
 #include "bursar/log.h"
 #include "bursar/role.h"
@@ -48,7 +49,45 @@ static const char *const migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
 	"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
 	"  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;",
+	/* 2: expense categories; rows are seeded from category_defaults[] */
+	"CREATE TABLE categories ("
+	"  code TEXT PRIMARY KEY,"
+	"  name_zh TEXT NOT NULL,"
+	"  name_en TEXT NOT NULL,"
+	"  account TEXT NOT NULL,"
+	"  account_name TEXT NOT NULL,"
+	"  vat_rule TEXT NOT NULL CHECK (vat_rule IN ('invoice', 'fare_9', 'fare_3', 'none'))"
+	");",
 };
+
+/* Data a migration step brings besides its schema. */
+static int migration_seed(struct store *s, int version)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = BR_OK;
+
+	if (version != 2)
+		return BR_OK;
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO categories (code, name_zh, name_en, account, account_name, vat_rule)"
+			       " VALUES (?,?,?,?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return BR_ERR_STORE;
+	for (int i = 0; i < category_default_count && ret == BR_OK; i++) {
+		const struct category *c = &category_defaults[i];
+		sqlite3_bind_text(st, 1, c->code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, c->name_zh, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, c->name_en, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, c->account, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, c->account_name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, vat_rule_name(c->vat), -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			ret = BR_ERR_STORE;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
 
 static int exec_sql(struct store *s, const char *sql)
 {
@@ -102,7 +141,7 @@ static int store_migrate(struct store *s, char *msg, size_t msg_size)
 	}
 	for (; v < (int)ARRAY_SIZE(migrations); v++) {
 		char pragma[48];
-		if ((ret = exec_sql(s, migrations[v])))
+		if ((ret = exec_sql(s, migrations[v])) || (ret = migration_seed(s, v + 1)))
 			break;
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
 		if ((ret = exec_sql(s, pragma)))
@@ -374,6 +413,35 @@ int store_audit_list(struct store *s, int64_t before, int limit, store_audit_cb 
 		struct audit_entry e;
 		audit_from_row(st, &e);
 		if (cb(&e, arg))
+			break;
+	}
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		ret = BR_OK;
+out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_category_list(struct store *s, store_category_cb cb, void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = BR_ERR_STORE, rc;
+
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT code, name_zh, name_en, account, account_name, vat_rule FROM categories"
+			       " ORDER BY code",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct category c;
+		int rule = vat_rule_from_name(col_text(st, 5));
+		str_copy(c.code, col_text(st, 0), sizeof(c.code));
+		str_copy(c.name_zh, col_text(st, 1), sizeof(c.name_zh));
+		str_copy(c.name_en, col_text(st, 2), sizeof(c.name_en));
+		str_copy(c.account, col_text(st, 3), sizeof(c.account));
+		str_copy(c.account_name, col_text(st, 4), sizeof(c.account_name));
+		c.vat = rule < 0 ? VAT_INVOICE : (enum vat_rule)rule;
+		if (cb(&c, arg))
 			break;
 	}
 	if (rc == SQLITE_ROW || rc == SQLITE_DONE)

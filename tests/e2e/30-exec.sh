@@ -60,6 +60,20 @@ check "preference changes are audited" [ "$(jq '[.[] | select(.action == "prefs.
 ssh_exec chengang "$PASSWORD" audit log --limit abc >/dev/null 2>&1; rc=$?
 check "a malformed --limit is a usage error" [ $rc -eq 2 ]
 
+# Claim forms defined in Markdown, with their categories from the category table.
+json=$(LANG=en_US.UTF-8 ssh_exec zhangwei "$PASSWORD" forms --json); rc=$?
+check "forms --json exits 0" [ $rc -eq 0 ]
+check "the three shipped forms are listed" [ "$(jq -c '[.forms[].form]' <<<"$json")" = '["entertainment","general","travel"]' ]
+check "titles follow the language" [ "$(jq -r '.forms[] | select(.form == "travel") | .title' <<<"$json")" = "Travel expenses" ]
+check "travel has its trip fields in order" \
+	[ "$(jq -c '[.forms[] | select(.form == "travel") | .fields[].name]' <<<"$json")" = '["purpose","from_city","to_city","dates","project"]' ]
+check "category limits by rank are listed" \
+	[ "$(jq -r '.forms[] | select(.form == "travel") | .categories[] | select(.code == "lodging") | .limits.manager' <<<"$json")" = "800.00" ]
+check "categories carry their GL account and VAT rule" \
+	[ "$(jq -r '.categories[] | select(.code == "travel.rail") | .account + " " + .vat_rule' <<<"$json")" = "660201 fare_9" ]
+out=$(LANG=zh_CN.UTF-8 ssh_exec zhangwei "$PASSWORD" forms)
+check "the text listing shows Chinese titles" grep -q "^travel .*差旅费报销" <<<"$out"
+
 # stdin of the exec channel reaches the command and EOF ends it.
 out=$(echo "ignored input" | ssh_exec zhangwei "$PASSWORD" whoami --json | jq -r .uid)
 check "commands run with the channel's stdin attached" [ "$out" = zhangwei ]

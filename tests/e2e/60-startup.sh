@@ -53,6 +53,17 @@ for _ in $(seq 50); do stack_port_free "$port" || break; sleep 0.05; done
 expect_fail "a port in use is named" "\[server\] port $port on 127.0.0.1 is already in use" "$D/ok/bursar.ini"
 kill $holder 2>/dev/null
 
+# Claim forms: check-forms names file and line; a broken form does not stop the others.
+check "the shipped forms are all usable" quiet "$BURSAR" check-forms --config "$D/ok/bursar.ini"
+mkdir -p "$D/forms"
+cp "$STACK_TOP/forms/travel.md" "$D/forms/"
+printf '# 坏 | Broken\n\n```field\nname: x\ntype: moneyy\n```\n```categories\nother\n```\n' >"$D/forms/broken.md"
+err=$("$BURSAR" check-forms --config "$D/ok/bursar.ini" --forms "$D/forms" 2>&1 >/dev/null); rc=$?
+check "check-forms exits 1 for a broken form" [ $rc -eq 1 ]
+check "and names the file, the line and the reason" grep -q "^broken.md:5: unknown type .moneyy." <<<"$err"
+out=$("$BURSAR" check-forms --config "$D/ok/bursar.ini" --forms "$D/forms" 2>/dev/null)
+check "the other forms still load" grep -q "1 form(s) usable, 1 left out" <<<"$out"
+
 # A fresh data_dir gets a private host key and a migrated database.
 "$BURSAR" serve --config "$D/ok/bursar.ini" 2>"$D/ok/log" &
 pid=$!

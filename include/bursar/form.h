@@ -1,0 +1,109 @@
+/*
+ * form.h - claim forms defined in Markdown (forms/NAME.md, see
+ * forms/README.md for the syntax a finance admin writes).
+ *
+ * The first level-1 heading is the form's title ("中文 | English"), fenced
+ * blocks with the info string `field` declare header fields, one
+ * `categories` block lists the expense categories a line may use with
+ * per-rank limits, and all other Markdown is the help shown beside the form.
+ */
+#ifndef BURSAR_FORM_H
+#define BURSAR_FORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum field_type {
+	FIELD_TEXT,
+	FIELD_MARKDOWN,
+	FIELD_NUMBER,
+	FIELD_MONEY,
+	FIELD_DATE,
+	FIELD_DATERANGE,
+	FIELD_CHOICE,
+	FIELD_PERSON,
+	FIELD_DEPARTMENT,
+	FIELD_PROJECT,
+	FIELD_TYPE_COUNT
+};
+
+#define FORM_ID_MAX 33
+#define FORM_MAX_FIELDS 32
+#define FORM_MAX_OPTIONS 16
+#define FORM_MAX_CATEGORIES 24
+#define FORM_MAX_LIMITS 8
+
+struct form_field {
+	char name[FORM_ID_MAX];
+	char label_zh[128];
+	char label_en[128];
+	enum field_type type;
+	bool required;
+	bool has_min, has_max;
+	int64_t min, max;     /* characters (text), value (number), fen (money) */
+	char pattern[256];    /* POSIX extended regular expression, or "" */
+	char options[FORM_MAX_OPTIONS][64];
+	int noptions;
+	int line;
+};
+
+struct form_limit {
+	char rank[FORM_ID_MAX]; /* an employee rank, or "*" for everyone else */
+	int64_t fen;            /* per line */
+};
+
+struct form_category {
+	char code[FORM_ID_MAX];
+	struct form_limit limits[FORM_MAX_LIMITS];
+	int nlimits;
+	int line;
+};
+
+struct form {
+	char id[FORM_ID_MAX];   /* the file name without .md */
+	char title_zh[128];
+	char title_en[128];
+	char *help;             /* Markdown prose (owned) */
+	struct form_field fields[FORM_MAX_FIELDS];
+	int nfields;
+	struct form_category categories[FORM_MAX_CATEGORIES];
+	int ncategories;
+};
+
+/* Whether a category code exists (the categories table); NULL = do not check. */
+typedef bool (*form_category_known)(const char *code, void *arg);
+
+/*
+ * Parses one form.  Every problem is appended to errs as a line
+ * "NAME:LINE: reason" (NAME as given); returns the number of problems, 0
+ * when the form is usable.  form_release() frees what a parse allocated.
+ */
+int form_parse(const char *name, const char *text, struct form *f, form_category_known known, void *arg,
+	       char *errs, size_t errs_size);
+void form_release(struct form *f);
+/* "text", "money", ...; field_type_from_name() returns -1 if unknown. */
+const char *field_type_name(enum field_type t);
+int field_type_from_name(const char *name);
+/* The label in lang ("zh_CN" or "en"), falling back to the other one. */
+const char *form_field_label(const struct form_field *field, const char *lang);
+const char *form_title(const struct form *f, const char *lang);
+/* The limit for rank on a category line: a rank's own, else "*", else -1 (none). */
+int64_t form_category_limit(const struct form_category *c, const char *rank);
+
+struct form_set {
+	struct form *forms; /* sorted by id */
+	int n;
+};
+
+/*
+ * Loads every NAME.md in dir except README.md.  A file with problems is
+ * left out (its problems appended to errs) and the others still load.
+ * Returns the number of files left out, or -1 if dir cannot be read.
+ */
+int form_set_load(struct form_set *set, const char *dir, form_category_known known, void *arg, char *errs,
+		  size_t errs_size);
+const struct form *form_set_find(const struct form_set *set, const char *id);
+void form_set_release(struct form_set *set);
+
+#endif

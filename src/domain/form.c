@@ -1,0 +1,457 @@
+/*
+ * form.c - the Markdown form parser (libcmark).
+ *
+ *   # 差旅费报销 | Travel expenses
+ *
+ *   Help prose in Markdown...
+ *
+ *   ```field
+ *   name: purpose
+ *   label: 出差事由 | Trip purpose
+ *   type: text
+ *   required: yes
+ *   max: 200
+ *   ```
+ *
+ *   ```categories
+ *   travel.rail
+ *   lodging  staff=500.00  manager=800.00  *=1200.00
+ *   ```
+ */
+#include "bursar/form.h"
+#include "bursar/money.h"
+#include "bursar/util.h"
+
+#include <cmark.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const type_names[FIELD_TYPE_COUNT] = {
+	[FIELD_TEXT] = "text",     [FIELD_MARKDOWN] = "markdown", [FIELD_NUMBER] = "number",
+	[FIELD_MONEY] = "money",   [FIELD_DATE] = "date",         [FIELD_DATERANGE] = "daterange",
+	[FIELD_CHOICE] = "choice", [FIELD_PERSON] = "person",     [FIELD_DEPARTMENT] = "department",
+	[FIELD_PROJECT] = "project",
+};
+
+const char *field_type_name(enum field_type t)
+{
+	return (unsigned)t < FIELD_TYPE_COUNT ? type_names[t] : "?";
+}
+
+int field_type_from_name(const char *name)
+{
+	for (int t = 0; t < FIELD_TYPE_COUNT; t++)
+		if (!strcmp(type_names[t], name))
+			return t;
+	return -1;
+}
+
+struct parse {
+	const char *name;
+	char *errs;
+	size_t size, used;
+	int count;
+};
+
+static void problem(struct parse *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void problem(struct parse *p, int line, const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	p->count++;
+	if (p->errs && p->used < p->size) {
+		int n = snprintf(p->errs + p->used, p->size - p->used, "%s:%d: %s\n", p->name, line, msg);
+		p->used += n > 0 ? (size_t)n : 0;
+		if (p->used >= p->size)
+			p->used = p->size - 1;
+	}
+}
+
+/* Identifiers: a lower-case letter, then letters, digits, '_' or '.'. */
+static bool ident_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= FORM_ID_MAX || !islower((unsigned char)s[0]))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) && s[i] != '_' && s[i] != '.')
+			return false;
+	return true;
+}
+
+/* Splits "中文 | English" into two labels (the English part optional). */
+static void split_label(const char *v, char *zh, size_t zs, char *en, size_t es)
+{
+	const char *bar = strchr(v, '|');
+	char tmp[256];
+
+	if (!bar) {
+		str_copy(zh, v, zs);
+		str_copy(en, v, es);
+		return;
+	}
+	snprintf(tmp, sizeof(tmp), "%.*s", (int)(bar - v), v);
+	str_copy(zh, str_trim(tmp), zs);
+	str_copy(tmp, bar + 1, sizeof(tmp));
+	str_copy(en, str_trim(tmp), es);
+}
+
+static bool parse_yes(const char *v, bool *out)
+{
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true")) {
+		*out = true;
+		return true;
+	}
+	if (!strcasecmp(v, "no") || !strcasecmp(v, "false")) {
+		*out = false;
+		return true;
+	}
+	return false;
+}
+
+/* min/max: money for money fields, whole numbers otherwise. */
+static bool parse_bound(const struct form_field *fl, const char *v, int64_t *out)
+{
+	long n;
+
+	if (fl->type == FIELD_MONEY)
+		return money_parse(v, out, NULL) == 0;
+	if (str_to_int(v, -1000000000L, 1000000000L, &n))
+		return false;
+	*out = n;
+	return true;
+}
+
+static void field_line(struct parse *p, struct form_field *fl, int line, char *key, char *value, char *seen_min,
+		       char *seen_max)
+{
+	if (!strcmp(key, "name")) {
+		if (!ident_ok(value))
+			problem(p, line, "field name `%s` must be lower-case letters, digits or _", value);
+		str_copy(fl->name, value, sizeof(fl->name));
+	} else if (!strcmp(key, "label")) {
+		split_label(value, fl->label_zh, sizeof(fl->label_zh), fl->label_en, sizeof(fl->label_en));
+	} else if (!strcmp(key, "type")) {
+		int t = field_type_from_name(value);
+		if (t < 0)
+			problem(p, line,
+				"unknown type `%s` (text, markdown, number, money, date, daterange, choice, person, "
+				"department, project)",
+				value);
+		else
+			fl->type = (enum field_type)t;
+	} else if (!strcmp(key, "required")) {
+		if (!parse_yes(value, &fl->required))
+			problem(p, line, "required must be yes or no");
+	} else if (!strcmp(key, "min") || !strcmp(key, "max")) {
+		/* Checked once the type is known: remember the text. */
+		str_copy(!strcmp(key, "min") ? seen_min : seen_max, value, 64);
+	} else if (!strcmp(key, "pattern")) {
+		regex_t re;
+		if (regcomp(&re, value, REG_EXTENDED | REG_NOSUB) != 0)
+			problem(p, line, "pattern is not a valid regular expression");
+		else
+			regfree(&re);
+		str_copy(fl->pattern, value, sizeof(fl->pattern));
+	} else if (!strcmp(key, "options")) {
+		char buf[1024], *save = NULL;
+		str_copy(buf, value, sizeof(buf));
+		fl->noptions = 0;
+		for (char *o = strtok_r(buf, "|", &save); o; o = strtok_r(NULL, "|", &save)) {
+			if (fl->noptions == FORM_MAX_OPTIONS) {
+				problem(p, line, "more than %d options", FORM_MAX_OPTIONS);
+				break;
+			}
+			if (*str_trim(o))
+				str_copy(fl->options[fl->noptions++], o, sizeof(fl->options[0]));
+		}
+	} else {
+		problem(p, line, "unknown key `%s` (name, label, type, required, min, max, pattern, options)", key);
+	}
+}
+
+static void parse_field(struct parse *p, struct form *f, const char *text, int first_line)
+{
+	struct form_field *fl;
+	char *copy = xstrdup(text), *rest = copy, *l;
+	char seen_min[64] = "", seen_max[64] = "";
+	int line = first_line - 1, min_line = first_line, max_line = first_line;
+
+	if (f->nfields == FORM_MAX_FIELDS) {
+		problem(p, first_line - 1, "more than %d fields", FORM_MAX_FIELDS);
+		free(copy);
+		return;
+	}
+	fl = &f->fields[f->nfields];
+	memset(fl, 0, sizeof(*fl));
+	fl->line = first_line - 1;
+	/* strsep, not strtok: blank lines must still count for line numbers */
+	while ((l = strsep(&rest, "\n")) && (line++, true)) {
+		char *colon = strchr(l, ':'), *key = l, *value;
+		if (!*str_trim(l) || l[0] == '#')
+			continue;
+		colon = strchr(l, ':');
+		if (!colon) {
+			problem(p, line, "expected `key: value`");
+			continue;
+		}
+		*colon = '\0';
+		value = str_trim(colon + 1);
+		str_trim(key);
+		if (!strcmp(key, "min"))
+			min_line = line;
+		if (!strcmp(key, "max"))
+			max_line = line;
+		field_line(p, fl, line, key, value, seen_min, seen_max);
+	}
+	free(copy);
+	if (!fl->name[0]) {
+		problem(p, fl->line, "field without a name");
+		return;
+	}
+	for (int i = 0; i < f->nfields; i++)
+		if (!strcmp(f->fields[i].name, fl->name))
+			problem(p, fl->line, "field `%s` is declared twice", fl->name);
+	if (!fl->label_zh[0])
+		split_label(fl->name, fl->label_zh, sizeof(fl->label_zh), fl->label_en, sizeof(fl->label_en));
+	if (fl->type == FIELD_CHOICE && fl->noptions == 0)
+		problem(p, fl->line, "choice field `%s` needs options: a | b | c", fl->name);
+	if (fl->type != FIELD_CHOICE && fl->noptions)
+		problem(p, fl->line, "options are only for choice fields");
+	if (seen_min[0] || seen_max[0]) {
+		bool bounded = fl->type == FIELD_TEXT || fl->type == FIELD_MARKDOWN || fl->type == FIELD_NUMBER ||
+			       fl->type == FIELD_MONEY;
+		if (!bounded)
+			problem(p, seen_min[0] ? min_line : max_line, "min/max do not apply to %s fields",
+				field_type_name(fl->type));
+		if (bounded && seen_min[0] && !(fl->has_min = parse_bound(fl, seen_min, &fl->min)))
+			problem(p, min_line, "min `%s` is not a valid %s", seen_min,
+				fl->type == FIELD_MONEY ? "amount" : "whole number");
+		if (bounded && seen_max[0] && !(fl->has_max = parse_bound(fl, seen_max, &fl->max)))
+			problem(p, max_line, "max `%s` is not a valid %s", seen_max,
+				fl->type == FIELD_MONEY ? "amount" : "whole number");
+		if (fl->has_min && fl->has_max && fl->min > fl->max)
+			problem(p, max_line, "max is smaller than min");
+	}
+	f->nfields++;
+}
+
+static void parse_categories(struct parse *p, struct form *f, const char *text, int first_line,
+			     form_category_known known, void *arg)
+{
+	char *copy = xstrdup(text), *rest = copy, *l;
+	int line = first_line - 1;
+
+	while ((l = strsep(&rest, "\n")) && (line++, true)) {
+		char *wsave = NULL, *code;
+		struct form_category *c;
+
+		if (!*str_trim(l) || l[0] == '#')
+			continue;
+		code = strtok_r(l, " \t", &wsave);
+		if (f->ncategories == FORM_MAX_CATEGORIES) {
+			problem(p, line, "more than %d categories", FORM_MAX_CATEGORIES);
+			break;
+		}
+		if (!ident_ok(code)) {
+			problem(p, line, "category code `%s` is not valid", code);
+			continue;
+		}
+		if (known && !known(code, arg)) {
+			problem(p, line, "unknown category `%s`", code);
+			continue;
+		}
+		c = &f->categories[f->ncategories];
+		memset(c, 0, sizeof(*c));
+		str_copy(c->code, code, sizeof(c->code));
+		c->line = line;
+		for (char *w = strtok_r(NULL, " \t", &wsave); w; w = strtok_r(NULL, " \t", &wsave)) {
+			char *eq = strchr(w, '=');
+			struct form_limit *lim;
+			if (!eq || eq == w) {
+				problem(p, line, "expected RANK=AMOUNT, not `%s`", w);
+				continue;
+			}
+			*eq = '\0';
+			if (strcmp(w, "*") && !ident_ok(w)) {
+				problem(p, line, "rank `%s` is not valid", w);
+				continue;
+			}
+			if (c->nlimits == FORM_MAX_LIMITS) {
+				problem(p, line, "more than %d limits", FORM_MAX_LIMITS);
+				break;
+			}
+			lim = &c->limits[c->nlimits];
+			str_copy(lim->rank, w, sizeof(lim->rank));
+			if (money_parse(eq + 1, &lim->fen, NULL) || lim->fen <= 0) {
+				problem(p, line, "limit `%s` is not a positive amount", eq + 1);
+				continue;
+			}
+			c->nlimits++;
+		}
+		for (int i = 0; i < f->ncategories; i++)
+			if (!strcmp(f->categories[i].code, c->code))
+				problem(p, line, "category `%s` is listed twice", c->code);
+		f->ncategories++;
+	}
+	free(copy);
+}
+
+int form_parse(const char *name, const char *text, struct form *f, form_category_known known, void *arg,
+	       char *errs, size_t errs_size)
+{
+	struct parse p = { name, errs, errs_size, errs && errs_size ? strlen(errs) : 0, 0 };
+	cmark_node *doc = cmark_parse_document(text, strlen(text), CMARK_OPT_DEFAULT);
+	cmark_node *n, *next;
+	int categories_blocks = 0;
+	bool titled = false;
+
+	memset(f, 0, sizeof(*f));
+	str_copy(f->id, name, sizeof(f->id));
+	for (n = cmark_node_first_child(doc); n; n = next) {
+		next = cmark_node_next(n);
+		if (cmark_node_get_type(n) == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1 && !titled) {
+			char *title = cmark_render_commonmark(n, CMARK_OPT_DEFAULT, 0);
+			char *t = title + strspn(title, "# ");
+			str_trim(t);
+			split_label(t, f->title_zh, sizeof(f->title_zh), f->title_en, sizeof(f->title_en));
+			free(title);
+			titled = true;
+			cmark_node_free(n); /* not part of the help */
+			continue;
+		}
+		if (cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK || !cmark_node_get_fence_info(n))
+			continue;
+		if (!strcmp(cmark_node_get_fence_info(n), "field")) {
+			parse_field(&p, f, cmark_node_get_literal(n), cmark_node_get_start_line(n) + 1);
+			cmark_node_free(n);
+		} else if (!strcmp(cmark_node_get_fence_info(n), "categories")) {
+			if (categories_blocks++)
+				problem(&p, cmark_node_get_start_line(n), "only one categories block per form");
+			else
+				parse_categories(&p, f, cmark_node_get_literal(n), cmark_node_get_start_line(n) + 1,
+						 known, arg);
+			cmark_node_free(n);
+		}
+	}
+	if (!titled || !f->title_zh[0])
+		problem(&p, 1, "the form needs a title: a first-level heading `# 名称 | Name`");
+	if (f->ncategories == 0)
+		problem(&p, 1, "the form lists no expense categories (a ```categories block)");
+	f->help = cmark_render_commonmark(doc, CMARK_OPT_DEFAULT, 0);
+	cmark_node_free(doc);
+	return p.count;
+}
+
+void form_release(struct form *f)
+{
+	free(f->help);
+	f->help = NULL;
+}
+
+const char *form_field_label(const struct form_field *field, const char *lang)
+{
+	if (lang && !strcmp(lang, "en") && field->label_en[0])
+		return field->label_en;
+	return field->label_zh[0] ? field->label_zh : field->label_en;
+}
+
+const char *form_title(const struct form *f, const char *lang)
+{
+	if (lang && !strcmp(lang, "en") && f->title_en[0])
+		return f->title_en;
+	return f->title_zh[0] ? f->title_zh : f->title_en;
+}
+
+int64_t form_category_limit(const struct form_category *c, const char *rank)
+{
+	int64_t any = -1;
+
+	for (int i = 0; i < c->nlimits; i++) {
+		if (rank && !strcmp(c->limits[i].rank, rank))
+			return c->limits[i].fen;
+		if (!strcmp(c->limits[i].rank, "*"))
+			any = c->limits[i].fen;
+	}
+	return any;
+}
+
+static int cmp_form(const void *a, const void *b)
+{
+	return strcmp(((const struct form *)a)->id, ((const struct form *)b)->id);
+}
+
+int form_set_load(struct form_set *set, const char *dir, form_category_known known, void *arg, char *errs,
+		  size_t errs_size)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int left_out = 0;
+
+	memset(set, 0, sizeof(*set));
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char id[FORM_ID_MAX], path[4200], *text = NULL;
+		struct form f;
+
+		if (len < 4 || strcmp(e->d_name + len - 3, ".md") || !strcmp(e->d_name, "README.md"))
+			continue;
+		snprintf(id, sizeof(id), "%.*s", (int)(len - 3), e->d_name);
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (!ident_ok(id) || strchr(id, '.')) {
+			struct parse p = { e->d_name, errs, errs_size, errs && errs_size ? strlen(errs) : 0, 0 };
+			problem(&p, 1, "form file names are lower-case letters, digits and _ (then .md)");
+			left_out++;
+			continue;
+		}
+		if (file_read_all(path, 1 << 20, &text)) {
+			struct parse p = { e->d_name, errs, errs_size, errs && errs_size ? strlen(errs) : 0, 0 };
+			problem(&p, 1, "cannot read the file (or it is larger than 1 MiB)");
+			left_out++;
+			continue;
+		}
+		if (form_parse(e->d_name, text, &f, known, arg, errs, errs_size)) {
+			form_release(&f);
+			left_out++;
+		} else {
+			str_copy(f.id, id, sizeof(f.id));
+			set->forms = xrealloc(set->forms, sizeof(*set->forms) * (size_t)(set->n + 1));
+			set->forms[set->n++] = f;
+		}
+		free(text);
+	}
+	closedir(d);
+	if (set->n)
+		qsort(set->forms, (size_t)set->n, sizeof(*set->forms), cmp_form);
+	return left_out;
+}
+
+const struct form *form_set_find(const struct form_set *set, const char *id)
+{
+	for (int i = 0; i < set->n; i++)
+		if (!strcmp(set->forms[i].id, id))
+			return &set->forms[i];
+	return NULL;
+}
+
+void form_set_release(struct form_set *set)
+{
+	for (int i = 0; i < set->n; i++)
+		form_release(&set->forms[i]);
+	free(set->forms);
+	memset(set, 0, sizeof(*set));
+}
