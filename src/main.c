@@ -145,6 +145,12 @@ static int check_forms(const struct config *cfg, bool quiet)
 	return left_out;
 }
 
+/* Form problems at start-up are logged; the usable forms serve. */
+static int prepare_serving(const struct config *cfg)
+{
+	return check_forms(cfg, true) < 0;
+}
+
 static int local_audit_verify(const struct config *cfg)
 {
 	struct user operator;
@@ -172,7 +178,7 @@ static int local_audit_verify(const struct config *cfg)
 
 int main(int argc, char **argv)
 {
-	static const struct server_frontends frontends = { shell_frontend, exec_frontend };
+	static const struct server_frontends frontends = { prepare_serving, shell_frontend, exec_frontend };
 	struct config cfg;
 	int ret;
 
@@ -198,8 +204,6 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "serve")) {
 		if ((ret = load_config(argc, argv, &cfg)))
 			return ret;
-		if (check_forms(&cfg, true) < 0)
-			return 1;
 		return server_run(&cfg, &frontends, &paths);
 	}
 	if (!strcmp(argv[1], "check-forms")) {

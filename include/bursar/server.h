@@ -13,6 +13,8 @@
 #include "bursar/config.h"
 
 struct server_frontends {
+	/* Once at start-up, after the data directory and database are ready; non-zero stops. */
+	int (*prepare)(const struct config *cfg);
 	/* Runs the UI on stdin/stdout (a pty); returns the exit status. */
 	int (*shell)(struct app *app);
 	/* Runs one command line with stdin/stdout/stderr; returns the exit status. */

@@ -200,6 +200,8 @@ int server_run(const struct config *cfg, const struct server_frontends *fe, cons
 		return 1;
 	}
 	store_close(store); /* migrated; each process opens its own after fork */
+	if (fe->prepare && fe->prepare(cfg))
+		return 1;
 	directory_preload();
 	if ((lfd = open_listener(cfg)) < 0)
 		return 1;

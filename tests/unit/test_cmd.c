@@ -393,7 +393,7 @@ static void test_help_json(void **state)
 	j = json_loads(f->out, 0, &jerr);
 	assert_non_null(j);
 	assert_true(json_is_array(j));
-	assert_int_equal(json_array_size(j), 3);
+	assert_int_equal(json_array_size(j), 4); /* help, whoami, prefs, forms */
 	assert_true(json_has_command(j, "whoami"));
 	assert_false(json_has_command(j, "audit verify"));
 	json_decref(j);

@@ -212,6 +212,8 @@ static void test_open_errors(void **state)
 	assert_non_null(strstr(msg, "/nonexistent-bursar-dir/sub/x.db"));
 
 	/* A database from a newer program is refused, not downgraded. */
+	int current = store_schema_version(f->s);
+	char restore[48];
 	store_close(f->s);
 	f->s = NULL;
 	assert_int_equal(raw_exec(f->path, "PRAGMA user_version = 99"), SQLITE_OK);
@@ -220,7 +222,8 @@ static void test_open_errors(void **state)
 	assert_null(s2);
 	assert_non_null(strstr(msg, "99"));
 	assert_int_equal(raw_count(f->path, "PRAGMA user_version"), 99);
-	assert_int_equal(raw_exec(f->path, "PRAGMA user_version = 1"), SQLITE_OK);
+	snprintf(restore, sizeof(restore), "PRAGMA user_version = %d", current);
+	assert_int_equal(raw_exec(f->path, restore), SQLITE_OK);
 	reopen(f);
 }
 
@@ -558,6 +561,35 @@ static void test_concurrent_connections(void **state)
 	store_close(s2);
 }
 
+static int count_category(const struct category *c, void *arg)
+{
+	int *n = arg;
+
+	if (!strcmp(c->code, "travel.rail")) {
+		assert_string_equal(c->account, "660201");
+		assert_int_equal(c->vat, VAT_FARE_9);
+	}
+	if (!strcmp(c->code, "entertainment"))
+		assert_int_equal(c->vat, VAT_NONE);
+	(*n)++;
+	return 0;
+}
+
+static void test_categories_seeded(void **state)
+{
+	struct fixture *f = *state;
+	int n = 0;
+
+	assert_int_equal(store_category_list(f->s, count_category, &n), BR_OK);
+	assert_int_equal(n, category_default_count);
+	assert_int_equal(n, 12);
+	/* reopening does not seed twice */
+	reopen(f);
+	n = 0;
+	assert_int_equal(store_category_list(f->s, count_category, &n), BR_OK);
+	assert_int_equal(n, 12);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -565,6 +597,7 @@ int main(void)
 		T(test_open_creates_schema),
 		T(test_reopen_idempotent),
 		T(test_open_errors),
+		T(test_categories_seeded),
 		T(test_user_login_insert_then_update),
 		T(test_user_display_fallback_cached),
 		T(test_user_get_unknown),
