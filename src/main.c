@@ -84,6 +84,7 @@ static int shell_frontend(struct app *app)
 static int exec_frontend(struct app *app, const char *command)
 {
 	i18n_set_language(app_language(app));
+	app->in = stdin;
 	return cmd_run_line(app, command, stdout, stderr);
 }
 

@@ -5,6 +5,8 @@
 #ifndef BURSAR_APP_H
 #define BURSAR_APP_H
 
+#include <stdio.h>
+
 #include "bursar/config.h"
 #include "bursar/store.h"
 #include "bursar/user.h"
@@ -13,6 +15,7 @@
 struct app_paths {
 	const char *themes_dir;
 	const char *forms_dir;
+	FILE *in;                 /* a command's input (the SSH channel's stdin) */
 };
 
 struct app {
@@ -25,6 +28,7 @@ struct app {
 	const char *term; /* the client's TERM, or "" */
 	const char *themes_dir;
 	const char *forms_dir;
+	FILE *in;                 /* a command's input (the SSH channel's stdin) */
 };
 
 /* Picks the session language: the person's choice, else the client's, else the config default. */

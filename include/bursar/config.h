@@ -43,6 +43,10 @@ struct config {
 		char path[PATH_MAX];
 		bool synchronous_full;
 	} store;
+	struct {
+		char name[256];   /* buyer name expected on invoices; "" = not checked */
+		char tax_id[32];  /* buyer tax id expected on invoices */
+	} company;
 };
 
 /* Fills cfg with the documented defaults. */

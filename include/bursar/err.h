@@ -17,6 +17,7 @@ enum br_err {
 	BR_ERR_IO = -6,
 	BR_ERR_STORE = -7,
 	BR_ERR_CORRUPT = -8, /* integrity check failed */
+	BR_ERR_CONFLICT = -9, /* already exists (e.g. a duplicate invoice) */
 };
 
 /* A short description of an error code in the session's language. */

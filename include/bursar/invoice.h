@@ -58,4 +58,41 @@ int64_t vat_from_gross(int64_t gross_fen, int rate_bp);
 /* Whether amount + tax = total (all in fen, none negative unless all are). */
 bool invoice_amounts_add_up(int64_t amount_fen, int64_t tax_fen, int64_t total_fen);
 
+#define INVOICE_MAX_FINDINGS 16
+
+struct invoice {
+	enum invoice_kind kind;
+	char code[16];
+	char number[24];
+	char date[11];          /* YYYY-MM-DD */
+	char seller_name[128];
+	char seller_tax_id[32];
+	char buyer_name[128];
+	char buyer_tax_id[32];
+	int64_t amount;         /* excluding tax, fen */
+	int rate_bp;            /* 900 = 9% */
+	int64_t tax;            /* fen */
+	int64_t total;          /* fen */
+	char check_code[24];
+};
+
+enum finding_level { FINDING_ERROR, FINDING_WARN };
+
+struct finding {
+	enum finding_level level;
+	const char *field;   /* "number", "total", ... */
+	const char *message; /* static English text, translated where shown */
+};
+
+/*
+ * Checks an invoice offline: number format for its kind, date real and not
+ * after today, rate legal, amount + tax = total, total positive (errors);
+ * seller tax id check digit and buyer matching the company (warnings; an
+ * empty company name or tax id is not checked).  Fills up to max findings
+ * and returns how many; any FINDING_ERROR means the invoice is refused.
+ */
+int invoice_validate(const struct invoice *inv, const char *today, const char *company_name,
+		     const char *company_tax_id, struct finding *out, int max);
+bool findings_have_error(const struct finding *f, int n);
+
 #endif

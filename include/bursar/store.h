@@ -15,6 +15,7 @@
 
 #include "bursar/audit.h"
 #include "bursar/category.h"
+#include "bursar/invoice.h"
 #include "bursar/user.h"
 
 struct store;
@@ -46,6 +47,24 @@ int store_audit_list(struct store *s, int64_t before, int limit, store_audit_cb 
  * BR_ERR_CORRUPT with *bad_id the first entry whose hash or link is wrong.
  */
 int store_audit_verify(struct store *s, int64_t *count, int64_t *bad_id);
+
+/* Who registered an invoice, and when. */
+struct invoice_holder {
+	int64_t id;
+	char owner[USER_LOGIN_MAX + 1];
+	char created_at[32];
+};
+
+/*
+ * Registers a validated invoice for owner (audited).  BR_ERR_CONFLICT when
+ * the same invoice (see invoice_dedup_key) is already registered by anyone;
+ * holder (may be NULL) then says by whom and when.
+ */
+int store_invoice_add(struct store *s, const struct invoice *inv, const char *owner, int64_t *id,
+		      struct invoice_holder *holder);
+typedef int (*store_invoice_cb)(const struct invoice *inv, const struct invoice_holder *h, void *arg);
+/* Invoices of owner (NULL = everyone's), newest date first. */
+int store_invoice_list(struct store *s, const char *owner, store_invoice_cb cb, void *arg);
 
 typedef int (*store_category_cb)(const struct category *c, void *arg);
 /* Calls cb for every expense category, by code; cb returns non-zero to stop. */

@@ -5,6 +5,7 @@
 #define BURSAR_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 void *xmalloc(size_t n);
@@ -29,6 +30,11 @@ void str_hex(const unsigned char *in, size_t n, char *out);
 size_t str_longest_line(const char *text, int *lineno);
 /* Reads a whole file of at most max bytes into a new NUL-terminated buffer. */
 int file_read_all(const char *path, size_t max, char **out);
+
+/* Whether s is a real calendar date written YYYY-MM-DD (years 1900-2999). */
+bool date_valid(const char *s);
+/* Today's date in the server's time zone as YYYY-MM-DD. */
+void date_today(char out[11]);
 
 /* libinih reads at most this many bytes per line (INI_MAX_LINE - 1). */
 #define INI_LINE_LIMIT 199

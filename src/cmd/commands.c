@@ -5,6 +5,7 @@
 #include "bursar/cmd.h"
 #include "bursar/err.h"
 #include "bursar/form.h"
+#include "bursar/invoice.h"
 #include "bursar/i18n.h"
 #include "bursar/money.h"
 #include "bursar/store.h"
@@ -23,6 +24,8 @@ static int cmd_whoami(struct app *app, int argc, char **argv, FILE *out, FILE *e
 static int cmd_prefs(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 static int cmd_audit_verify(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 static int cmd_forms(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+static int cmd_invoice_add(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+static int cmd_invoice_list(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 static int cmd_audit_log(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 
 #define AUDIT_ROLES (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR))
@@ -35,6 +38,11 @@ const struct cmd_entry cmd_table[] = {
 	  ROLE_ANY, cmd_prefs },
 	{ "forms", "[--json]", N_("List the claim forms, their fields and expense categories"), ROLE_ANY,
 	  cmd_forms },
+	{ "invoice add", "[--json] < INVOICE.json",
+	  N_("Register an invoice (JSON on stdin); the same invoice can never be registered twice"),
+	  ROLE_BIT(ROLE_STAFF), cmd_invoice_add },
+	{ "invoice list", "[--all] [--json]", N_("List your invoices (--all: everyone's, for finance and auditors)"),
+	  ROLE_ANY, cmd_invoice_list },
 	{ "audit verify", "[--json]", N_("Check the audit log's hash chain; report the first broken entry"),
 	  AUDIT_ROLES, cmd_audit_verify },
 	{ "audit log", "[--limit N] [--before ID] [--json]", N_("List audit entries, newest first"), AUDIT_ROLES,
@@ -48,6 +56,7 @@ const size_t cmd_table_size = ARRAY_SIZE(cmd_table);
  */
 struct opt_values {
 	int json;
+	int all;
 	const char *theme;
 	const char *language;
 	const char *limit;
@@ -68,6 +77,7 @@ static int parse_opts(const char *name, int argc, char **argv, const struct opti
 		case 'L': v->language = optarg; break;
 		case 'n': v->limit = optarg; break;
 		case 'b': v->before = optarg; break;
+		case 'a': v->all = 1; break;
 		default:
 			fprintf(err, _("bursar: %s: unknown option or missing value `%s`\n"), name,
 				argv[optind - 1] ? argv[optind - 1] : "");
@@ -478,4 +488,226 @@ out:
 	form_set_release(&set);
 	free(cats.items);
 	return ret;
+}
+
+/* ---- invoices ---- */
+
+/* Reads a member that must be a string (or absent when optional). */
+static int json_text(json_t *obj, const char *key, bool required, char *out, size_t size, FILE *err)
+{
+	json_t *v = obj ? json_object_get(obj, key) : NULL;
+
+	out[0] = '\0';
+	if (!v || json_is_null(v)) {
+		if (!required)
+			return 0;
+		fprintf(err, _("bursar: invoice add: field `%s` is missing\n"), key);
+		return -1;
+	}
+	if (!json_is_string(v) || json_string_length(v) >= size) {
+		fprintf(err, _("bursar: invoice add: field `%s` must be text of at most %zu bytes\n"), key, size - 1);
+		return -1;
+	}
+	str_copy(out, json_string_value(v), size);
+	return 0;
+}
+
+static int json_money(json_t *obj, const char *key, bool required, int64_t *fen, bool *present, FILE *err)
+{
+	char text[64];
+	const char *why = NULL;
+
+	*present = false;
+	if (json_text(obj, key, required, text, sizeof(text), err))
+		return -1;
+	if (!text[0])
+		return 0;
+	if (money_parse(text, fen, &why)) {
+		fprintf(err, _("bursar: invoice add: field `%s`: %s (\"%s\")\n"), key, _(why), text);
+		return -1;
+	}
+	*present = true;
+	return 0;
+}
+
+/* "9%", "9", "1.5%" -> basis points. */
+static int parse_rate(const char *text, int *bp)
+{
+	char num[32];
+	int64_t hundredths;
+	size_t n = strlen(text);
+
+	if (n == 0 || n >= sizeof(num))
+		return -1;
+	str_copy(num, text, sizeof(num));
+	if (num[n - 1] == '%')
+		num[n - 1] = '\0';
+	if (money_parse(num, &hundredths, NULL) || hundredths < 0 || hundredths > 10000)
+		return -1;
+	*bp = (int)hundredths;
+	return 0;
+}
+
+static int read_invoice(struct app *app, struct invoice *inv, FILE *err)
+{
+	json_error_t jerr;
+	json_t *root = json_loadf(app->in ? app->in : stdin, JSON_REJECT_DUPLICATES, &jerr);
+	char kind[32], rate[16];
+	bool has_amount, has_tax, has_total;
+	int ret = -1, k;
+
+	memset(inv, 0, sizeof(*inv));
+	if (!root || !json_is_object(root)) {
+		fprintf(err, _("bursar: invoice add: stdin is not a JSON object (line %d: %s)\n"), root ? 1 : jerr.line,
+			root ? "not an object" : jerr.text);
+		goto out;
+	}
+	if (json_text(root, "kind", true, kind, sizeof(kind), err))
+		goto out;
+	if ((k = invoice_kind_from_name(kind)) < 0) {
+		fprintf(err, _("bursar: invoice add: field `kind`: unknown kind `%s` (vat_special, vat_normal, "
+			       "vat_electronic, digital, rail, air, taxi, receipt)\n"),
+			kind);
+		goto out;
+	}
+	inv->kind = (enum invoice_kind)k;
+	if (json_text(root, "code", false, inv->code, sizeof(inv->code), err) ||
+	    json_text(root, "number", true, inv->number, sizeof(inv->number), err) ||
+	    json_text(root, "date", true, inv->date, sizeof(inv->date), err) ||
+	    json_text(json_object_get(root, "seller"), "name", false, inv->seller_name, sizeof(inv->seller_name),
+		      err) ||
+	    json_text(json_object_get(root, "seller"), "tax_id", false, inv->seller_tax_id,
+		      sizeof(inv->seller_tax_id), err) ||
+	    json_text(json_object_get(root, "buyer"), "name", false, inv->buyer_name, sizeof(inv->buyer_name), err) ||
+	    json_text(json_object_get(root, "buyer"), "tax_id", false, inv->buyer_tax_id, sizeof(inv->buyer_tax_id),
+		      err) ||
+	    json_text(root, "check_code", false, inv->check_code, sizeof(inv->check_code), err) ||
+	    json_text(root, "rate", false, rate, sizeof(rate), err) ||
+	    json_money(root, "amount", false, &inv->amount, &has_amount, err) ||
+	    json_money(root, "tax", false, &inv->tax, &has_tax, err) ||
+	    json_money(root, "total", true, &inv->total, &has_total, err))
+		goto out;
+	if (rate[0] && parse_rate(rate, &inv->rate_bp)) {
+		fprintf(err, _("bursar: invoice add: field `rate`: `%s` is not a percentage like 9%%\n"), rate);
+		goto out;
+	}
+	/* A ticket shows only its face value: split it at the rate. */
+	if (!has_amount && !has_tax) {
+		inv->tax = vat_from_gross(inv->total, inv->rate_bp);
+		inv->amount = inv->total - inv->tax;
+	} else if (has_amount != has_tax) {
+		fprintf(err, _("bursar: invoice add: give both `amount` and `tax`, or neither\n"));
+		goto out;
+	}
+	ret = 0;
+out:
+	json_decref(root);
+	return ret;
+}
+
+static int cmd_invoice_add(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	struct opt_values v = { 0 };
+	struct finding f[INVOICE_MAX_FINDINGS];
+	struct invoice_holder holder;
+	struct invoice inv;
+	char today[11], key[64], msg[64], tax[32];
+	int64_t id = 0;
+	int n, ret;
+
+	if (parse_opts("invoice add", argc, argv, json_only, &v, err) < 0) {
+		usage_line(err, "invoice add");
+		return CMD_USAGE;
+	}
+	if (read_invoice(app, &inv, err))
+		return CMD_FAIL;
+	date_today(today);
+	n = invoice_validate(&inv, today, app->cfg->company.name, app->cfg->company.tax_id, f, INVOICE_MAX_FINDINGS);
+	for (int i = 0; i < n; i++)
+		fprintf(err, "bursar: invoice add: %s `%s`: %s\n", f[i].level == FINDING_ERROR ? _("error in") : _("warning:"),
+			f[i].field, _(f[i].message));
+	if (findings_have_error(f, n))
+		return CMD_FAIL;
+	invoice_dedup_key(inv.code, inv.number, key, sizeof(key));
+	ret = store_invoice_add(app->store, &inv, app->user->uid, &id, &holder);
+	if (ret == BR_ERR_CONFLICT) {
+		fprintf(err, _("bursar: invoice add: invoice %s is already registered (#%lld, by %s, %.10s); an invoice "
+			       "can be reimbursed only once\n"),
+			key, (long long)holder.id, holder.owner, holder.created_at);
+		return CMD_FAIL;
+	}
+	if (ret) {
+		fprintf(err, _("bursar: invoice add: could not save (%s)\n"), br_strerror(ret));
+		return CMD_FAIL;
+	}
+	if (v.json) {
+		json_t *warnings = json_array();
+		for (int i = 0; i < n; i++)
+			json_array_append_new(warnings, json_pack("{s:s, s:s}", "field", f[i].field, "message",
+								  _(f[i].message)));
+		return print_json(json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)id, "key", key, "total",
+					    money_format(inv.total, msg, sizeof(msg), 0), "tax",
+					    money_format(inv.tax, tax, sizeof(tax), 0), "status", "registered", "warnings",
+					    warnings),
+				  out);
+	}
+	fprintf(out, _("Registered invoice #%lld (%s), total %s\n"), (long long)id, key,
+		money_format(inv.total, msg, sizeof(msg), MONEY_GROUP | MONEY_SYMBOL));
+	return CMD_OK;
+}
+
+struct invoice_print {
+	FILE *out;
+	json_t *arr;
+};
+
+static int invoice_print_one(const struct invoice *inv, const struct invoice_holder *h, void *arg)
+{
+	struct invoice_print *p = arg;
+	char key[64], total[32], tax[32], seller[64];
+
+	invoice_dedup_key(inv->code, inv->number, key, sizeof(key));
+	money_format(inv->total, total, sizeof(total), 0);
+	money_format(inv->tax, tax, sizeof(tax), 0);
+	if (p->arr) {
+		json_array_append_new(p->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "id",
+							(json_int_t)h->id, "key", key, "kind",
+							invoice_kind_name(inv->kind), "date", inv->date, "seller",
+							inv->seller_name, "total", total, "tax", tax, "rate_bp",
+							inv->rate_bp, "owner", h->owner));
+		return 0;
+	}
+	text_fit(seller, sizeof(seller), inv->seller_name[0] ? inv->seller_name : "-", 20, 1, 1);
+	fprintf(p->out, "%5lld  %s  %-15s %-26s %s %12s  %s\n", (long long)h->id, inv->date,
+		invoice_kind_name(inv->kind), key, seller, total, h->owner);
+	return 0;
+}
+
+static int cmd_invoice_list(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
+					      { "all", no_argument, NULL, 'a' },
+					      { NULL, 0, NULL, 0 } };
+	const unsigned see_all = ROLE_BIT(ROLE_FINANCE) | ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR);
+	struct opt_values v = { 0 };
+	struct invoice_print p = { out, NULL };
+	int ret;
+
+	if (parse_opts("invoice list", argc, argv, opts, &v, err) < 0) {
+		usage_line(err, "invoice list");
+		return CMD_USAGE;
+	}
+	if (v.all && !(app->user->roles & see_all)) {
+		fprintf(err, _("bursar: invoice list: --all is for finance, admins and auditors\n"));
+		return CMD_FAIL;
+	}
+	if (v.json)
+		p.arr = json_array();
+	ret = store_invoice_list(app->store, v.all ? NULL : app->user->uid, invoice_print_one, &p);
+	if (ret) {
+		json_decref(p.arr);
+		fprintf(err, _("bursar: invoice list: cannot read invoices (%s)\n"), br_strerror(ret));
+		return CMD_FAIL;
+	}
+	return p.arr ? print_json(p.arr, out) : CMD_OK;
 }

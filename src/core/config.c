@@ -53,6 +53,8 @@ static const struct config_key config_keys[] = {
 	{ "roles", "auditor", KEY_ROLE, FIELD(roles[ROLE_AUDITOR]), 0, 0 },
 	{ "store", "path", KEY_STRING, FIELD(store.path), 0, 0 },
 	{ "store", "synchronous", KEY_SYNC, FIELD(store.synchronous_full), 0, 0 },
+	{ "company", "name", KEY_STRING, FIELD(company.name), 0, 0 },
+	{ "company", "tax_id", KEY_STRING, FIELD(company.tax_id), 0, 0 },
 };
 
 struct parse_state {
@@ -134,7 +136,8 @@ static int config_handler(void *user, const char *section, const char *name, con
 	case KEY_ROLE:
 		if (strlen(value) >= k->size)
 			return parse_fail(st, section, name, "value too long");
-		if (k->type == KEY_STRING && strcmp(name, "bind_dn") && strcmp(name, "bind_password") && !*value)
+		if (k->type == KEY_STRING && strcmp(section, "company") && strcmp(name, "bind_dn") &&
+		    strcmp(name, "bind_password") && !*value)
 			return parse_fail(st, section, name, "must not be empty");
 		str_copy(field, value, k->size);
 		break;

@@ -3,6 +3,7 @@
  */
 #include "bursar/money.h"
 #include "bursar/err.h"
+#include "bursar/i18n.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@ int money_parse(const char *text, int64_t *fen, const char **why)
 	int64_t frac = 0;
 
 	if (!text)
-		return fail(why, "empty amount");
+		return fail(why, N_("empty amount"));
 	while (*p == ' ' || *p == '\t')
 		p++;
 	end = p + strlen(p);
@@ -37,43 +38,43 @@ int money_parse(const char *text, int64_t *fen, const char **why)
 	else if (end - p >= 3 && !memcmp(p, "\xef\xbf\xa5", 3))
 		p += 3;
 	if (p == end)
-		return fail(why, "empty amount");
+		return fail(why, N_("empty amount"));
 	for (; p < end && *p != '.'; p++) {
 		if (*p == ',') {
 			/* A separator needs 1-3 digits before the first, exactly 3 between. */
 			if (digits == 0 || (group < 0 && digits > 3) || (group >= 0 && group != 3))
-				return fail(why, "misplaced thousands separator");
+				return fail(why, N_("misplaced thousands separator"));
 			group = 0;
 			continue;
 		}
 		if (*p < '0' || *p > '9')
-			return fail(why, "not a number");
+			return fail(why, N_("not a number"));
 		if (whole > MONEY_MAX_FEN / 100)
-			return fail(why, "amount too large");
+			return fail(why, N_("amount too large"));
 		whole = whole * 10 + (*p - '0');
 		digits++;
 		if (group >= 0)
 			group++;
 	}
 	if (group >= 0 && group != 3)
-		return fail(why, "misplaced thousands separator");
+		return fail(why, N_("misplaced thousands separator"));
 	if (p < end) {
 		for (p++; p < end; p++) {
 			if (*p < '0' || *p > '9')
-				return fail(why, "not a number");
+				return fail(why, N_("not a number"));
 			if (++decimals > 2)
-				return fail(why, "more than two decimals");
+				return fail(why, N_("more than two decimals"));
 			frac = frac * 10 + (*p - '0');
 		}
 		if (decimals == 0 && digits == 0)
-			return fail(why, "not a number");
+			return fail(why, N_("not a number"));
 	}
 	if (digits == 0 && decimals == 0)
-		return fail(why, "not a number");
+		return fail(why, N_("not a number"));
 	if (decimals == 1)
 		frac *= 10;
 	if (whole > MONEY_MAX_FEN / 100 || whole * 100 + frac > MONEY_MAX_FEN)
-		return fail(why, "amount too large");
+		return fail(why, N_("amount too large"));
 	*fen = sign * (whole * 100 + frac);
 	return BR_OK;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void die_nomem(void)
 {
@@ -171,6 +172,32 @@ out:
 	return ret;
 }
 
+bool date_valid(const char *s)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d, n = 0;
+
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return false;
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
+		return false;
+	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
+		return false;
+	return d <= days[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
+
+void date_today(char out[11])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
 const char *br_strerror(int err)
 {
 	switch (err) {
@@ -183,6 +210,7 @@ const char *br_strerror(int err)
 	case BR_ERR_IO: return _("i/o error");
 	case BR_ERR_STORE: return _("database error");
 	case BR_ERR_CORRUPT: return _("integrity check failed");
+	case BR_ERR_CONFLICT: return _("already exists");
 	}
 	return _("unknown error");
 }

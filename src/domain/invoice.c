@@ -4,6 +4,8 @@
  */
 #include "bursar/invoice.h"
 #include "bursar/err.h"
+#include "bursar/i18n.h"
+#include "bursar/util.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -50,37 +52,37 @@ int invoice_check_number(enum invoice_kind kind, const char *code, const char *n
 	bool has_code = code && *code;
 
 	if (!number || !*number)
-		return fail(why, "invoice number is missing");
+		return fail(why, N_("invoice number is missing"));
 	switch (kind) {
 	case INVOICE_DIGITAL:
 		if (has_code)
-			return fail(why, "a fully digital invoice (数电票) has no invoice code");
+			return fail(why, N_("a fully digital invoice (数电票) has no invoice code"));
 		/* fall through */
 	case INVOICE_RAIL:
 	case INVOICE_AIR:
 		if (!has_code && all_digits(number, 20))
 			return BR_OK;
 		if (kind == INVOICE_DIGITAL)
-			return fail(why, "a fully digital invoice number has 20 digits");
-		return fail(why, "an electronic ticket number has 20 digits");
+			return fail(why, N_("a fully digital invoice number has 20 digits"));
+		return fail(why, N_("an electronic ticket number has 20 digits"));
 	case INVOICE_VAT_SPECIAL:
 	case INVOICE_VAT_NORMAL:
 	case INVOICE_VAT_ELECTRONIC:
 	case INVOICE_TAXI:
 		if (!has_code)
 			return all_digits(number, 20) ? BR_OK
-						     : fail(why, "without an invoice code the number must have 20 digits");
+						     : fail(why, N_("without an invoice code the number must have 20 digits"));
 		if (!all_digits(code, 10) && !all_digits(code, 12))
-			return fail(why, "the invoice code has 10 or 12 digits");
+			return fail(why, N_("the invoice code has 10 or 12 digits"));
 		if (!all_digits(number, 8))
-			return fail(why, "the invoice number has 8 digits");
+			return fail(why, N_("the invoice number has 8 digits"));
 		return BR_OK;
 	case INVOICE_RECEIPT:
-		return strlen(number) <= 64 ? BR_OK : fail(why, "the receipt number is longer than 64 characters");
+		return strlen(number) <= 64 ? BR_OK : fail(why, N_("the receipt number is longer than 64 characters"));
 	case INVOICE_KIND_COUNT:
 		break;
 	}
-	return fail(why, "unknown invoice kind");
+	return fail(why, N_("unknown invoice kind"));
 }
 
 void invoice_dedup_key(const char *code, const char *number, char *out, size_t size)
@@ -137,4 +139,50 @@ int64_t vat_from_gross(int64_t gross_fen, int rate_bp)
 bool invoice_amounts_add_up(int64_t amount_fen, int64_t tax_fen, int64_t total_fen)
 {
 	return amount_fen + tax_fen == total_fen;
+}
+
+static void add(struct finding *out, int max, int *n, enum finding_level level, const char *field,
+		const char *message)
+{
+	if (*n < max)
+		out[*n] = (struct finding){ level, field, message };
+	(*n)++;
+}
+
+int invoice_validate(const struct invoice *inv, const char *today, const char *company_name,
+		     const char *company_tax_id, struct finding *out, int max)
+{
+	const char *why = NULL;
+	int n = 0;
+
+	if (invoice_check_number(inv->kind, inv->code, inv->number, &why))
+		add(out, max, &n, FINDING_ERROR, "number", why);
+	if (!date_valid(inv->date))
+		add(out, max, &n, FINDING_ERROR, "date", N_("the date must be a real date written YYYY-MM-DD"));
+	else if (today && strcmp(inv->date, today) > 0)
+		add(out, max, &n, FINDING_ERROR, "date", N_("the invoice date is in the future"));
+	if (!vat_rate_legal(inv->rate_bp))
+		add(out, max, &n, FINDING_ERROR, "rate", N_("the tax rate is not a legal VAT rate (0, 1, 1.5, 3, 5, 6, 9, 13%)"));
+	if (inv->total <= 0)
+		add(out, max, &n, FINDING_ERROR, "total", N_("the total must be more than zero"));
+	if (inv->amount < 0 || inv->tax < 0)
+		add(out, max, &n, FINDING_ERROR, "amount", N_("amounts cannot be negative"));
+	if (!invoice_amounts_add_up(inv->amount, inv->tax, inv->total))
+		add(out, max, &n, FINDING_ERROR, "total", N_("amount + tax does not equal the total"));
+	if (inv->seller_tax_id[0] && credit_code_check(inv->seller_tax_id) != CREDIT_CODE_OK)
+		add(out, max, &n, FINDING_WARN, "seller.tax_id",
+		    N_("the seller's tax id fails the unified social credit code check"));
+	if (company_tax_id && company_tax_id[0] && inv->buyer_tax_id[0] && strcmp(inv->buyer_tax_id, company_tax_id))
+		add(out, max, &n, FINDING_WARN, "buyer.tax_id", N_("the buyer's tax id is not our company's"));
+	else if (company_name && company_name[0] && inv->buyer_name[0] && strcmp(inv->buyer_name, company_name))
+		add(out, max, &n, FINDING_WARN, "buyer.name", N_("the buyer is not our company"));
+	return n < max ? n : max;
+}
+
+bool findings_have_error(const struct finding *f, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (f[i].level == FINDING_ERROR)
+			return true;
+	return false;
 }

@@ -4,6 +4,7 @@
  */
 #include "bursar/store.h"
 #include "bursar/category.h"
+#include "bursar/money.h"
 #include "bursar/err.h"
 #include "bursar/log.h"
 #include "bursar/role.h"
@@ -58,6 +59,31 @@ static const char *const migrations[] = {
 	"  account_name TEXT NOT NULL,"
 	"  vat_rule TEXT NOT NULL CHECK (vat_rule IN ('invoice', 'fare_9', 'fare_3', 'none'))"
 	");",
+	/*
+	 * 3: the invoice register (发票台账).  dedup_key is UNIQUE so that the
+	 * same invoice can never be registered twice, by anyone, even when two
+	 * people submit it at the same moment.
+	 */
+	"CREATE TABLE invoices ("
+	"  id INTEGER PRIMARY KEY,"
+	"  dedup_key TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL,"
+	"  code TEXT NOT NULL,"
+	"  number TEXT NOT NULL,"
+	"  date TEXT NOT NULL,"
+	"  seller_name TEXT NOT NULL,"
+	"  seller_tax_id TEXT NOT NULL,"
+	"  buyer_name TEXT NOT NULL,"
+	"  buyer_tax_id TEXT NOT NULL,"
+	"  amount INTEGER NOT NULL,"
+	"  rate_bp INTEGER NOT NULL,"
+	"  tax INTEGER NOT NULL,"
+	"  total INTEGER NOT NULL CHECK (total = amount + tax),"
+	"  check_code TEXT NOT NULL,"
+	"  owner TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL"
+	");"
+	"CREATE INDEX invoices_owner ON invoices (owner, date);",
 };
 
 /* Data a migration step brings besides its schema. */
@@ -442,6 +468,112 @@ int store_category_list(struct store *s, store_category_cb cb, void *arg)
 		str_copy(c.account_name, col_text(st, 4), sizeof(c.account_name));
 		c.vat = rule < 0 ? VAT_INVOICE : (enum vat_rule)rule;
 		if (cb(&c, arg))
+			break;
+	}
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		ret = BR_OK;
+out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_invoice_add(struct store *s, const struct invoice *inv, const char *owner, int64_t *id,
+		      struct invoice_holder *holder)
+{
+	sqlite3_stmt *st = NULL;
+	char key[64], now[32], detail[160], total[32];
+	int ret = store_begin(s), rc;
+
+	if (ret)
+		return ret;
+	ret = BR_ERR_STORE;
+	invoice_dedup_key(inv->code, inv->number, key, sizeof(key));
+	if (sqlite3_prepare_v2(s->db, "SELECT id, owner, created_at FROM invoices WHERE dedup_key = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto out;
+	bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (holder) {
+			holder->id = sqlite3_column_int64(st, 0);
+			str_copy(holder->owner, col_text(st, 1), sizeof(holder->owner));
+			str_copy(holder->created_at, col_text(st, 2), sizeof(holder->created_at));
+		}
+		ret = BR_ERR_CONFLICT;
+		goto out;
+	}
+	if (rc != SQLITE_DONE)
+		goto out;
+	sqlite3_finalize(st);
+	st = NULL;
+	audit_now(now);
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO invoices (dedup_key, kind, code, number, date, seller_name, seller_tax_id,"
+			       " buyer_name, buyer_tax_id, amount, rate_bp, tax, total, check_code, owner, created_at)"
+			       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	bind_text(st, 1, key);
+	bind_text(st, 2, invoice_kind_name(inv->kind));
+	bind_text(st, 3, inv->code);
+	bind_text(st, 4, inv->number);
+	bind_text(st, 5, inv->date);
+	bind_text(st, 6, inv->seller_name);
+	bind_text(st, 7, inv->seller_tax_id);
+	bind_text(st, 8, inv->buyer_name);
+	bind_text(st, 9, inv->buyer_tax_id);
+	sqlite3_bind_int64(st, 10, inv->amount);
+	sqlite3_bind_int(st, 11, inv->rate_bp);
+	sqlite3_bind_int64(st, 12, inv->tax);
+	sqlite3_bind_int64(st, 13, inv->total);
+	bind_text(st, 14, inv->check_code);
+	bind_text(st, 15, owner);
+	bind_text(st, 16, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto out;
+	*id = sqlite3_last_insert_rowid(s->db);
+	snprintf(detail, sizeof(detail), "key=%s total=%s", key, money_format(inv->total, total, sizeof(total), 0));
+	ret = audit_append_locked(s, owner, "invoice.add", key, detail);
+out:
+	sqlite3_finalize(st);
+	return store_end(s, ret);
+}
+
+int store_invoice_list(struct store *s, const char *owner, store_invoice_cb cb, void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = BR_ERR_STORE, rc;
+
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT id, kind, code, number, date, seller_name, seller_tax_id, buyer_name,"
+			       " buyer_tax_id, amount, rate_bp, tax, total, check_code, owner, created_at"
+			       " FROM invoices WHERE ?1 IS NULL OR owner = ?1 ORDER BY date DESC, id DESC",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	if (owner)
+		bind_text(st, 1, owner);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct invoice inv;
+		struct invoice_holder h;
+		int kind = invoice_kind_from_name(col_text(st, 1));
+		memset(&inv, 0, sizeof(inv));
+		inv.kind = kind < 0 ? INVOICE_RECEIPT : (enum invoice_kind)kind;
+		str_copy(inv.code, col_text(st, 2), sizeof(inv.code));
+		str_copy(inv.number, col_text(st, 3), sizeof(inv.number));
+		str_copy(inv.date, col_text(st, 4), sizeof(inv.date));
+		str_copy(inv.seller_name, col_text(st, 5), sizeof(inv.seller_name));
+		str_copy(inv.seller_tax_id, col_text(st, 6), sizeof(inv.seller_tax_id));
+		str_copy(inv.buyer_name, col_text(st, 7), sizeof(inv.buyer_name));
+		str_copy(inv.buyer_tax_id, col_text(st, 8), sizeof(inv.buyer_tax_id));
+		inv.amount = sqlite3_column_int64(st, 9);
+		inv.rate_bp = sqlite3_column_int(st, 10);
+		inv.tax = sqlite3_column_int64(st, 11);
+		inv.total = sqlite3_column_int64(st, 12);
+		str_copy(inv.check_code, col_text(st, 13), sizeof(inv.check_code));
+		h.id = sqlite3_column_int64(st, 0);
+		str_copy(h.owner, col_text(st, 14), sizeof(h.owner));
+		str_copy(h.created_at, col_text(st, 15), sizeof(h.created_at));
+		if (cb(&inv, &h, arg))
 			break;
 	}
 	if (rc == SQLITE_ROW || rc == SQLITE_DONE)

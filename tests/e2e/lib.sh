@@ -18,6 +18,8 @@ not_ok() { echo "not ok - $*"; FAILS=$((FAILS + 1)); }
 # check NAME COMMAND...: ok when the command succeeds.
 check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
 quiet() { "$@" >/dev/null 2>&1; }
+# lacks PATTERN TEXT: true when TEXT has no line matching PATTERN.
+lacks() { ! grep -q -- "$1" <<<"$2"; }
 
 e2e_cleanup() {
 	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true

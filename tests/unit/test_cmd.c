@@ -337,6 +337,11 @@ static void test_cmd_allowed_table(void **state)
 			assert_true(cmd_allowed(c, &u));
 			u.roles = ROLE_BIT(ROLE_ADMIN);
 			assert_true(cmd_allowed(c, &u));
+		} else if (!strcmp(c->name, "invoice add")) {
+			/* registering invoices is for staff; a person without a role may not */
+			assert_false(cmd_allowed(c, &u));
+			u.roles = ROLE_BIT(ROLE_STAFF);
+			assert_true(cmd_allowed(c, &u));
 		} else {
 			assert_true(cmd_allowed(c, &u));
 		}
@@ -393,7 +398,7 @@ static void test_help_json(void **state)
 	j = json_loads(f->out, 0, &jerr);
 	assert_non_null(j);
 	assert_true(json_is_array(j));
-	assert_int_equal(json_array_size(j), 4); /* help, whoami, prefs, forms */
+	assert_int_equal(json_array_size(j), 5); /* help, whoami, prefs, forms, invoice list */
 	assert_true(json_has_command(j, "whoami"));
 	assert_false(json_has_command(j, "audit verify"));
 	json_decref(j);

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <string.h>
+
 #include "bursar/err.h"
 #include "bursar/invoice.h"
 
@@ -114,12 +116,88 @@ static void test_amounts(void **state)
 	assert_false(invoice_amounts_add_up(40000, 3600, 43601));
 }
 
+static struct invoice good_invoice(void)
+{
+	struct invoice inv;
+
+	memset(&inv, 0, sizeof(inv));
+	inv.kind = INVOICE_VAT_SPECIAL;
+	strcpy(inv.code, "4400231130");
+	strcpy(inv.number, "12345678");
+	strcpy(inv.date, "2026-11-01");
+	strcpy(inv.seller_tax_id, "91110000802100433B");
+	strcpy(inv.buyer_name, "示例科技有限公司");
+	strcpy(inv.buyer_tax_id, "9144030071526726XG");
+	inv.amount = 40000;
+	inv.rate_bp = 900;
+	inv.tax = 3600;
+	inv.total = 43600;
+	return inv;
+}
+
+static bool has(const struct finding *f, int n, enum finding_level level, const char *field)
+{
+	for (int i = 0; i < n; i++)
+		if (f[i].level == level && !strcmp(f[i].field, field))
+			return true;
+	return false;
+}
+
+static void test_validate(void **state)
+{
+	struct finding f[INVOICE_MAX_FINDINGS];
+	struct invoice inv = good_invoice();
+	int n;
+
+	(void)state;
+	n = invoice_validate(&inv, "2026-11-25", "示例科技有限公司", "9144030071526726XG", f, INVOICE_MAX_FINDINGS);
+	assert_int_equal(n, 0);
+
+	inv.total = 43601; /* amount + tax != total */
+	strcpy(inv.date, "2026-11-26"); /* tomorrow */
+	inv.rate_bp = 1700;
+	strcpy(inv.number, "1234567");
+	n = invoice_validate(&inv, "2026-11-25", NULL, NULL, f, INVOICE_MAX_FINDINGS);
+	assert_true(findings_have_error(f, n));
+	assert_true(has(f, n, FINDING_ERROR, "total"));
+	assert_true(has(f, n, FINDING_ERROR, "date"));
+	assert_true(has(f, n, FINDING_ERROR, "rate"));
+	assert_true(has(f, n, FINDING_ERROR, "number"));
+
+	inv = good_invoice();
+	strcpy(inv.date, "2026-02-30");
+	n = invoice_validate(&inv, "2026-11-25", NULL, NULL, f, INVOICE_MAX_FINDINGS);
+	assert_true(has(f, n, FINDING_ERROR, "date"));
+
+	/* warnings only: still acceptable */
+	inv = good_invoice();
+	strcpy(inv.seller_tax_id, "91110000802100433C");
+	strcpy(inv.buyer_tax_id, "91350100M000100Y43");
+	n = invoice_validate(&inv, "2026-11-25", "示例科技有限公司", "9144030071526726XG", f, INVOICE_MAX_FINDINGS);
+	assert_int_equal(n, 2);
+	assert_false(findings_have_error(f, n));
+	assert_true(has(f, n, FINDING_WARN, "seller.tax_id"));
+	assert_true(has(f, n, FINDING_WARN, "buyer.tax_id"));
+
+	/* only the name configured: the name is compared */
+	inv = good_invoice();
+	strcpy(inv.buyer_name, "别的公司");
+	n = invoice_validate(&inv, "2026-11-25", "示例科技有限公司", "", f, INVOICE_MAX_FINDINGS);
+	assert_true(has(f, n, FINDING_WARN, "buyer.name"));
+
+	/* zero or negative totals are refused */
+	inv = good_invoice();
+	inv.amount = inv.tax = inv.total = 0;
+	n = invoice_validate(&inv, "2026-11-25", NULL, NULL, f, INVOICE_MAX_FINDINGS);
+	assert_true(has(f, n, FINDING_ERROR, "total"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kind_names), cmocka_unit_test(test_numbers), cmocka_unit_test(test_dedup_key),
 		cmocka_unit_test(test_credit_code), cmocka_unit_test(test_rates), cmocka_unit_test(test_vat_from_gross),
-		cmocka_unit_test(test_amounts),
+		cmocka_unit_test(test_amounts), cmocka_unit_test(test_validate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -175,7 +175,7 @@ static void test_open_creates_schema(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(store_schema_version(f->s), 2);
+	assert_int_equal(store_schema_version(f->s), 3);
 	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='users'"),
 			 1);
 	assert_int_equal(
@@ -191,9 +191,9 @@ static void test_reopen_idempotent(void **state)
 
 	append_n(f->s, 2);
 	reopen(f);
-	assert_int_equal(store_schema_version(f->s), 2);
+	assert_int_equal(store_schema_version(f->s), 3);
 	reopen(f);
-	assert_int_equal(store_schema_version(f->s), 2);
+	assert_int_equal(store_schema_version(f->s), 3);
 	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM sqlite_master WHERE type='trigger'"), 2);
 	expect_verify(f->s, BR_OK, 2, 0);
 	/* WAL mode is a property of the file. */
@@ -561,6 +561,57 @@ static void test_concurrent_connections(void **state)
 	store_close(s2);
 }
 
+static int collect_invoice(const struct invoice *inv, const struct invoice_holder *h, void *arg)
+{
+	int *n = arg;
+
+	assert_true(h->id > 0);
+	assert_true(inv->total > 0);
+	(*n)++;
+	return 0;
+}
+
+static void test_invoice_register_dedup(void **state)
+{
+	struct fixture *f = *state;
+	struct invoice inv;
+	struct invoice_holder holder;
+	int64_t id1 = 0, id2 = 0;
+	int n = 0;
+
+	memset(&inv, 0, sizeof(inv));
+	inv.kind = INVOICE_DIGITAL;
+	strcpy(inv.number, "24442000000012345678");
+	strcpy(inv.date, "2026-11-01");
+	inv.amount = 40000;
+	inv.rate_bp = 900;
+	inv.tax = 3600;
+	inv.total = 43600;
+	assert_int_equal(store_invoice_add(f->s, &inv, "alice", &id1, &holder), BR_OK);
+	assert_true(id1 > 0);
+	/* anyone else, any time later: refused, naming the holder */
+	assert_int_equal(store_invoice_add(f->s, &inv, "bob", &id2, &holder), BR_ERR_CONFLICT);
+	assert_int_equal(holder.id, id1);
+	assert_string_equal(holder.owner, "alice");
+	/* a legacy invoice with the same number but a code is a different invoice */
+	inv.kind = INVOICE_VAT_NORMAL;
+	strcpy(inv.code, "4400231130");
+	strcpy(inv.number, "12345678");
+	assert_int_equal(store_invoice_add(f->s, &inv, "bob", &id2, NULL), BR_OK);
+	assert_int_equal(store_invoice_add(f->s, &inv, "bob", &id2, NULL), BR_ERR_CONFLICT);
+	assert_int_equal(store_invoice_list(f->s, "alice", collect_invoice, &n), BR_OK);
+	assert_int_equal(n, 1);
+	n = 0;
+	assert_int_equal(store_invoice_list(f->s, NULL, collect_invoice, &n), BR_OK);
+	assert_int_equal(n, 2);
+	/* the database itself refuses a total that does not add up */
+	assert_int_not_equal(raw_exec(f->path, "INSERT INTO invoices (dedup_key, kind, code, number, date,"
+					       " seller_name, seller_tax_id, buyer_name, buyer_tax_id, amount, rate_bp,"
+					       " tax, total, check_code, owner, created_at) VALUES ('k', 'receipt', '',"
+					       " 'k', '2026-01-01', '', '', '', '', 100, 0, 0, 101, '', 'x', 'now')"),
+			     SQLITE_OK);
+}
+
 static int count_category(const struct category *c, void *arg)
 {
 	int *n = arg;
@@ -598,6 +649,7 @@ int main(void)
 		T(test_reopen_idempotent),
 		T(test_open_errors),
 		T(test_categories_seeded),
+		T(test_invoice_register_dedup),
 		T(test_user_login_insert_then_update),
 		T(test_user_display_fallback_cached),
 		T(test_user_get_unknown),
