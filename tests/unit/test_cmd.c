@@ -403,7 +403,7 @@ static void test_help_json(void **state)
 	assert_false(json_has_command(j, "audit verify"));
 	json_decref(j);
 
-	set_roles(f, ROLE_BIT(ROLE_ADMIN));
+	set_roles(f, ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF));
 	assert_int_equal(run(f, "help --json"), CMD_OK);
 	j = json_loads(f->out, 0, &jerr);
 	assert_non_null(j);
