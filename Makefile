@@ -7,10 +7,10 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
             -Iinclude -MMD -MP
 # Evaluated when a recipe runs, i.e. after `deps` has installed pkg-config.
-LDLIBS    = $(shell pkg-config --libs $(PKGS_LIB)) -lutil
+LDLIBS    = $(shell pkg-config --libs $(PKGS_LIB)) -lcsv -lutil
 
 DEB_PKGS := gcc make pkg-config libssh-dev libncurses-dev libsqlite3-dev libldap-dev libjansson-dev \
-            libinih-dev libssl-dev libcmocka-dev libcmark-dev gettext slapd ldap-utils openssh-client tmux sshpass \
+            libinih-dev libssl-dev libcmocka-dev libcmark-dev libcsv-dev gettext slapd ldap-utils openssh-client tmux sshpass \
             sqlite3 procps python3 python3-paramiko jq
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -95,4 +95,27 @@ int invoice_validate(const struct invoice *inv, const char *today, const char *c
 		     const char *company_tax_id, struct finding *out, int max);
 bool findings_have_error(const struct finding *f, int n);
 
+/* An invoice being read field by field (from JSON or a CSV row). */
+struct invoice_input {
+	struct invoice inv;
+	unsigned seen; /* bit per key */
+};
+
+void invoice_input_init(struct invoice_input *in);
+/*
+ * Sets one field by key: kind, code, number, date, seller_name,
+ * seller_tax_id, buyer_name, buyer_tax_id, amount, tax, total, rate
+ * ("9%"), check_code.  BR_ERR_NOT_FOUND for an unknown key, BR_ERR_INVALID
+ * with a static reason for a bad value.  Empty values count as absent.
+ */
+int invoice_input_set(struct invoice_input *in, const char *key, const char *value, const char **why);
+/*
+ * Checks that number, date and total are there and that amount and tax
+ * come together (without them a ticket's total is split at its rate), and
+ * defaults the kind from the number.  On error *field names the culprit.
+ */
+int invoice_input_finish(struct invoice_input *in, const char **field, const char **why);
+/* The key for a CSV column header ("发票号码" or "number"), or NULL. */
+const char *invoice_column_key(const char *header);
+
 #endif

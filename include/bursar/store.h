@@ -62,6 +62,12 @@ struct invoice_holder {
  */
 int store_invoice_add(struct store *s, const struct invoice *inv, const char *owner, int64_t *id,
 		      struct invoice_holder *holder);
+/*
+ * Registers n invoices in one transaction: all of them, or (on the first
+ * problem, whose index goes to *failed) none.
+ */
+int store_invoice_import(struct store *s, const struct invoice *invs, int n, const char *owner, int *failed,
+			 struct invoice_holder *holder);
 typedef int (*store_invoice_cb)(const struct invoice *inv, const struct invoice_holder *h, void *arg);
 /* Invoices of owner (NULL = everyone's), newest date first. */
 int store_invoice_list(struct store *s, const char *owner, store_invoice_cb cb, void *arg);

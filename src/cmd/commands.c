@@ -3,6 +3,7 @@
  * options with getopt_long, call domain/store code, and print text or JSON.
  */
 #include "bursar/cmd.h"
+#include "bursar/csv.h"
 #include "bursar/err.h"
 #include "bursar/form.h"
 #include "bursar/invoice.h"
@@ -26,6 +27,7 @@ static int cmd_audit_verify(struct app *app, int argc, char **argv, FILE *out, F
 static int cmd_forms(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 static int cmd_invoice_add(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 static int cmd_invoice_list(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+static int cmd_invoice_import(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 static int cmd_audit_log(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 
 #define AUDIT_ROLES (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR))
@@ -41,6 +43,9 @@ const struct cmd_entry cmd_table[] = {
 	{ "invoice add", "[--json] < INVOICE.json",
 	  N_("Register an invoice (JSON on stdin); the same invoice can never be registered twice"),
 	  ROLE_BIT(ROLE_STAFF), cmd_invoice_add },
+	{ "invoice import", "[--json] < INVOICES.csv",
+	  N_("Import invoices from CSV (UTF-8 or GBK): all rows or none, with a report per row"),
+	  ROLE_BIT(ROLE_STAFF), cmd_invoice_import },
 	{ "invoice list", "[--all] [--json]", N_("List your invoices (--all: everyone's, for finance and auditors)"),
 	  ROLE_ANY, cmd_invoice_list },
 	{ "audit verify", "[--json]", N_("Check the audit log's hash chain; report the first broken entry"),
@@ -492,113 +497,71 @@ out:
 
 /* ---- invoices ---- */
 
-/* Reads a member that must be a string (or absent when optional). */
-static int json_text(json_t *obj, const char *key, bool required, char *out, size_t size, FILE *err)
-{
-	json_t *v = obj ? json_object_get(obj, key) : NULL;
-
-	out[0] = '\0';
-	if (!v || json_is_null(v)) {
-		if (!required)
-			return 0;
-		fprintf(err, _("bursar: invoice add: field `%s` is missing\n"), key);
-		return -1;
-	}
-	if (!json_is_string(v) || json_string_length(v) >= size) {
-		fprintf(err, _("bursar: invoice add: field `%s` must be text of at most %zu bytes\n"), key, size - 1);
-		return -1;
-	}
-	str_copy(out, json_string_value(v), size);
-	return 0;
-}
-
-static int json_money(json_t *obj, const char *key, bool required, int64_t *fen, bool *present, FILE *err)
-{
-	char text[64];
-	const char *why = NULL;
-
-	*present = false;
-	if (json_text(obj, key, required, text, sizeof(text), err))
-		return -1;
-	if (!text[0])
-		return 0;
-	if (money_parse(text, fen, &why)) {
-		fprintf(err, _("bursar: invoice add: field `%s`: %s (\"%s\")\n"), key, _(why), text);
-		return -1;
-	}
-	*present = true;
-	return 0;
-}
-
-/* "9%", "9", "1.5%" -> basis points. */
-static int parse_rate(const char *text, int *bp)
-{
-	char num[32];
-	int64_t hundredths;
-	size_t n = strlen(text);
-
-	if (n == 0 || n >= sizeof(num))
-		return -1;
-	str_copy(num, text, sizeof(num));
-	if (num[n - 1] == '%')
-		num[n - 1] = '\0';
-	if (money_parse(num, &hundredths, NULL) || hundredths < 0 || hundredths > 10000)
-		return -1;
-	*bp = (int)hundredths;
-	return 0;
-}
-
+/*
+ * Reads one invoice as JSON: {"kind": ..., "number": ..., "seller": {"name":
+ * ..., "tax_id": ...}, "buyer": {...}, "total": "436.00", ...}.  Every value is
+ * a string; amounts are decimal strings.
+ */
 static int read_invoice(struct app *app, struct invoice *inv, FILE *err)
 {
+	static const char *const parties[] = { "seller", "buyer" };
+	struct invoice_input in;
 	json_error_t jerr;
-	json_t *root = json_loadf(app->in ? app->in : stdin, JSON_REJECT_DUPLICATES, &jerr);
-	char kind[32], rate[16];
-	bool has_amount, has_tax, has_total;
-	int ret = -1, k;
+	json_t *root = json_loadf(app->in ? app->in : stdin, JSON_REJECT_DUPLICATES, &jerr), *v;
+	const char *key, *why = NULL, *field = NULL;
+	int ret = -1;
 
-	memset(inv, 0, sizeof(*inv));
+	invoice_input_init(&in);
 	if (!root || !json_is_object(root)) {
 		fprintf(err, _("bursar: invoice add: stdin is not a JSON object (line %d: %s)\n"), root ? 1 : jerr.line,
 			root ? "not an object" : jerr.text);
 		goto out;
 	}
-	if (json_text(root, "kind", true, kind, sizeof(kind), err))
-		goto out;
-	if ((k = invoice_kind_from_name(kind)) < 0) {
-		fprintf(err, _("bursar: invoice add: field `kind`: unknown kind `%s` (vat_special, vat_normal, "
-			       "vat_electronic, digital, rail, air, taxi, receipt)\n"),
-			kind);
+	json_object_foreach(root, key, v) {
+		int rc;
+		if (!strcmp(key, "seller") || !strcmp(key, "buyer"))
+			continue;
+		if (!json_is_string(v)) {
+			fprintf(err, _("bursar: invoice add: field `%s` must be a string\n"), key);
+			goto out;
+		}
+		rc = invoice_input_set(&in, key, json_string_value(v), &why);
+		if (rc == BR_ERR_NOT_FOUND) {
+			fprintf(err, _("bursar: invoice add: unknown field `%s`\n"), key);
+			goto out;
+		}
+		if (rc) {
+			fprintf(err, _("bursar: invoice add: field `%s`: %s (\"%s\")\n"), key, _(why),
+				json_string_value(v));
+			goto out;
+		}
+	}
+	for (size_t p = 0; p < ARRAY_SIZE(parties); p++) {
+		json_t *party = json_object_get(root, parties[p]);
+		const char *names[2] = { "name", "tax_id" };
+		if (party && !json_is_object(party)) {
+			fprintf(err, _("bursar: invoice add: field `%s` must be an object with name and tax_id\n"),
+				parties[p]);
+			goto out;
+		}
+		for (int k = 0; party && k < 2; k++) {
+			char flat[32];
+			v = json_object_get(party, names[k]);
+			if (!v)
+				continue;
+			snprintf(flat, sizeof(flat), "%s_%s", parties[p], names[k]);
+			if (!json_is_string(v) || invoice_input_set(&in, flat, json_string_value(v), &why)) {
+				fprintf(err, _("bursar: invoice add: field `%s.%s`: %s\n"), parties[p], names[k],
+					json_is_string(v) ? _(why) : _("must be a string"));
+				goto out;
+			}
+		}
+	}
+	if (invoice_input_finish(&in, &field, &why)) {
+		fprintf(err, _("bursar: invoice add: field `%s`: %s\n"), field, _(why));
 		goto out;
 	}
-	inv->kind = (enum invoice_kind)k;
-	if (json_text(root, "code", false, inv->code, sizeof(inv->code), err) ||
-	    json_text(root, "number", true, inv->number, sizeof(inv->number), err) ||
-	    json_text(root, "date", true, inv->date, sizeof(inv->date), err) ||
-	    json_text(json_object_get(root, "seller"), "name", false, inv->seller_name, sizeof(inv->seller_name),
-		      err) ||
-	    json_text(json_object_get(root, "seller"), "tax_id", false, inv->seller_tax_id,
-		      sizeof(inv->seller_tax_id), err) ||
-	    json_text(json_object_get(root, "buyer"), "name", false, inv->buyer_name, sizeof(inv->buyer_name), err) ||
-	    json_text(json_object_get(root, "buyer"), "tax_id", false, inv->buyer_tax_id, sizeof(inv->buyer_tax_id),
-		      err) ||
-	    json_text(root, "check_code", false, inv->check_code, sizeof(inv->check_code), err) ||
-	    json_text(root, "rate", false, rate, sizeof(rate), err) ||
-	    json_money(root, "amount", false, &inv->amount, &has_amount, err) ||
-	    json_money(root, "tax", false, &inv->tax, &has_tax, err) ||
-	    json_money(root, "total", true, &inv->total, &has_total, err))
-		goto out;
-	if (rate[0] && parse_rate(rate, &inv->rate_bp)) {
-		fprintf(err, _("bursar: invoice add: field `rate`: `%s` is not a percentage like 9%%\n"), rate);
-		goto out;
-	}
-	/* A ticket shows only its face value: split it at the rate. */
-	if (!has_amount && !has_tax) {
-		inv->tax = vat_from_gross(inv->total, inv->rate_bp);
-		inv->amount = inv->total - inv->tax;
-	} else if (has_amount != has_tax) {
-		fprintf(err, _("bursar: invoice add: give both `amount` and `tax`, or neither\n"));
-		goto out;
-	}
+	*inv = in.inv;
 	ret = 0;
 out:
 	json_decref(root);
@@ -710,4 +673,152 @@ static int cmd_invoice_list(struct app *app, int argc, char **argv, FILE *out, F
 		return CMD_FAIL;
 	}
 	return p.arr ? print_json(p.arr, out) : CMD_OK;
+}
+
+#define IMPORT_MAX_BYTES (16u << 20)
+#define IMPORT_MAX_ROWS 100000
+
+static char *read_all(FILE *in, size_t *len)
+{
+	size_t cap = 65536, n = 0, got;
+	char *buf = xmalloc(cap);
+
+	while ((got = fread(buf + n, 1, cap - n, in)) > 0) {
+		n += got;
+		if (n > IMPORT_MAX_BYTES)
+			break;
+		if (n == cap)
+			buf = xrealloc(buf, cap *= 2);
+	}
+	*len = n;
+	return buf;
+}
+
+/* One problem of an import, reported per row. */
+static void import_problem(FILE *err, json_t *arr, int row, int line, const char *field, const char *message)
+{
+	if (arr)
+		json_array_append_new(arr, json_pack("{s:i, s:i, s:s, s:s}", "row", row, "line", line, "field",
+						     field ? field : "", "message", message));
+	else
+		fprintf(err, _("row %d (line %d): %s%s%s\n"), row, line, field ? field : "", field ? ": " : "",
+			message);
+}
+
+static int cmd_invoice_import(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	struct opt_values v = { 0 };
+	struct csv_table t = { 0 };
+	struct invoice *invs = NULL;
+	struct invoice_holder holder;
+	const char *keys[64] = { 0 };
+	char msg[BR_MSG_MAX], today[11];
+	json_t *problems = NULL;
+	size_t len = 0;
+	char *data = NULL;
+	int nproblems = 0, n = 0, failed = -1, ret = CMD_FAIL, rc;
+
+	if (parse_opts("invoice import", argc, argv, json_only, &v, err) < 0) {
+		usage_line(err, "invoice import");
+		return CMD_USAGE;
+	}
+	if (v.json)
+		problems = json_array();
+	data = read_all(app->in ? app->in : stdin, &len);
+	if (len > IMPORT_MAX_BYTES) {
+		fprintf(err, _("bursar: invoice import: the file is larger than %u MiB\n"), IMPORT_MAX_BYTES >> 20);
+		goto out;
+	}
+	if (csv_table_parse(data, len, &t, msg, sizeof(msg))) {
+		fprintf(err, _("bursar: invoice import: not a readable CSV file: %s\n"), msg);
+		goto out;
+	}
+	if (t.nrows < 2 || t.nrows > IMPORT_MAX_ROWS + 1 || t.rows[0].nfields > 64) {
+		fprintf(err, _("bursar: invoice import: expected a header row and 1 to %d invoices\n"), IMPORT_MAX_ROWS);
+		goto out;
+	}
+	for (int c = 0; c < t.rows[0].nfields; c++) {
+		keys[c] = invoice_column_key(str_trim(t.rows[0].fields[c]));
+		if (!keys[c]) {
+			fprintf(err, _("bursar: invoice import: unknown column `%s` in the header\n"), t.rows[0].fields[c]);
+			goto out;
+		}
+	}
+	invs = xcalloc((size_t)t.nrows, sizeof(*invs));
+	date_today(today);
+	for (int r = 1; r < t.nrows; r++) {
+		const struct csv_row *row = &t.rows[r];
+		struct finding f[INVOICE_MAX_FINDINGS];
+		struct invoice_input in;
+		const char *why = NULL, *field = NULL;
+		bool bad = false;
+
+		invoice_input_init(&in);
+		if (row->nfields != t.rows[0].nfields) {
+			snprintf(msg, sizeof(msg), _("%d columns, the header has %d"), row->nfields, t.rows[0].nfields);
+			import_problem(err, problems, r, row->line, NULL, msg);
+			nproblems++;
+			continue;
+		}
+		for (int c = 0; c < row->nfields; c++)
+			if (invoice_input_set(&in, keys[c], str_trim(row->fields[c]), &why)) {
+				import_problem(err, problems, r, row->line, keys[c], _(why));
+				bad = true;
+			}
+		if (!bad && invoice_input_finish(&in, &field, &why)) {
+			import_problem(err, problems, r, row->line, field, _(why));
+			bad = true;
+		}
+		if (!bad) {
+			int nf = invoice_validate(&in.inv, today, app->cfg->company.name, app->cfg->company.tax_id, f,
+						  INVOICE_MAX_FINDINGS);
+			for (int i = 0; i < nf; i++)
+				if (f[i].level == FINDING_ERROR) {
+					import_problem(err, problems, r, row->line, f[i].field, _(f[i].message));
+					bad = true;
+				}
+			for (int k = 0; k < n && !bad; k++)
+				if (!strcmp(invs[k].code, in.inv.code) && !strcmp(invs[k].number, in.inv.number)) {
+					import_problem(err, problems, r, row->line, "number",
+						       _("the same invoice appears twice in this file"));
+					bad = true;
+				}
+		}
+		nproblems += bad;
+		if (!bad)
+			invs[n++] = in.inv;
+	}
+	if (nproblems == 0) {
+		rc = store_invoice_import(app->store, invs, n, app->user->uid, &failed, &holder);
+		if (rc == BR_ERR_CONFLICT) {
+			char key[64];
+			invoice_dedup_key(invs[failed].code, invs[failed].number, key, sizeof(key));
+			snprintf(msg, sizeof(msg), _("invoice %s is already registered (#%lld, by %s)"), key,
+				 (long long)holder.id, holder.owner);
+			/* every row was valid, so row index == invoice index + 1 */
+			import_problem(err, problems, failed + 1, t.rows[failed + 1].line, "number", msg);
+			nproblems++;
+		} else if (rc) {
+			fprintf(err, _("bursar: invoice import: could not save (%s)\n"), br_strerror(rc));
+			goto out;
+		}
+	}
+	if (v.json)
+		print_json(json_pack("{s:b, s:i, s:i, s:O}", "imported", nproblems == 0, "rows", t.nrows - 1, "invoices",
+				     nproblems ? 0 : n, "problems", problems),
+			   out);
+	if (nproblems) {
+		fprintf(err, _("bursar: invoice import: nothing imported: %d of %d rows have problems\n"), nproblems,
+			t.nrows - 1);
+		goto out;
+	}
+	if (!v.json)
+		fprintf(out, _("Imported %d invoices\n"), n);
+	ret = CMD_OK;
+out:
+	json_decref(problems);
+	csv_table_free(&t);
+	free(invs);
+	free(data);
+	return ret;
 }

@@ -4,9 +4,11 @@
  */
 #include "bursar/invoice.h"
 #include "bursar/err.h"
+#include "bursar/money.h"
 #include "bursar/i18n.h"
 #include "bursar/util.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -185,4 +187,130 @@ bool findings_have_error(const struct finding *f, int n)
 		if (f[i].level == FINDING_ERROR)
 			return true;
 	return false;
+}
+
+static const struct {
+	const char *key;
+	const char *zh; /* the column name in Chinese exports */
+	size_t offset;  /* text fields: where in struct invoice; 0 = handled specially */
+	size_t size;
+} input_keys[] = {
+	{ "kind", "发票类型", 0, 0 },
+	{ "code", "发票代码", offsetof(struct invoice, code), sizeof(((struct invoice *)0)->code) },
+	{ "number", "发票号码", offsetof(struct invoice, number), sizeof(((struct invoice *)0)->number) },
+	{ "date", "开票日期", offsetof(struct invoice, date), sizeof(((struct invoice *)0)->date) },
+	{ "seller_name", "销方名称", offsetof(struct invoice, seller_name), sizeof(((struct invoice *)0)->seller_name) },
+	{ "seller_tax_id", "销方识别号", offsetof(struct invoice, seller_tax_id),
+	  sizeof(((struct invoice *)0)->seller_tax_id) },
+	{ "buyer_name", "购方名称", offsetof(struct invoice, buyer_name), sizeof(((struct invoice *)0)->buyer_name) },
+	{ "buyer_tax_id", "购方识别号", offsetof(struct invoice, buyer_tax_id),
+	  sizeof(((struct invoice *)0)->buyer_tax_id) },
+	{ "amount", "金额", 0, 0 },
+	{ "tax", "税额", 0, 0 },
+	{ "total", "价税合计", 0, 0 },
+	{ "rate", "税率", 0, 0 },
+	{ "check_code", "校验码", offsetof(struct invoice, check_code), sizeof(((struct invoice *)0)->check_code) },
+};
+
+enum { SEEN_KIND = 1, SEEN_AMOUNT = 1 << 8, SEEN_TAX = 1 << 9, SEEN_TOTAL = 1 << 10, SEEN_RATE = 1 << 11 };
+
+void invoice_input_init(struct invoice_input *in)
+{
+	memset(in, 0, sizeof(*in));
+}
+
+const char *invoice_column_key(const char *header)
+{
+	for (size_t i = 0; i < sizeof(input_keys) / sizeof(input_keys[0]); i++)
+		if (!strcmp(header, input_keys[i].key) || !strcmp(header, input_keys[i].zh))
+			return input_keys[i].key;
+	return NULL;
+}
+
+/* "9%", "9", "1.5%" -> basis points */
+static int parse_rate(const char *text, int *bp)
+{
+	char num[32];
+	int64_t hundredths;
+	size_t n = strlen(text);
+
+	if (n == 0 || n >= sizeof(num))
+		return -1;
+	memcpy(num, text, n + 1);
+	if (num[n - 1] == '%')
+		num[n - 1] = '\0';
+	if (money_parse(num, &hundredths, NULL) || hundredths < 0 || hundredths > 10000)
+		return -1;
+	*bp = (int)hundredths;
+	return 0;
+}
+
+int invoice_input_set(struct invoice_input *in, const char *key, const char *value, const char **why)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(input_keys) / sizeof(input_keys[0]); i++)
+		if (!strcmp(key, input_keys[i].key))
+			break;
+	if (i == sizeof(input_keys) / sizeof(input_keys[0]))
+		return BR_ERR_NOT_FOUND;
+	if (!value || !*value)
+		return BR_OK;
+	in->seen |= 1u << i;
+	if (input_keys[i].offset) {
+		if (strlen(value) >= input_keys[i].size)
+			return fail(why, N_("the value is too long"));
+		memcpy((char *)&in->inv + input_keys[i].offset, value, strlen(value) + 1);
+		return BR_OK;
+	}
+	if (!strcmp(key, "kind")) {
+		int k = invoice_kind_from_name(value);
+		if (k < 0)
+			return fail(why, N_("unknown kind (vat_special, vat_normal, vat_electronic, digital, rail, air, "
+					    "taxi, receipt)"));
+		in->inv.kind = (enum invoice_kind)k;
+		in->seen |= SEEN_KIND;
+		return BR_OK;
+	}
+	if (!strcmp(key, "rate")) {
+		in->seen |= SEEN_RATE;
+		return parse_rate(value, &in->inv.rate_bp) ? fail(why, N_("not a percentage like 9%")) : BR_OK;
+	}
+	{
+		int64_t *target = !strcmp(key, "amount") ? &in->inv.amount : !strcmp(key, "tax") ? &in->inv.tax
+												 : &in->inv.total;
+		in->seen |= !strcmp(key, "amount") ? SEEN_AMOUNT : !strcmp(key, "tax") ? SEEN_TAX : SEEN_TOTAL;
+		return money_parse(value, target, why);
+	}
+}
+
+int invoice_input_finish(struct invoice_input *in, const char **field, const char **why)
+{
+	struct invoice *inv = &in->inv;
+	bool has_amount = in->seen & SEEN_AMOUNT, has_tax = in->seen & SEEN_TAX;
+
+	if (!inv->number[0]) {
+		*field = "number";
+		return fail(why, N_("the invoice number is missing"));
+	}
+	if (!inv->date[0]) {
+		*field = "date";
+		return fail(why, N_("the date is missing"));
+	}
+	if (!(in->seen & SEEN_TOTAL)) {
+		*field = "total";
+		return fail(why, N_("the total is missing"));
+	}
+	if (has_amount != has_tax) {
+		*field = has_amount ? "tax" : "amount";
+		return fail(why, N_("give both amount and tax, or neither"));
+	}
+	if (!(in->seen & SEEN_KIND))
+		inv->kind = !inv->code[0] && strlen(inv->number) == 20 ? INVOICE_DIGITAL : INVOICE_VAT_NORMAL;
+	/* A ticket shows only its face value: split it at the rate. */
+	if (!has_amount) {
+		inv->tax = vat_from_gross(inv->total, inv->rate_bp);
+		inv->amount = inv->total - inv->tax;
+	}
+	return BR_OK;
 }

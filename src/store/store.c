@@ -477,16 +477,14 @@ out:
 	return ret;
 }
 
-int store_invoice_add(struct store *s, const struct invoice *inv, const char *owner, int64_t *id,
-		      struct invoice_holder *holder)
+/* Registers one invoice; the caller holds the write transaction. */
+static int invoice_add_locked(struct store *s, const struct invoice *inv, const char *owner, int64_t *id,
+			      struct invoice_holder *holder)
 {
 	sqlite3_stmt *st = NULL;
 	char key[64], now[32], detail[160], total[32];
-	int ret = store_begin(s), rc;
+	int ret = BR_ERR_STORE, rc;
 
-	if (ret)
-		return ret;
-	ret = BR_ERR_STORE;
 	invoice_dedup_key(inv->code, inv->number, key, sizeof(key));
 	if (sqlite3_prepare_v2(s->db, "SELECT id, owner, created_at FROM invoices WHERE dedup_key = ?", -1, &st,
 			       NULL) != SQLITE_OK)
@@ -536,6 +534,32 @@ int store_invoice_add(struct store *s, const struct invoice *inv, const char *ow
 	ret = audit_append_locked(s, owner, "invoice.add", key, detail);
 out:
 	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_invoice_add(struct store *s, const struct invoice *inv, const char *owner, int64_t *id,
+		      struct invoice_holder *holder)
+{
+	int ret = store_begin(s);
+
+	if (ret)
+		return ret;
+	return store_end(s, invoice_add_locked(s, inv, owner, id, holder));
+}
+
+int store_invoice_import(struct store *s, const struct invoice *invs, int n, const char *owner, int *failed,
+			 struct invoice_holder *holder)
+{
+	int ret = store_begin(s);
+	int64_t id;
+
+	*failed = -1;
+	if (ret)
+		return ret;
+	for (int i = 0; i < n && ret == BR_OK; i++)
+		if ((ret = invoice_add_locked(s, &invs[i], owner, &id, holder)))
+			*failed = i;
+	/* All or nothing: any failure rolls every row back. */
 	return store_end(s, ret);
 }
 

@@ -23,7 +23,7 @@ check "staff help hides audit commands" lacks 'audit verify' "$out"
 out=$(LANG=en_US.UTF-8 ssh_exec zhaomin "$PASSWORD" help)
 check "auditor help lists audit commands" grep -q "audit verify" <<<"$out"
 n=$(ssh_exec zhaomin "$PASSWORD" help --json | jq length)
-check "help --json lists every command an auditor may run (8)" [ "$n" -eq 8 ]
+check "help --json lists every command an auditor may run (9)" [ "$n" -eq 9 ]
 
 out=$(LANG=zh_CN.UTF-8 ssh_exec zhangwei "$PASSWORD" whoami)
 check "text output follows the client's LANG (zh_CN)" grep -q "^姓名: 张伟" <<<"$out"
@@ -96,6 +96,26 @@ ssh_exec alice "$PASSWORD" invoice list --all >/dev/null 2>&1; rc=$?
 check "--all is refused to staff" [ $rc -eq 1 ]
 ssh_exec bob "$PASSWORD" invoice add <<<"$rail" >/dev/null 2>&1; rc=$?
 check "a person without the staff role cannot register invoices" [ $rc -eq 1 ]
+# CSV import: all rows or none, with a report naming each bad row.
+csv=$'发票代码,发票号码,开票日期,销方名称,金额,税额,价税合计,税率\n4400231130,00000001,2026-11-01,"某某酒店, 北京",400.00,24.00,424.00,6%\n,24442000000000000002,2026-11-02,餐厅,100.00,0.00,100.00,0\n4400231130,0000003,2026-11-03,x,1.00,0,1.00,0\n'
+err=$(LANG=en_US.UTF-8 ssh_exec alice "$PASSWORD" invoice import <<<"$csv" 2>&1 >/dev/null); rc=$?
+check "an import with one bad row exits 1" [ $rc -eq 1 ]
+check "and names the row, its line and the reason" grep -q "row 3 (line 4): number: the invoice number has 8 digits" <<<"$err"
+check "and imports nothing" [ "$(ssh_exec alice "$PASSWORD" invoice list --json | jq length)" -eq 0 ]
+good=$(head -3 <<<"$csv")
+out=$(ssh_exec alice "$PASSWORD" invoice import --json <<<"$good"); rc=$?
+check "a clean file imports every row" [ $rc -eq 0 ] && [ "$(jq -r .invoices <<<"$out")" = 2 ]
+check "quoted fields with commas survive" [ "$(ssh_exec alice "$PASSWORD" invoice list --json | jq -r '.[1].seller')" = "某某酒店, 北京" ]
+out=$(LANG=en_US.UTF-8 ssh_exec zhangwei "$PASSWORD" invoice import --json <<<"$good" 2>/dev/null); rc=$?
+check "importing invoices someone already holds is refused as a whole" [ $rc -eq 1 ] && [ "$(jq -r .imported <<<"$out")" = false ]
+check "naming the holder" [ "$(jq -r '.problems[0].message' <<<"$out")" = "invoice 4400231130/00000001 is already registered (#2, by alice)" ]
+gbk=$(sed 's/00000001/00000021/; s/24442000000000000002/24442000000000000022/' <<<"$good" | iconv -f UTF-8 -t GBK | base64 -w0)
+out=$(base64 -d <<<"$gbk" | ssh_exec zhangwei "$PASSWORD" invoice import --json); rc=$?
+check "a GBK file (as exported by Chinese tools) imports" [ $rc -eq 0 ] && [ "$(jq -r .invoices <<<"$out")" = 2 ]
+check "with its Chinese text intact" [ "$(ssh_exec zhangwei "$PASSWORD" invoice list --json | jq -r '.[0].seller')" = 餐厅 ]
+err=$(LANG=en_US.UTF-8 ssh_exec zhangwei "$PASSWORD" invoice import <<<$'a,"b' 2>&1); rc=$?
+check "a broken CSV file is refused with its line" [ $rc -eq 1 ] && grep -q "not a readable CSV file: line 1" <<<"$err"
+
 out=$(ssh_exec zhaomin "$PASSWORD" audit log --limit 100)
 check "registration is audited" grep -q "invoice.add .*25119000000012345678" <<<"$out"
 
