@@ -66,6 +66,12 @@ attr_t ui_attr(const struct ui *ui, int elem);
 void ui_text(struct ui *ui, int y, int x, int cols, const char *text, int elem, bool pad);
 /* Draws a box border with an optional title. */
 void ui_box(struct ui *ui, int top, int left, int rows, int cols, const char *title);
+/*
+ * Reads one line of text on the status line (Enter accepts, Esc cancels);
+ * buf holds the initial text and receives the result.  Returns false on
+ * cancel, leaving buf unchanged.
+ */
+bool ui_prompt(struct ui *ui, const char *label, char *buf, size_t size);
 /* Clamps a selection and scroll offset for a list of n rows in a view of h rows. */
 void ui_list_clamp(int n, int h, int *sel, int *scroll);
 
@@ -73,5 +79,6 @@ extern const struct screen_ops screen_menu;
 extern const struct screen_ops screen_profile;
 extern const struct screen_ops screen_prefs;
 extern const struct screen_ops screen_audit;
+extern const struct screen_ops screen_invoices;
 
 #endif

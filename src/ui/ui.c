@@ -14,6 +14,7 @@
 #include "bursar/util.h"
 
 #include <stdarg.h>
+#include <wchar.h>
 #include <stdlib.h>
 #include <string.h>
 #include <term.h>
@@ -150,6 +151,79 @@ void ui_box(struct ui *ui, int top, int left, int rows, int cols, const char *ti
 		snprintf(t, sizeof(t), " %s ", title);
 		ui_text(ui, top, left + 2, cols - 4 < text_width(t) ? cols - 4 : text_width(t), t, THEME_TITLE, false);
 	}
+}
+
+bool ui_prompt(struct ui *ui, const char *label, char *buf, size_t size)
+{
+	char line[512];
+	size_t len;
+	bool ok = false;
+
+	bool was_nodelay = is_nodelay(stdscr);
+
+	str_copy(line, buf, sizeof(line) < size ? sizeof(line) : size);
+	len = strlen(line);
+	/* The key loop may be draining a burst without waiting; here we must wait. */
+	nodelay(stdscr, FALSE);
+	curs_set(1);
+	for (;;) {
+		char shown[700];
+		wint_t ch;
+		int rc;
+
+		snprintf(shown, sizeof(shown), " %s%s", label, line);
+		ui_text(ui, LINES - 1, 0, COLS, shown, THEME_STATUS, true);
+		move(LINES - 1, text_width(shown) < COLS ? text_width(shown) : COLS - 1);
+		refresh();
+		rc = get_wch(&ch);
+		if (rc == ERR)
+			break;
+		if (rc == KEY_CODE_YES) {
+			if (ch == KEY_BACKSPACE)
+				goto backspace;
+			if (ch == KEY_ENTER)
+				goto accept;
+			continue;
+		}
+		if (ch == 27 || ch == 3) /* Esc, Ctrl-C */
+			break;
+		if (ch == 21) { /* Ctrl-U: clear */
+			len = 0;
+			line[0] = '\0';
+			continue;
+		}
+		if (ch == '\n' || ch == '\r') {
+		accept:
+			str_copy(buf, line, size);
+			ok = true;
+			break;
+		}
+		if (ch == 127 || ch == 8) {
+		backspace:
+			/* drop one whole UTF-8 character */
+			while (len > 0 && ((unsigned char)line[len - 1] & 0xc0) == 0x80)
+				len--;
+			if (len > 0)
+				len--;
+			line[len] = '\0';
+			continue;
+		}
+		if (ch >= 32) {
+			char mb[8];
+			mbstate_t ps;
+			size_t n;
+			memset(&ps, 0, sizeof(ps));
+			n = wcrtomb(mb, (wchar_t)ch, &ps);
+			if (n != (size_t)-1 && len + n < sizeof(line) && len + n < size) {
+				memcpy(line + len, mb, n);
+				len += n;
+				line[len] = '\0';
+			}
+		}
+	}
+	curs_set(0);
+	nodelay(stdscr, was_nodelay);
+	return ok;
 }
 
 void ui_list_clamp(int n, int h, int *sel, int *scroll)
@@ -425,8 +499,8 @@ static void key_table_md(FILE *out, const char *title, const struct key_binding 
 
 void ui_write_key_reference(FILE *out)
 {
-	static const struct screen_ops *const screens[] = { &screen_menu, &screen_profile, &screen_prefs,
-							    &screen_audit };
+	static const struct screen_ops *const screens[] = { &screen_menu, &screen_profile, &screen_invoices,
+							    &screen_prefs, &screen_audit };
 
 	key_table_md(out, "Every screen", global_keys, (int)ARRAY_SIZE(global_keys));
 	for (size_t i = 0; i < ARRAY_SIZE(screens); i++)

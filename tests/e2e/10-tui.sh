@@ -44,7 +44,7 @@ check "q on the main menu quits with exit status 0" wait_for zw "EXIT=0"
 tui_open adm chengang en_US.UTF-8 80 24
 check "English client gets English UI" wait_for adm "Main menu"
 check "admin menu lists the audit log" wait_for adm "Audit log"
-keys adm j j Enter
+keys adm G Enter
 check "audit log screen lists login entries" wait_for adm "login.success"
 keys adm v
 check "v verifies the hash chain" wait_for adm "Hash chain intact: [0-9]+ entries"
@@ -65,7 +65,7 @@ keys nobody q
 # Monochrome theme chosen in Preferences: ASCII borders, remembered at next login.
 tui_open th wangfang en_US.UTF-8 80 24
 wait_for th "Main menu" >/dev/null
-keys th j Enter
+keys th j j Enter
 check "preferences list the shipped themes" wait_for th "mono +Monochrome"
 # Themes are sorted (contrast, default, mono): the third row is mono.
 keys th j j Enter
@@ -76,6 +76,25 @@ wait_for th "EXIT=0" >/dev/null
 tui_open th2 wangfang en_US.UTF-8 80 24
 check "the theme is remembered at the next login" wait_for th2 "^\+-+\+$"
 keys th2 q
+
+# The invoice register in the full-screen interface: listing, CJK seller, search.
+ssh_exec zhangwei "$PASSWORD" invoice add >/dev/null <<<'{"kind":"rail","number":"25119000000012345678","date":"2026-11-01","total":"436.00","rate":"9%","seller":{"name":"中国铁路北京局"}}'
+ssh_exec zhangwei "$PASSWORD" invoice add >/dev/null <<<'{"kind":"receipt","number":"R-1","date":"2026-11-02","total":"1234.50"}'
+tui_open inv zhangwei en_US.UTF-8 100 30
+wait_for inv "Main menu" >/dev/null
+keys inv j Enter
+check "the invoice screen lists registered invoices" wait_for inv "25119000000012345678 +中国铁路北京局 +436.00"
+check "amounts are grouped and totalled" wait_for inv "2 invoice\(s\), total ¥1,670.50"
+keys inv /
+keys inv 2511 Enter
+check "/ searches: only the matching invoice stays" wait_for inv "1 invoice\(s\), total ¥436.00  search: 2511"
+keys inv / C-u
+keys inv BSpace BSpace BSpace BSpace 北京 Enter
+check "search takes Chinese text" wait_for inv "1 invoice\(s\), total ¥436.00  search: 北京"
+keys inv a
+check "staff cannot switch to everyone's invoices" wait_for inv "for finance, admins and auditors"
+keys inv q q
+check "and the session quits cleanly" wait_for inv "EXIT=0"
 
 # A remembered theme that has since been removed: built-in theme, and the
 # problem goes to the server log, not onto the person's screen.
