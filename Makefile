@@ -88,7 +88,7 @@ check: deps
 	@bash tests/run.sh
 
 pot:
-	xgettext --from-code=UTF-8 --package-name=bursar -k_ -kN_ -c -o po/bursar.pot $(LIB_SRC) src/main.c
+	xgettext --from-code=UTF-8 --package-name=bursar -k_ -kN_ -c -o po/bursar.pot $(LIB_SRC) src/main.c src/ui/screen.h
 	msgmerge -q -U --backup=none po/zh_CN.po po/bursar.pot
 	msgattrib --no-obsolete -o po/zh_CN.po po/zh_CN.po
 	msginit --no-translator -l en_US.UTF-8 -i po/bursar.pot -o po/en.po

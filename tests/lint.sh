@@ -28,7 +28,7 @@ hits=$(grep -nE '\b(float|double)\b' src/*/*.c src/main.c include/bursar/*.h)
 
 # Translations: complete, and in step with the sources.
 tmp=$(mktemp -d)
-xgettext --from-code=UTF-8 -k_ -kN_ -o "$tmp/now.pot" src/*/*.c src/main.c 2>/dev/null
+xgettext --from-code=UTF-8 -k_ -kN_ -o "$tmp/now.pot" src/*/*.c src/main.c src/ui/screen.h 2>/dev/null
 if msgcmp po/zh_CN.po "$tmp/now.pot" 2>"$tmp/err"; then ok "po/zh_CN.po covers every UI string"
 else not_ok "po/zh_CN.po is missing strings (run make pot): $(head -3 "$tmp/err")"; fi
 if msgcmp po/en.po "$tmp/now.pot" 2>/dev/null; then ok "po/en.po covers every UI string"; else not_ok "po/en.po is missing strings"; fi

@@ -16,15 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OP_UP = 1, OP_DOWN, OP_PGUP, OP_PGDN, OP_FIRST, OP_LAST, OP_VERIFY, OP_RELOAD };
+enum { OP_VERIFY = 1, OP_RELOAD };
 
 static const struct key_binding audit_keys[] = {
-	{ OP_UP, { 'k', KEY_UP, 0 }, "k/↑", N_("Move up"), NULL },
-	{ OP_DOWN, { 'j', KEY_DOWN, 0 }, "j/↓", N_("Move down"), N_("Move") },
-	{ OP_PGUP, { KEY_PPAGE, 'b', 0 }, "PgUp/b", N_("Page up"), NULL },
-	{ OP_PGDN, { KEY_NPAGE, ' ', 0 }, "PgDn/Space", N_("Page down"), NULL },
-	{ OP_FIRST, { 'g', KEY_HOME, 0 }, "g", N_("Newest entry"), NULL },
-	{ OP_LAST, { 'G', KEY_END, 0 }, "G", N_("Oldest loaded entry"), NULL },
+	UI_LIST_KEYS(N_("Newest entry"), N_("Oldest loaded entry")),
 	{ OP_VERIFY, { 'v', 0 }, "v", N_("Verify the hash chain"), N_("Verify") },
 	{ OP_RELOAD, { 'r', 0 }, "r", N_("Reload"), N_("Reload") },
 };
@@ -43,7 +38,7 @@ struct audit_row {
 struct audit_state {
 	struct audit_row *rows;
 	int n;
-	int sel, scroll, page;
+	struct ui_list list;
 };
 
 static int collect(const struct audit_entry *e, void *arg)
@@ -100,7 +95,7 @@ static void audit_draw(struct ui *ui, void *state, int top, int left, int rows, 
 	int w_rest = cols - (w_id + w_ts + w_actor + w_action + 4);
 	char head[512], a[128], b[128], c[128], d[400];
 
-	st->page = rows - 1 > 1 ? rows - 1 : 1;
+	st->list.page = rows - 1 > 1 ? rows - 1 : 1;
 	text_fit(a, sizeof(a), _("Time (UTC)"), w_ts, 1, 1);
 	text_fit(b, sizeof(b), _("Who"), w_actor, 1, 1);
 	text_fit(c, sizeof(c), _("Action"), w_action, 1, 1);
@@ -110,16 +105,16 @@ static void audit_draw(struct ui *ui, void *state, int top, int left, int rows, 
 		ui_text(ui, top + 2, left, cols, _("The audit log is empty."), THEME_DIM, false);
 		return;
 	}
-	ui_list_clamp(st->n, st->page, &st->sel, &st->scroll);
-	for (int i = 0; i < st->page && st->scroll + i < st->n; i++) {
-		const struct audit_row *r = &st->rows[st->scroll + i];
+	ui_list_clamp(st->n, st->list.page, &st->list.sel, &st->list.scroll);
+	for (int i = 0; i < st->list.page && st->list.scroll + i < st->n; i++) {
+		const struct audit_row *r = &st->rows[st->list.scroll + i];
 		char line[1024], rest[400];
 		text_fit(b, sizeof(b), r->actor, w_actor, 1, 1);
 		text_fit(c, sizeof(c), r->action, w_action, 1, 1);
 		snprintf(rest, sizeof(rest), "%s  %s", r->object, r->detail);
 		text_fit(d, sizeof(d), rest, w_rest > 0 ? w_rest : 0, 0, 1);
 		snprintf(line, sizeof(line), "%*" PRId64 " %-19s %s %s %s", w_id, r->id, r->ts, b, c, d);
-		ui_text(ui, top + 1 + i, left, cols, line, st->scroll + i == st->sel ? THEME_SELECTED : THEME_NORMAL,
+		ui_text(ui, top + 1 + i, left, cols, line, st->list.scroll + i == st->list.sel ? THEME_SELECTED : THEME_NORMAL,
 			true);
 	}
 }
@@ -130,13 +125,9 @@ static int audit_key(struct ui *ui, void *state, int op)
 	int64_t count = 0, bad = 0;
 	int ret;
 
+	if (ui_list_key(&st->list, op, st->n))
+		return UI_REDRAW;
 	switch (op) {
-	case OP_UP: st->sel--; break;
-	case OP_DOWN: st->sel++; break;
-	case OP_PGUP: st->sel -= st->page; break;
-	case OP_PGDN: st->sel += st->page; break;
-	case OP_FIRST: st->sel = 0; break;
-	case OP_LAST: st->sel = st->n - 1; break;
 	case OP_RELOAD: audit_load(ui, st); break;
 	case OP_VERIFY:
 		ret = store_audit_verify(ui->app->store, &count, &bad);

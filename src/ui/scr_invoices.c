@@ -16,15 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OP_UP = 1, OP_DOWN, OP_PGUP, OP_PGDN, OP_FIRST, OP_LAST, OP_SEARCH, OP_ALL, OP_RELOAD };
+enum { OP_SEARCH = 1, OP_ALL, OP_RELOAD };
 
 static const struct key_binding invoice_keys[] = {
-	{ OP_UP, { 'k', KEY_UP, 0 }, "k/↑", N_("Move up"), NULL },
-	{ OP_DOWN, { 'j', KEY_DOWN, 0 }, "j/↓", N_("Move down"), N_("Move") },
-	{ OP_PGUP, { KEY_PPAGE, 'b', 0 }, "PgUp/b", N_("Page up"), NULL },
-	{ OP_PGDN, { KEY_NPAGE, ' ', 0 }, "PgDn/Space", N_("Page down"), NULL },
-	{ OP_FIRST, { 'g', KEY_HOME, 0 }, "g", N_("First invoice"), NULL },
-	{ OP_LAST, { 'G', KEY_END, 0 }, "G", N_("Last invoice"), NULL },
+	UI_LIST_KEYS(N_("First invoice"), N_("Last invoice")),
 	{ OP_SEARCH, { '/', 0 }, "/", N_("Search by number, seller, date or owner"), N_("Search") },
 	{ OP_ALL, { 'a', 0 }, "a", N_("Everyone's invoices or only yours (finance, admins, auditors)"), NULL },
 	{ OP_RELOAD, { 'r', 0 }, "r", N_("Reload"), NULL },
@@ -47,7 +42,7 @@ struct inv_state {
 	int n, total_rows;
 	int *shown; /* indexes of rows matching the search */
 	int nshown;
-	int sel, scroll, page;
+	struct ui_list list;
 	bool all;
 	char search[128];
 };
@@ -79,7 +74,7 @@ static void apply_search(struct inv_state *st)
 		    strstr(r->date, st->search) || strstr(r->owner, st->search))
 			st->shown[st->nshown++] = i;
 	}
-	st->sel = st->scroll = 0;
+	st->list.sel = st->list.scroll = 0;
 }
 
 static void load(struct ui *ui, struct inv_state *st)
@@ -123,7 +118,7 @@ static void invoices_draw(struct ui *ui, void *state, int top, int left, int row
 
 	if (w_seller < 4)
 		w_seller = 4;
-	st->page = rows - 3 > 1 ? rows - 3 : 1;
+	st->list.page = rows - 3 > 1 ? rows - 3 : 1;
 	text_fit(a, sizeof(a), _("Date"), w_date, 1, 1);
 	text_fit(b, sizeof(b), _("Kind"), w_kind, 1, 1);
 	text_fit(c, sizeof(c), _("Number"), w_key, 1, 1);
@@ -146,9 +141,9 @@ static void invoices_draw(struct ui *ui, void *state, int top, int left, int row
 				      : _("No invoices yet. Register one with: ssh HOST invoice add < invoice.json"),
 			THEME_DIM, false);
 	}
-	ui_list_clamp(st->nshown, st->page, &st->sel, &st->scroll);
-	for (int i = 0; i < st->page && st->scroll + i < st->nshown; i++) {
-		const struct inv_row *r = &st->rows[st->shown[st->scroll + i]];
+	ui_list_clamp(st->nshown, st->list.page, &st->list.sel, &st->list.scroll);
+	for (int i = 0; i < st->list.page && st->list.scroll + i < st->nshown; i++) {
+		const struct inv_row *r = &st->rows[st->shown[st->list.scroll + i]];
 		char total[32], owner[64] = "";
 		text_fit(b, sizeof(b), r->kind, w_kind, 1, 1);
 		text_fit(c, sizeof(c), r->key, w_key, 1, 1);
@@ -158,7 +153,7 @@ static void invoices_draw(struct ui *ui, void *state, int top, int left, int row
 			text_fit(owner, sizeof(owner), r->owner, w_owner, 0, 1);
 		snprintf(line, sizeof(line), "%-10s %s %s %s %*s%s%s", r->date, b, c, d, w_total, total,
 			 st->all ? "  " : "", owner);
-		ui_text(ui, top + 1 + i, left, cols, line, st->scroll + i == st->sel ? THEME_SELECTED : THEME_NORMAL,
+		ui_text(ui, top + 1 + i, left, cols, line, st->list.scroll + i == st->list.sel ? THEME_SELECTED : THEME_NORMAL,
 			true);
 	}
 	for (int i = 0; i < st->nshown; i++)
@@ -176,13 +171,9 @@ static int invoices_key(struct ui *ui, void *state, int op)
 {
 	struct inv_state *st = state;
 
+	if (ui_list_key(&st->list, op, st->nshown))
+		return UI_REDRAW;
 	switch (op) {
-	case OP_UP: st->sel--; break;
-	case OP_DOWN: st->sel++; break;
-	case OP_PGUP: st->sel -= st->page; break;
-	case OP_PGDN: st->sel += st->page; break;
-	case OP_FIRST: st->sel = 0; break;
-	case OP_LAST: st->sel = st->nshown - 1; break;
 	case OP_RELOAD: load(ui, st); break;
 	case OP_SEARCH:
 		if (ui_prompt(ui, _("Search: "), st->search, sizeof(st->search)))

@@ -75,6 +75,25 @@ bool ui_prompt(struct ui *ui, const char *label, char *buf, size_t size);
 /* Clamps a selection and scroll offset for a list of n rows in a view of h rows. */
 void ui_list_clamp(int n, int h, int *sel, int *scroll);
 
+/* Movement shared by every scrolling list; list screens put these in their key tables. */
+enum { OP_LIST_UP = 100, OP_LIST_DOWN, OP_LIST_PGUP, OP_LIST_PGDN, OP_LIST_FIRST, OP_LIST_LAST };
+
+#define UI_LIST_KEYS(first_help, last_help)                                                                  \
+	{ OP_LIST_UP, { 'k', KEY_UP, 0 }, "k/↑", N_("Move up"), NULL },                                      \
+	{ OP_LIST_DOWN, { 'j', KEY_DOWN, 0 }, "j/↓", N_("Move down"), N_("Move") },                          \
+	{ OP_LIST_PGUP, { KEY_PPAGE, 'b', 0 }, "PgUp/b", N_("Page up"), NULL },                              \
+	{ OP_LIST_PGDN, { KEY_NPAGE, ' ', 0 }, "PgDn/Space", N_("Page down"), NULL },                        \
+	{ OP_LIST_FIRST, { 'g', KEY_HOME, 0 }, "g", first_help, NULL },                                      \
+	{ OP_LIST_LAST, { 'G', KEY_END, 0 }, "G", last_help, NULL }
+
+/* A scrolling list's position; page is the number of rows drawn last time. */
+struct ui_list {
+	int sel, scroll, page;
+};
+
+/* Applies a list movement op to a list of n rows; false if op is not one. */
+bool ui_list_key(struct ui_list *l, int op, int n);
+
 extern const struct screen_ops screen_menu;
 extern const struct screen_ops screen_profile;
 extern const struct screen_ops screen_prefs;

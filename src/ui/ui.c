@@ -226,6 +226,21 @@ bool ui_prompt(struct ui *ui, const char *label, char *buf, size_t size)
 	return ok;
 }
 
+bool ui_list_key(struct ui_list *l, int op, int n)
+{
+	switch (op) {
+	case OP_LIST_UP: l->sel--; break;
+	case OP_LIST_DOWN: l->sel++; break;
+	case OP_LIST_PGUP: l->sel -= l->page; break;
+	case OP_LIST_PGDN: l->sel += l->page; break;
+	case OP_LIST_FIRST: l->sel = 0; break;
+	case OP_LIST_LAST: l->sel = n - 1; break;
+	default: return false;
+	}
+	ui_list_clamp(n, l->page, &l->sel, &l->scroll);
+	return true;
+}
+
 void ui_list_clamp(int n, int h, int *sel, int *scroll)
 {
 	if (*sel >= n)
