@@ -129,7 +129,7 @@ static int check_forms(const struct config *cfg, bool quiet)
 		fprintf(stderr, "bursar: [store] path: %s\n", msg);
 		return -1;
 	}
-	left_out = cmd_load_forms(store, forms_dir, &set, errs, sizeof(errs));
+	left_out = store_forms_load(store, forms_dir, &set, errs, sizeof(errs));
 	store_close(store);
 	if (left_out < 0) {
 		fprintf(stderr, "bursar: cannot read the forms folder %s\n", forms_dir);

@@ -41,11 +41,6 @@ int cmd_run_line(struct app *app, const char *line, FILE *out, FILE *err);
 int cmd_run(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 /* Whether the person may run the entry. */
 int cmd_allowed(const struct cmd_entry *c, const struct user *u);
-/*
- * Loads the claim forms in dir, checking their categories against the
- * store's category table.  Returns form_set_load()'s result.
- */
-int cmd_load_forms(struct store *store, const char *dir, struct form_set *set, char *errs, size_t errs_size);
 /* Writes the command reference as a Markdown table (for docs). */
 void cmd_write_reference(FILE *out);
 

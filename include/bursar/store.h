@@ -15,6 +15,7 @@
 
 #include "bursar/audit.h"
 #include "bursar/category.h"
+#include "bursar/form.h"
 #include "bursar/invoice.h"
 #include "bursar/user.h"
 
@@ -71,6 +72,12 @@ int store_invoice_import(struct store *s, const struct invoice *invs, int n, con
 typedef int (*store_invoice_cb)(const struct invoice *inv, const struct invoice_holder *h, void *arg);
 /* Invoices of owner (NULL = everyone's), newest date first. */
 int store_invoice_list(struct store *s, const char *owner, store_invoice_cb cb, void *arg);
+
+/*
+ * Loads the claim forms in dir with their categories checked against this
+ * store's category table; returns form_set_load()'s result (-1: unreadable).
+ */
+int store_forms_load(struct store *s, const char *dir, struct form_set *set, char *errs, size_t errs_size);
 
 typedef int (*store_category_cb)(const struct category *c, void *arg);
 /* Calls cb for every expense category, by code; cb returns non-zero to stop. */

@@ -380,25 +380,6 @@ static const struct category *category_find(const struct category_list *l, const
 	return NULL;
 }
 
-static bool category_known(const char *code, void *arg)
-{
-	return category_find(arg, code) != NULL;
-}
-
-int cmd_load_forms(struct store *store, const char *dir, struct form_set *set, char *errs, size_t errs_size)
-{
-	struct category_list cats = { 0 };
-	int ret;
-
-	if (store_category_list(store, category_collect, &cats)) {
-		memset(set, 0, sizeof(*set));
-		return -1;
-	}
-	ret = form_set_load(set, dir, category_known, &cats, errs, errs_size);
-	free(cats.items);
-	return ret;
-}
-
 static json_t *field_json(const struct form_field *fl, const char *lang)
 {
 	char buf[64];
@@ -454,7 +435,7 @@ static int cmd_forms(struct app *app, int argc, char **argv, FILE *out, FILE *er
 		return CMD_USAGE;
 	}
 	if (store_category_list(app->store, category_collect, &cats) ||
-	    form_set_load(&set, app->forms_dir, category_known, &cats, NULL, 0) < 0) {
+	    store_forms_load(app->store, app->forms_dir, &set, NULL, 0) < 0) {
 		fprintf(err, _("bursar: forms: cannot read the forms or categories\n"));
 		goto out;
 	}

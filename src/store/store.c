@@ -643,3 +643,40 @@ out:
 	sqlite3_finalize(st);
 	return ret;
 }
+
+struct code_list {
+	char (*codes)[33];
+	int n;
+};
+
+static int code_collect(const struct category *c, void *arg)
+{
+	struct code_list *l = arg;
+
+	l->codes = xrealloc(l->codes, sizeof(*l->codes) * (size_t)(l->n + 1));
+	str_copy(l->codes[l->n++], c->code, sizeof(l->codes[0]));
+	return 0;
+}
+
+static bool code_known(const char *code, void *arg)
+{
+	const struct code_list *l = arg;
+
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->codes[i], code))
+			return true;
+	return false;
+}
+
+int store_forms_load(struct store *s, const char *dir, struct form_set *set, char *errs, size_t errs_size)
+{
+	struct code_list codes = { 0 };
+	int ret;
+
+	memset(set, 0, sizeof(*set));
+	if (store_category_list(s, code_collect, &codes))
+		return -1;
+	ret = form_set_load(set, dir, code_known, &codes, errs, errs_size);
+	free(codes.codes);
+	return ret;
+}

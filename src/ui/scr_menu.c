@@ -23,6 +23,7 @@ struct area {
 static const struct area areas[] = {
 	{ N_("My profile"), N_("Your directory details, roles and this session"), ROLE_ANY, &screen_profile },
 	{ N_("Invoices"), N_("Your invoice register (发票台账), with search"), ROLE_ANY, &screen_invoices },
+	{ N_("Claim forms"), N_("The forms, their fields, categories, limits and help"), ROLE_ANY, &screen_forms },
 	{ N_("Preferences"), N_("Theme and language, remembered for you"), ROLE_ANY, &screen_prefs },
 	{ N_("Audit log"), N_("Every change, in a verifiable hash chain"),
 	  ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR), &screen_audit },

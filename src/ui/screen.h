@@ -94,10 +94,22 @@ struct ui_list {
 /* Applies a list movement op to a list of n rows; false if op is not one. */
 bool ui_list_key(struct ui_list *l, int op, int n);
 
+/* Markdown laid out for a given width (see markdown.c). */
+struct md_layout {
+	void *opaque;
+	int nlines;
+};
+void md_layout(struct md_layout *m, const char *markdown, int cols, bool ascii);
+/* Draws lines first.. of the layout into rows rows at (top, left). */
+void md_draw(struct ui *ui, const struct md_layout *m, int first, int top, int left, int rows);
+void md_layout_free(struct md_layout *m);
+
 extern const struct screen_ops screen_menu;
 extern const struct screen_ops screen_profile;
 extern const struct screen_ops screen_prefs;
 extern const struct screen_ops screen_audit;
 extern const struct screen_ops screen_invoices;
+extern const struct screen_ops screen_forms;
+extern const struct screen_ops screen_form;
 
 #endif

@@ -514,8 +514,9 @@ static void key_table_md(FILE *out, const char *title, const struct key_binding 
 
 void ui_write_key_reference(FILE *out)
 {
-	static const struct screen_ops *const screens[] = { &screen_menu, &screen_profile, &screen_invoices,
-							    &screen_prefs, &screen_audit };
+	static const struct screen_ops *const screens[] = { &screen_menu,  &screen_profile, &screen_invoices,
+							     &screen_forms, &screen_form,    &screen_prefs,
+							     &screen_audit };
 
 	key_table_md(out, "Every screen", global_keys, (int)ARRAY_SIZE(global_keys));
 	for (size_t i = 0; i < ARRAY_SIZE(screens); i++)

@@ -65,7 +65,7 @@ keys nobody q
 # Monochrome theme chosen in Preferences: ASCII borders, remembered at next login.
 tui_open th wangfang en_US.UTF-8 80 24
 wait_for th "Main menu" >/dev/null
-keys th j j Enter
+keys th j j j Enter
 check "preferences list the shipped themes" wait_for th "mono +Monochrome"
 # Themes are sorted (contrast, default, mono): the third row is mono.
 keys th j j Enter
@@ -95,6 +95,19 @@ keys inv a
 check "staff cannot switch to everyone's invoices" wait_for inv "for finance, admins and auditors"
 keys inv q q
 check "and the session quits cleanly" wait_for inv "EXIT=0"
+
+# Claim forms: the list, and one form's fields, categories with limits and help.
+tui_open fm zhangwei en_US.UTF-8 60 20
+wait_for fm "Main menu" >/dev/null
+keys fm j j Enter
+check "the claim forms are listed with their titles" wait_for fm "Travel expenses +travel +5 fields"
+keys fm G Enter
+check "a form shows its fields" wait_for fm "Dates daterange required"
+check "and its categories with limits by rank" wait_for fm "lodging — staff 500.00, manager 800.00,"
+keys fm G
+check "its help is laid out from Markdown, wrapping Chinese and English" wait_for fm "^│ tickets: the deductible VAT \(9%\) is computed from the +│$"
+keys fm q q q
+check "and quits cleanly" wait_for fm "EXIT=0"
 
 # A remembered theme that has since been removed: built-in theme, and the
 # problem goes to the server log, not onto the person's screen.
