@@ -46,6 +46,16 @@ static void put(struct layout *l, const char *text, size_t len, int elem, int wi
 {
 	struct line *ln = &l->lines[l->nlines - 1];
 
+	/* Runs of the same style grow one segment instead of adding many. */
+	if (ln->nsegs && ln->segs[ln->nsegs - 1].elem == elem) {
+		struct seg *last = &ln->segs[ln->nsegs - 1];
+		size_t have = strlen(last->text);
+		last->text = xrealloc(last->text, have + len + 1);
+		memcpy(last->text + have, text, len);
+		last->text[have + len] = '\0';
+		ln->width += width;
+		return;
+	}
 	ln->segs = xrealloc(ln->segs, sizeof(*ln->segs) * (size_t)(ln->nsegs + 1));
 	ln->segs[ln->nsegs].text = xmalloc(len + 1);
 	memcpy(ln->segs[ln->nsegs].text, text, len);
