@@ -16,7 +16,6 @@ int cmd_split(const char *line, char *buf, char **argv, int max)
 
 	for (;;) {
 		char quote = 0;
-		int have = 0;
 
 		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 			p++;
@@ -39,17 +38,14 @@ int cmd_split(const char *line, char *buf, char **argv, int max)
 			}
 			if (*p == '\'' || *p == '"') {
 				quote = *p++;
-				have = 1;
 				continue;
 			}
 			if (*p == '\\' && p[1])
 				p++;
 			*o++ = *p++;
-			have = 1;
 		}
 		if (quote)
 			return -1;
-		(void)have;
 		*o++ = '\0';
 		argc++;
 	}

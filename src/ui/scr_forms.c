@@ -21,7 +21,10 @@ enum { OP_OPEN = 1 };
 
 static const struct key_binding forms_keys[] = {
 	UI_LIST_KEYS(N_("First form"), N_("Last form")),
-	{ OP_OPEN, { '\n', '\r', KEY_ENTER, KEY_RIGHT }, "Enter", N_("Show the form's fields, categories and help"),
+	{ OP_OPEN,
+	  { '\n', '\r', KEY_ENTER, KEY_RIGHT },
+	  "Enter",
+	  N_("Show the form's fields, categories and help"),
 	  N_("Open") },
 };
 
@@ -68,10 +71,11 @@ static void forms_draw(struct ui *ui, void *state, int top, int left, int rows, 
 		const struct form *f = &st->set.forms[st->list.scroll + i];
 		char title[160], line[512], count[64];
 		text_fit(title, sizeof(title), form_title(f, lang), 24, 1, 1);
-		snprintf(count, sizeof(count), ngettext("%d field", "%d fields", (unsigned long)f->nfields), f->nfields);
+		snprintf(count, sizeof(count), ngettext("%d field", "%d fields", (unsigned long)f->nfields),
+			 f->nfields);
 		snprintf(line, sizeof(line), " %s  %-14s %s", title, f->id, count);
-		ui_text(ui, top + i, left, cols, line, st->list.scroll + i == st->list.sel ? THEME_SELECTED : THEME_NORMAL,
-			true);
+		ui_text(ui, top + i, left, cols, line,
+			st->list.scroll + i == st->list.sel ? THEME_SELECTED : THEME_NORMAL, true);
 	}
 }
 
@@ -133,19 +137,25 @@ static void add(struct text_buf *b, const char *fmt, ...)
 }
 
 struct cat_names {
-	const char *code;
-	char name[64];
-	const char *lang;
+	struct category *items;
+	int n;
 };
 
-static int find_name(const struct category *c, void *arg)
+static int collect_name(const struct category *c, void *arg)
 {
 	struct cat_names *cn = arg;
 
-	if (strcmp(c->code, cn->code))
-		return 0;
-	str_copy(cn->name, !strcmp(cn->lang, "en") ? c->name_en : c->name_zh, sizeof(cn->name));
-	return 1;
+	cn->items = xrealloc(cn->items, sizeof(*cn->items) * (size_t)(cn->n + 1));
+	cn->items[cn->n++] = *c;
+	return 0;
+}
+
+static const char *category_label(const struct cat_names *cn, const char *code, const char *lang)
+{
+	for (int i = 0; i < cn->n; i++)
+		if (!strcmp(cn->items[i].code, code))
+			return !strcmp(lang, "en") ? cn->items[i].name_en : cn->items[i].name_zh;
+	return code;
 }
 
 /* The form as Markdown: fields and categories first, then its own help. */
@@ -153,6 +163,9 @@ static char *describe(struct ui *ui, const struct form *f)
 {
 	const char *lang = app_language(ui->app);
 	struct text_buf b = { 0 };
+	struct cat_names cn = { 0 };
+
+	store_category_list(ui->app->store, collect_name, &cn);
 
 	add(&b, "# %s\n\n## %s\n\n", form_title(f, lang), _("Fields"));
 	for (int i = 0; i < f->nfields; i++) {
@@ -163,17 +176,17 @@ static char *describe(struct ui *ui, const struct form *f)
 	add(&b, "\n## %s\n\n", _("Expense categories"));
 	for (int i = 0; i < f->ncategories; i++) {
 		const struct form_category *c = &f->categories[i];
-		struct cat_names cn = { c->code, "", lang };
-		store_category_list(ui->app->store, find_name, &cn);
-		add(&b, "- **%s** `%s`", cn.name[0] ? cn.name : c->code, c->code);
+		add(&b, "- **%s** `%s`", category_label(&cn, c->code, lang), c->code);
 		for (int k = 0; k < c->nlimits; k++) {
 			char amount[32];
-			add(&b, "%s%s %s", k ? ", " : " — ", !strcmp(c->limits[k].rank, "*") ? _("others") : c->limits[k].rank,
+			add(&b, "%s%s %s", k ? ", " : " — ",
+			    !strcmp(c->limits[k].rank, "*") ? _("others") : c->limits[k].rank,
 			    money_format(c->limits[k].fen, amount, sizeof(amount), MONEY_GROUP));
 		}
 		add(&b, "\n");
 	}
 	add(&b, "\n---\n\n%s", f->help ? f->help : "");
+	free(cn.items);
 	return b.s;
 }
 

@@ -39,7 +39,8 @@ struct inv_row {
 
 struct inv_state {
 	struct inv_row *rows;
-	int n, total_rows;
+	int n;
+	bool truncated; /* more invoices than MAX_INVOICES exist */
 	int *shown; /* indexes of rows matching the search */
 	int nshown;
 	struct ui_list list;
@@ -52,8 +53,10 @@ static int collect(const struct invoice *inv, const struct invoice_holder *h, vo
 	struct inv_state *st = arg;
 	struct inv_row *r;
 
-	if (st->n >= MAX_INVOICES)
+	if (st->n >= MAX_INVOICES) {
+		st->truncated = true;
 		return 1;
+	}
 	r = &st->rows[st->n++];
 	str_copy(r->date, inv->date, sizeof(r->date));
 	str_copy(r->kind, invoice_kind_name(inv->kind), sizeof(r->kind));
@@ -82,6 +85,7 @@ static void load(struct ui *ui, struct inv_state *st)
 	int ret;
 
 	st->n = 0;
+	st->truncated = false;
 	ret = store_invoice_list(ui->app->store, st->all ? NULL : ui->app->user->uid, collect, st);
 	if (ret)
 		ui_message(ui, THEME_ERROR, _("Cannot read invoices (%s)"), br_strerror(ret));
@@ -153,8 +157,8 @@ static void invoices_draw(struct ui *ui, void *state, int top, int left, int row
 			text_fit(owner, sizeof(owner), r->owner, w_owner, 0, 1);
 		snprintf(line, sizeof(line), "%-10s %s %s %s %*s%s%s", r->date, b, c, d, w_total, total,
 			 st->all ? "  " : "", owner);
-		ui_text(ui, top + 1 + i, left, cols, line, st->list.scroll + i == st->list.sel ? THEME_SELECTED : THEME_NORMAL,
-			true);
+		ui_text(ui, top + 1 + i, left, cols, line,
+			st->list.scroll + i == st->list.sel ? THEME_SELECTED : THEME_NORMAL, true);
 	}
 	for (int i = 0; i < st->nshown; i++)
 		sum += st->rows[st->shown[i]].total;
@@ -163,7 +167,10 @@ static void invoices_draw(struct ui *ui, void *state, int top, int left, int row
 		money_format(sum, total, sizeof(total), MONEY_GROUP | MONEY_SYMBOL);
 		snprintf(foot, sizeof(foot), _("%d invoice(s), total %s%s%s"), st->nshown, total,
 			 st->search[0] ? _("  search: ") : "", st->search);
-		ui_text(ui, top + rows - 1, left, cols, foot, THEME_DIM, true);
+		if (st->truncated) /* the total covers only what was loaded: say so */
+			snprintf(foot + strlen(foot), sizeof(foot) - strlen(foot),
+				 _("  (newest %d loaded; use invoice list --json)"), MAX_INVOICES);
+		ui_text(ui, top + rows - 1, left, cols, foot, st->truncated ? THEME_WARN : THEME_DIM, true);
 	}
 }
 
@@ -181,7 +188,8 @@ static int invoices_key(struct ui *ui, void *state, int op)
 		break;
 	case OP_ALL:
 		if (!(ui->app->user->roles & SEE_ALL)) {
-			ui_message(ui, THEME_WARN, "%s", _("Everyone's invoices are for finance, admins and auditors."));
+			ui_message(ui, THEME_WARN, "%s",
+				   _("Everyone's invoices are for finance, admins and auditors."));
 			break;
 		}
 		st->all = !st->all;
