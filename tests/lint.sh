@@ -16,12 +16,13 @@ layer src/core 'curses|libssh|ldap|lber|sqlite3'
 layer src/domain 'curses|libssh|ldap|lber|sqlite3'
 layer src/store 'curses|libssh|ldap|lber'
 layer src/directory 'curses|libssh|sqlite3'
+layer src/service 'curses|libssh|ldap|lber|sqlite3'
 layer src/ui 'libssh|ldap|lber|sqlite3'
 layer src/ssh 'curses|ldap|lber|sqlite3'
 layer src/cmd 'curses|libssh|ldap|lber|sqlite3'
 hits=$(grep -lE '#include <(curses|libssh|ldap|lber|sqlite3)' include/bursar/*.h)
 [[ -z $hits ]] && ok "public headers expose no library types" || not_ok "public headers include library headers: $hits"
-hits=$(grep -lE '\b(SELECT|INSERT|UPDATE|DELETE)\b.*\b(FROM|INTO|SET)\b' src/core/*.c src/domain/*.c src/ui/*.c src/ssh/*.c src/cmd/*.c src/directory/*.c src/main.c)
+hits=$(grep -lE '\b(SELECT|INSERT|UPDATE|DELETE)\b.*\b(FROM|INTO|SET)\b' src/core/*.c src/domain/*.c src/service/*.c src/ui/*.c src/ssh/*.c src/cmd/*.c src/directory/*.c src/main.c)
 [[ -z $hits ]] && ok "SQL appears only in src/store" || not_ok "SQL outside src/store: $hits"
 hits=$(grep -nE '\b(float|double)\b' src/*/*.c src/main.c include/bursar/*.h)
 [[ -z $hits ]] && ok "no floating point anywhere (money is integer fen)" || not_ok "floating point found: $hits"

@@ -9,8 +9,19 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "bursar/role.h"
+
+/* Policy rules a claim is checked against; each blocks submission or only warns. */
+enum policy_rule {
+	POLICY_LIMIT,    /* a line above its category's limit for the person's rank */
+	POLICY_INVOICE,  /* a line above invoice_required_above without an invoice */
+	POLICY_AGE,      /* an expense older than max_age_days */
+	POLICY_OVERLAP,  /* trip dates overlapping another claim of the same person */
+	POLICY_DUPLICATE,/* same amount on the same day as another line of the person's */
+	POLICY_RULE_COUNT
+};
 
 enum starttls_mode { STARTTLS_NO, STARTTLS_YES, STARTTLS_DEMAND };
 
@@ -36,6 +47,7 @@ struct config {
 		char group_filter[512];
 		enum starttls_mode starttls;
 		int timeout_seconds;
+		char rank_attribute[64]; /* the person's rank for policy limits, e.g. employeeType */
 	} ldap;
 	/* Comma-separated directory group names (cn) per role. */
 	char roles[ROLE_COUNT][512];
@@ -47,7 +59,19 @@ struct config {
 		char name[256];   /* buyer name expected on invoices; "" = not checked */
 		char tax_id[32];  /* buyer tax id expected on invoices */
 	} company;
+	struct {
+		int64_t invoice_required_above; /* fen: a line above this needs an invoice */
+		int max_age_days;               /* an expense older than this is a finding */
+		/* per policy rule (enum policy_rule): true = blocks submission, false = warns */
+		bool block[POLICY_RULE_COUNT];
+	} policy;
+	struct {
+		int max_kib; /* largest attachment accepted */
+	} attachments;
 };
+
+/* The config key of a rule: "limit", "invoice_required", "age", "overlap", "duplicate". */
+const char *policy_rule_name(enum policy_rule r);
 
 /* Fills cfg with the documented defaults. */
 void config_defaults(struct config *cfg);

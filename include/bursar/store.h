@@ -15,6 +15,7 @@
 
 #include "bursar/audit.h"
 #include "bursar/category.h"
+#include "bursar/claim.h"
 #include "bursar/form.h"
 #include "bursar/invoice.h"
 #include "bursar/user.h"
@@ -49,11 +50,12 @@ int store_audit_list(struct store *s, int64_t before, int limit, store_audit_cb 
  */
 int store_audit_verify(struct store *s, int64_t *count, int64_t *bad_id);
 
-/* Who registered an invoice, and when. */
+/* Who registered an invoice, when, and the claim it backs ("" if none). */
 struct invoice_holder {
 	int64_t id;
 	char owner[USER_LOGIN_MAX + 1];
 	char created_at[32];
+	char claim[CLAIM_NUMBER_MAX];
 };
 
 /*
@@ -72,6 +74,48 @@ int store_invoice_import(struct store *s, const struct invoice *invs, int n, con
 typedef int (*store_invoice_cb)(const struct invoice *inv, const struct invoice_holder *h, void *arg);
 /* Invoices of owner (NULL = everyone's), newest date first. */
 int store_invoice_list(struct store *s, const char *owner, store_invoice_cb cb, void *arg);
+
+/*
+ * Stores a new draft claim for c->owner: assigns c->id, c->number and the
+ * times, registers each line's invoice (or links the owner's own registered,
+ * unused one) and stores the findings, all in one audited transaction.
+ * BR_ERR_CONFLICT when a line's invoice is registered by someone else or
+ * backs another claim: *bad_line (1-based) and holder say which and where.
+ */
+int store_claim_create(struct store *s, struct claim *c, int *bad_line, struct invoice_holder *holder);
+/*
+ * Replaces a draft's title, values, lines and findings (as create does).
+ * BR_ERR_DENIED if actor does not own it, BR_ERR_INVALID if it is no longer
+ * a draft, BR_ERR_NOT_FOUND if there is no such claim.
+ */
+int store_claim_update(struct store *s, struct claim *c, const char *actor, int *bad_line,
+		       struct invoice_holder *holder);
+/* Resolves "BX202611-0001" or a numeric id to the claim's id; NOT_FOUND. */
+int store_claim_find(struct store *s, const char *ref, int64_t *id);
+/* Loads a whole claim (values, lines with invoices, findings, attachments). */
+int store_claim_get(struct store *s, int64_t id, struct claim *c);
+/*
+ * Moves a claim along ev (see claim_transition) on behalf of actor,
+ * storing findings when not NULL.  BR_ERR_INVALID (with *status the
+ * current one) when ev is not allowed from the claim's status, NOT_FOUND.
+ * Ownership is the caller's to check.
+ */
+int store_claim_transition(struct store *s, int64_t id, enum claim_event ev, const char *actor,
+			   const struct claim *findings, enum claim_status *status);
+/* Deletes a draft (its invoices stay registered to the owner, unused). */
+int store_claim_delete(struct store *s, int64_t id, const char *actor);
+typedef int (*store_claim_cb)(const struct claim_summary *c, void *arg);
+/* Claims of owner (NULL = everyone's) with status (-1 = any), newest first. */
+int store_claim_list(struct store *s, const char *owner, int status, store_claim_cb cb, void *arg);
+/*
+ * The other claims of owner (not exclude_id) for policy checks: trip dates
+ * from field range_field ("" = none) and every line's date and amount.
+ */
+int store_claim_peers(struct store *s, const char *owner, int64_t exclude_id, const char *range_field,
+		      struct claim_peer **peers, int *n);
+void store_claim_peers_free(struct claim_peer *peers, int n);
+/* Records an attachment (its content already stored under its SHA-256), audited. */
+int store_attachment_add(struct store *s, int64_t claim_id, const char *actor, struct claim_attachment *a);
 
 /*
  * Loads the claim forms in dir with their categories checked against this

@@ -23,7 +23,7 @@ struct user {
 	char manager_uid[USER_LOGIN_MAX + 1];
 	char manager_name[256];
 	char title[128];
-	char employee_type[64];
+	char rank[64]; /* from the configured rank attribute, e.g. employeeType */
 	char groups[USER_MAX_GROUPS][128];
 	int ngroups;
 	unsigned roles; /* ROLE_BIT() mask */

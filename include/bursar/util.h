@@ -33,6 +33,8 @@ int file_read_all(const char *path, size_t max, char **out);
 
 /* Whether s is a real calendar date written YYYY-MM-DD (years 1900-2999). */
 bool date_valid(const char *s);
+/* Days since 1970-01-01 of a YYYY-MM-DD date; false if it is not a real date. */
+bool date_days(const char *s, long *days);
 /* Today's date in the server's time zone as YYYY-MM-DD. */
 void date_today(char out[11]);
 

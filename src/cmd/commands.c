@@ -3,6 +3,7 @@
  * options with getopt_long, call domain/store code, and print text or JSON.
  */
 #include "bursar/cmd.h"
+#include "internal.h"
 #include "bursar/csv.h"
 #include "bursar/err.h"
 #include "bursar/form.h"
@@ -48,6 +49,24 @@ const struct cmd_entry cmd_table[] = {
 	  ROLE_BIT(ROLE_STAFF), cmd_invoice_import },
 	{ "invoice list", "[--all] [--json]", N_("List your invoices (--all: everyone's, for finance and auditors)"),
 	  ROLE_ANY, cmd_invoice_list },
+	{ "claim create", "[--json] < CLAIM.json",
+	  N_("Create a draft claim from JSON on stdin (form, title, fields, lines with invoices)"),
+	  ROLE_BIT(ROLE_STAFF), cmd_claim_create },
+	{ "claim update", "ID [--json] < CLAIM.json", N_("Replace your draft's title, fields and lines (JSON on stdin)"),
+	  ROLE_BIT(ROLE_STAFF), cmd_claim_update },
+	{ "claim show", "ID [--json]", N_("Show a claim: fields, lines, deductible tax, findings, attachments"),
+	  ROLE_ANY, cmd_claim_show },
+	{ "claim list", "[--status S] [--all] [--json]",
+	  N_("List your claims (--all: everyone's, for finance, admins and auditors)"), ROLE_ANY, cmd_claim_list },
+	{ "claim submit", "ID [--json]", N_("Submit your draft after the policy checks; blocking findings stop it"),
+	  ROLE_BIT(ROLE_STAFF), cmd_claim_submit },
+	{ "claim withdraw", "ID [--json]", N_("Take your submitted claim back to draft"), ROLE_BIT(ROLE_STAFF),
+	  cmd_claim_withdraw },
+	{ "claim delete", "ID", N_("Delete your draft (its invoices stay registered to you)"), ROLE_BIT(ROLE_STAFF),
+	  cmd_claim_delete },
+	{ "attach", "ID NAME [--line N] [--json] < FILE",
+	  N_("Attach a file (pdf, jpg, png, ofd, xml) read from stdin to your draft, or to one of its lines"),
+	  ROLE_BIT(ROLE_STAFF), cmd_attach },
 	{ "audit verify", "[--json]", N_("Check the audit log's hash chain; report the first broken entry"),
 	  AUDIT_ROLES, cmd_audit_verify },
 	{ "audit log", "[--limit N] [--before ID] [--json]", N_("List audit entries, newest first"), AUDIT_ROLES,
@@ -55,27 +74,15 @@ const struct cmd_entry cmd_table[] = {
 };
 const size_t cmd_table_size = ARRAY_SIZE(cmd_table);
 
-/*
- * Parses options common to all handlers.  Returns the index of the first
- * operand, or -1 after printing a usage message.
- */
-struct opt_values {
-	int json;
-	int all;
-	const char *theme;
-	const char *language;
-	const char *limit;
-	const char *before;
-};
-
-static int parse_opts(const char *name, int argc, char **argv, const struct option *longopts, struct opt_values *v,
-		      FILE *err)
+/* getopt_long over the handler's options; optstring "+" stops at the first operand. */
+static int scan_opts(const char *name, int argc, char **argv, const char *optstring, const struct option *longopts,
+		     struct opt_values *v, FILE *err)
 {
 	int c;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': v->json = 1; break;
 		case 't': v->theme = optarg; break;
@@ -83,12 +90,22 @@ static int parse_opts(const char *name, int argc, char **argv, const struct opti
 		case 'n': v->limit = optarg; break;
 		case 'b': v->before = optarg; break;
 		case 'a': v->all = 1; break;
+		case 's': v->status = optarg; break;
+		case 'l': v->line = optarg; break;
 		default:
 			fprintf(err, _("bursar: %s: unknown option or missing value `%s`\n"), name,
 				argv[optind - 1] ? argv[optind - 1] : "");
 			return -1;
 		}
 	}
+	return optind;
+}
+
+int parse_opts(const char *name, int argc, char **argv, const struct option *longopts, struct opt_values *v,
+	       FILE *err)
+{
+	if (scan_opts(name, argc, argv, "+", longopts, v, err) < 0)
+		return -1;
 	if (optind < argc) {
 		fprintf(err, _("bursar: %s: unexpected argument `%s`\n"), name, argv[optind]);
 		return -1;
@@ -96,14 +113,32 @@ static int parse_opts(const char *name, int argc, char **argv, const struct opti
 	return optind;
 }
 
-static void usage_line(FILE *err, const char *name)
+int parse_opts_operands(const char *name, int argc, char **argv, const struct option *longopts,
+			struct opt_values *v, char **operands, int n, FILE *err)
+{
+	/* GNU getopt permutes: options may follow the operands ("claim show 7 --json"). */
+	if (scan_opts(name, argc, argv, "", longopts, v, err) < 0)
+		return -1;
+	if (argc - optind != n) {
+		if (argc - optind > n)
+			fprintf(err, _("bursar: %s: unexpected argument `%s`\n"), name, argv[optind + n]);
+		else
+			fprintf(err, _("bursar: %s: missing argument\n"), name);
+		return -1;
+	}
+	for (int i = 0; i < n; i++)
+		operands[i] = argv[optind + i];
+	return optind;
+}
+
+void usage_line(FILE *err, const char *name)
 {
 	for (size_t i = 0; i < cmd_table_size; i++)
 		if (!strcmp(cmd_table[i].name, name))
 			fprintf(err, _("usage: %s %s\n"), name, cmd_table[i].usage);
 }
 
-static int print_json(json_t *j, FILE *out)
+int print_json(json_t *j, FILE *out)
 {
 	int ret = json_dumpf(j, out, JSON_INDENT(2) | JSON_SORT_KEYS) == 0 ? CMD_OK : CMD_FAIL;
 
@@ -112,7 +147,7 @@ static int print_json(json_t *j, FILE *out)
 	return ret;
 }
 
-static const struct option json_only[] = { { "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 } };
+const struct option json_only[] = { { "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 } };
 
 static int cmd_help(struct app *app, int argc, char **argv, FILE *out, FILE *err)
 {
@@ -479,51 +514,47 @@ out:
 /* ---- invoices ---- */
 
 /*
- * Reads one invoice as JSON: {"kind": ..., "number": ..., "seller": {"name":
- * ..., "tax_id": ...}, "buyer": {...}, "total": "436.00", ...}.  Every value is
- * a string; amounts are decimal strings.
+ * Reads one invoice from a JSON object: {"kind": ..., "number": ..., "seller":
+ * {"name": ..., "tax_id": ...}, "buyer": {...}, "total": "436.00", ...}.  Every
+ * value is a string; amounts are decimal strings.  On error msg names the
+ * field, prefixed with path ("lines[2].invoice.").
  */
-static int read_invoice(struct app *app, struct invoice *inv, FILE *err)
+int invoice_from_json(json_t *root, const char *path, struct invoice *inv, char *msg, size_t size)
 {
 	static const char *const parties[] = { "seller", "buyer" };
 	struct invoice_input in;
-	json_error_t jerr;
-	json_t *root = json_loadf(app->in ? app->in : stdin, JSON_REJECT_DUPLICATES, &jerr), *v;
 	const char *key, *why = NULL, *field = NULL;
-	int ret = -1;
+	json_t *v;
 
 	invoice_input_init(&in);
-	if (!root || !json_is_object(root)) {
-		fprintf(err, _("bursar: invoice add: stdin is not a JSON object (line %d: %s)\n"), root ? 1 : jerr.line,
-			root ? "not an object" : jerr.text);
-		goto out;
+	if (!json_is_object(root)) {
+		snprintf(msg, size, _("field `%s`: must be an object"), *path ? path : "invoice");
+		return -1;
 	}
 	json_object_foreach(root, key, v) {
 		int rc;
 		if (!strcmp(key, "seller") || !strcmp(key, "buyer"))
 			continue;
 		if (!json_is_string(v)) {
-			fprintf(err, _("bursar: invoice add: field `%s` must be a string\n"), key);
-			goto out;
+			snprintf(msg, size, _("field `%s%s` must be a string"), path, key);
+			return -1;
 		}
 		rc = invoice_input_set(&in, key, json_string_value(v), &why);
 		if (rc == BR_ERR_NOT_FOUND) {
-			fprintf(err, _("bursar: invoice add: unknown field `%s`\n"), key);
-			goto out;
+			snprintf(msg, size, _("unknown field `%s%s`"), path, key);
+			return -1;
 		}
 		if (rc) {
-			fprintf(err, _("bursar: invoice add: field `%s`: %s (\"%s\")\n"), key, _(why),
-				json_string_value(v));
-			goto out;
+			snprintf(msg, size, _("field `%s%s`: %s (\"%s\")"), path, key, _(why), json_string_value(v));
+			return -1;
 		}
 	}
 	for (size_t p = 0; p < ARRAY_SIZE(parties); p++) {
 		json_t *party = json_object_get(root, parties[p]);
 		const char *names[2] = { "name", "tax_id" };
 		if (party && !json_is_object(party)) {
-			fprintf(err, _("bursar: invoice add: field `%s` must be an object with name and tax_id\n"),
-				parties[p]);
-			goto out;
+			snprintf(msg, size, _("field `%s%s` must be an object with name and tax_id"), path, parties[p]);
+			return -1;
 		}
 		for (int k = 0; party && k < 2; k++) {
 			char flat[32];
@@ -532,19 +563,47 @@ static int read_invoice(struct app *app, struct invoice *inv, FILE *err)
 				continue;
 			snprintf(flat, sizeof(flat), "%s_%s", parties[p], names[k]);
 			if (!json_is_string(v) || invoice_input_set(&in, flat, json_string_value(v), &why)) {
-				fprintf(err, _("bursar: invoice add: field `%s.%s`: %s\n"), parties[p], names[k],
-					json_is_string(v) ? _(why) : _("must be a string"));
-				goto out;
+				snprintf(msg, size, _("field `%s%s.%s`: %s"), path, parties[p], names[k],
+					 json_is_string(v) ? _(why) : _("must be a string"));
+				return -1;
 			}
 		}
 	}
 	if (invoice_input_finish(&in, &field, &why)) {
-		fprintf(err, _("bursar: invoice add: field `%s`: %s\n"), field, _(why));
-		goto out;
+		snprintf(msg, size, _("field `%s%s`: %s"), path, field, _(why));
+		return -1;
 	}
 	*inv = in.inv;
-	ret = 0;
-out:
+	return 0;
+}
+
+/* Reads one JSON object from the command's stdin; NULL after a message. */
+json_t *read_json_object(struct app *app, const char *cmd, FILE *err)
+{
+	json_error_t jerr;
+	json_t *root = json_loadf(app->in ? app->in : stdin, JSON_REJECT_DUPLICATES, &jerr);
+
+	if (!root || !json_is_object(root)) {
+		fprintf(err, _("bursar: %s: stdin is not a JSON object (line %d: %s)\n"), cmd, root ? 1 : jerr.line,
+			root ? "not an object" : jerr.text);
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
+static int read_invoice(struct app *app, struct invoice *inv, FILE *err)
+{
+	char msg[BR_MSG_MAX];
+	json_t *root = read_json_object(app, "invoice add", err);
+	int ret = -1;
+
+	if (!root)
+		return -1;
+	if (invoice_from_json(root, "", inv, msg, sizeof(msg)))
+		fprintf(err, "bursar: invoice add: %s\n", msg);
+	else
+		ret = 0;
 	json_decref(root);
 	return ret;
 }
@@ -574,6 +633,12 @@ static int cmd_invoice_add(struct app *app, int argc, char **argv, FILE *out, FI
 		return CMD_FAIL;
 	invoice_dedup_key(inv.code, inv.number, key, sizeof(key));
 	ret = store_invoice_add(app->store, &inv, app->user->uid, &id, &holder);
+	if (ret == BR_ERR_CONFLICT && holder.claim[0]) {
+		fprintf(err, _("bursar: invoice add: invoice %s is already on claim %s (registered by %s); an invoice "
+			       "can be reimbursed only once\n"),
+			key, holder.claim, holder.owner);
+		return CMD_FAIL;
+	}
 	if (ret == BR_ERR_CONFLICT) {
 		fprintf(err, _("bursar: invoice add: invoice %s is already registered (#%lld, by %s, %.10s); an invoice "
 			       "can be reimbursed only once\n"),

@@ -6,6 +6,7 @@
  */
 #include "bursar/config.h"
 #include "bursar/err.h"
+#include "bursar/money.h"
 #include "bursar/util.h"
 
 #include <ini.h>
@@ -14,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-enum key_type { KEY_STRING, KEY_INT, KEY_STARTTLS, KEY_SYNC, KEY_LANG, KEY_FILTER, KEY_ROLE };
+enum key_type { KEY_STRING, KEY_INT, KEY_STARTTLS, KEY_SYNC, KEY_LANG, KEY_FILTER, KEY_ROLE, KEY_MONEY, KEY_LEVEL };
 
 struct config_key {
 	const char *section;
@@ -55,7 +56,26 @@ static const struct config_key config_keys[] = {
 	{ "store", "synchronous", KEY_SYNC, FIELD(store.synchronous_full), 0, 0 },
 	{ "company", "name", KEY_STRING, FIELD(company.name), 0, 0 },
 	{ "company", "tax_id", KEY_STRING, FIELD(company.tax_id), 0, 0 },
+	{ "ldap", "rank_attribute", KEY_STRING, FIELD(ldap.rank_attribute), 0, 0 },
+	{ "policy", "invoice_required_above", KEY_MONEY, FIELD(policy.invoice_required_above), 0, 0 },
+	{ "policy", "max_age_days", KEY_INT, FIELD(policy.max_age_days), 1, 3650 },
+	{ "policy", "limit", KEY_LEVEL, FIELD(policy.block[POLICY_LIMIT]), 0, 0 },
+	{ "policy", "invoice_required", KEY_LEVEL, FIELD(policy.block[POLICY_INVOICE]), 0, 0 },
+	{ "policy", "age", KEY_LEVEL, FIELD(policy.block[POLICY_AGE]), 0, 0 },
+	{ "policy", "overlap", KEY_LEVEL, FIELD(policy.block[POLICY_OVERLAP]), 0, 0 },
+	{ "policy", "duplicate", KEY_LEVEL, FIELD(policy.block[POLICY_DUPLICATE]), 0, 0 },
+	{ "attachments", "max_kib", KEY_INT, FIELD(attachments.max_kib), 1, 1048576 },
 };
+
+static const char *const policy_rule_names[POLICY_RULE_COUNT] = {
+	[POLICY_LIMIT] = "limit",     [POLICY_INVOICE] = "invoice_required", [POLICY_AGE] = "age",
+	[POLICY_OVERLAP] = "overlap", [POLICY_DUPLICATE] = "duplicate",
+};
+
+const char *policy_rule_name(enum policy_rule r)
+{
+	return (unsigned)r < POLICY_RULE_COUNT ? policy_rule_names[r] : "?";
+}
 
 struct parse_state {
 	struct config *cfg;
@@ -89,6 +109,12 @@ void config_defaults(struct config *cfg)
 	str_copy(cfg->roles[ROLE_AUDITOR], "auditors", sizeof(cfg->roles[0]));
 	str_copy(cfg->store.path, "<data_dir>/bursar.db", sizeof(cfg->store.path));
 	cfg->store.synchronous_full = true;
+	str_copy(cfg->ldap.rank_attribute, "employeeType", sizeof(cfg->ldap.rank_attribute));
+	cfg->policy.invoice_required_above = 20000;
+	cfg->policy.max_age_days = 180;
+	cfg->policy.block[POLICY_LIMIT] = true;
+	cfg->policy.block[POLICY_INVOICE] = true;
+	cfg->attachments.max_kib = 20480;
 }
 
 static int parse_fail(struct parse_state *st, const char *section, const char *key, const char *why)
@@ -163,6 +189,18 @@ static int config_handler(void *user, const char *section, const char *name, con
 			*(enum starttls_mode *)field = STARTTLS_DEMAND;
 		else
 			return parse_fail(st, section, name, "must be no, yes or demand");
+		break;
+	case KEY_MONEY:
+		if (money_parse(value, (int64_t *)field, NULL) || *(int64_t *)field < 0)
+			return parse_fail(st, section, name, "must be an amount such as 200.00");
+		break;
+	case KEY_LEVEL:
+		if (!strcasecmp(value, "block"))
+			*(bool *)field = true;
+		else if (!strcasecmp(value, "warn"))
+			*(bool *)field = false;
+		else
+			return parse_fail(st, section, name, "must be block or warn");
 		break;
 	case KEY_SYNC:
 		if (!strcasecmp(value, "full"))

@@ -189,6 +189,23 @@ bool date_valid(const char *s)
 	return d <= days[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
 }
 
+bool date_days(const char *s, long *days)
+{
+	int y, m, d;
+
+	if (!date_valid(s) || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return false;
+	/* days from civil (H. Hinnant): proleptic Gregorian, day 0 = 1970-01-01 */
+	y -= m <= 2;
+	{
+		long era = y / 400, yoe = y - era * 400;
+		long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+		long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+		*days = era * 146097 + doe - 719468;
+		return true;
+	}
+}
+
 void date_today(char out[11])
 {
 	time_t now = time(NULL);

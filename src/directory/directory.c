@@ -21,10 +21,9 @@
 #include <sys/time.h>
 #include <time.h>
 
-static const char *const person_attrs[] = {
-	"uid",   "displayName",  "cn",           "mail", "departmentNumber", "ou", "manager",
-	"title", "employeeType", "sshPublicKey", NULL,
-};
+/* The last slot is the configured rank attribute (ldap.rank_attribute). */
+#define PERSON_ATTRS { "uid", "displayName", "cn", "mail", "departmentNumber", "ou", "manager", "title", \
+		       "sshPublicKey", NULL, NULL }
 
 int directory_make_filter(const char *tmpl, const char *value, char *out, size_t size)
 {
@@ -141,7 +140,7 @@ static void first_value(LDAP *ld, LDAPMessage *e, const char *attr, char *out, s
 	ldap_value_free_len(vals);
 }
 
-static void read_person(LDAP *ld, LDAPMessage *e, struct user *u)
+static void read_person(LDAP *ld, LDAPMessage *e, const char *rank_attr, struct user *u)
 {
 	struct berval **keys;
 	char *dn = ldap_get_dn(ld, e);
@@ -156,7 +155,7 @@ static void read_person(LDAP *ld, LDAPMessage *e, struct user *u)
 	first_value(ld, e, "departmentNumber", u->department, sizeof(u->department));
 	first_value(ld, e, "manager", u->manager_dn, sizeof(u->manager_dn));
 	first_value(ld, e, "title", u->title, sizeof(u->title));
-	first_value(ld, e, "employeeType", u->employee_type, sizeof(u->employee_type));
+	first_value(ld, e, rank_attr, u->rank, sizeof(u->rank));
 	keys = ldap_get_values_len(ld, e, "sshPublicKey");
 	for (int i = 0; keys && keys[i]; i++) {
 		char *k = xmalloc(keys[i]->bv_len + 1);
@@ -173,12 +172,14 @@ static void read_person(LDAP *ld, LDAPMessage *e, struct user *u)
 static int find_person(LDAP *ld, const struct config *cfg, const char *login, struct user *u)
 {
 	LDAPMessage *res = NULL, *e;
+	const char *attrs[] = PERSON_ATTRS;
 	char filter[1024];
 	int rc, ret;
 
+	attrs[ARRAY_SIZE(attrs) - 2] = cfg->ldap.rank_attribute;
 	if ((ret = directory_make_filter(cfg->ldap.user_filter, login, filter, sizeof(filter))))
 		return BR_ERR_DENIED;
-	rc = ldap_search_ext_s(ld, cfg->ldap.base_dn, LDAP_SCOPE_SUBTREE, filter, (char **)person_attrs, 0, NULL, NULL,
+	rc = ldap_search_ext_s(ld, cfg->ldap.base_dn, LDAP_SCOPE_SUBTREE, filter, (char **)attrs, 0, NULL, NULL,
 			       NULL, 2, &res);
 	if (rc == LDAP_SIZELIMIT_EXCEEDED) {
 		ret = BR_ERR_DENIED;
@@ -195,7 +196,7 @@ static int find_person(LDAP *ld, const struct config *cfg, const char *login, st
 		goto out;
 	}
 	e = ldap_first_entry(ld, res);
-	read_person(ld, e, u);
+	read_person(ld, e, cfg->ldap.rank_attribute, u);
 	/* The search may match case-insensitively; keep the directory's spelling. */
 	if (!u->uid[0])
 		str_copy(u->uid, login, sizeof(u->uid));

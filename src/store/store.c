@@ -3,6 +3,7 @@
  * forward-only migrations, users cache and the audit chain.
  */
 #include "bursar/store.h"
+#include "internal.h"
 #include "bursar/category.h"
 #include "bursar/money.h"
 #include "bursar/err.h"
@@ -15,9 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct store {
-	sqlite3 *db;
-};
 
 /* Forward-only: entry i brings the schema from version i to i+1. */
 static const char *const migrations[] = {
@@ -84,6 +82,68 @@ static const char *const migrations[] = {
 	"  created_at TEXT NOT NULL"
 	");"
 	"CREATE INDEX invoices_owner ON invoices (owner, date);",
+	/*
+	 * 4: claims.  claim_lines.invoice_id is UNIQUE: together with
+	 * invoices.dedup_key it makes sure one invoice backs at most one claim.
+	 */
+	"ALTER TABLE users ADD COLUMN rank TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE claims ("
+	"  id INTEGER PRIMARY KEY,"
+	"  number TEXT NOT NULL UNIQUE,"
+	"  form TEXT NOT NULL,"
+	"  owner TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('draft', 'submitted', 'approved', 'exported', 'paid')),"
+	"  step TEXT NOT NULL DEFAULT '',"
+	"  total INTEGER NOT NULL,"
+	"  deductible INTEGER NOT NULL,"
+	"  created_at TEXT NOT NULL,"
+	"  updated_at TEXT NOT NULL,"
+	"  submitted_at TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX claims_owner ON claims (owner, status);"
+	"CREATE INDEX claims_status ON claims (status);"
+	"CREATE TABLE claim_values ("
+	"  claim_id INTEGER NOT NULL REFERENCES claims (id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  PRIMARY KEY (claim_id, name)"
+	");"
+	"CREATE TABLE claim_lines ("
+	"  id INTEGER PRIMARY KEY,"
+	"  claim_id INTEGER NOT NULL REFERENCES claims (id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  category TEXT NOT NULL,"
+	"  date TEXT NOT NULL,"
+	"  amount INTEGER NOT NULL,"
+	"  deductible INTEGER NOT NULL,"
+	"  description TEXT NOT NULL,"
+	"  invoice_id INTEGER UNIQUE REFERENCES invoices (id),"
+	"  UNIQUE (claim_id, seq)"
+	");"
+	"CREATE INDEX claim_lines_date ON claim_lines (date, amount);"
+	"CREATE TABLE claim_findings ("
+	"  claim_id INTEGER NOT NULL REFERENCES claims (id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  level TEXT NOT NULL CHECK (level IN ('block', 'warn')),"
+	"  rule TEXT NOT NULL,"
+	"  line INTEGER NOT NULL,"
+	"  field TEXT NOT NULL,"
+	"  message TEXT NOT NULL,"
+	"  PRIMARY KEY (claim_id, seq)"
+	");"
+	"CREATE TABLE attachments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  claim_id INTEGER NOT NULL REFERENCES claims (id) ON DELETE CASCADE,"
+	"  line INTEGER NOT NULL DEFAULT 0,"
+	"  name TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  owner TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL"
+	");"
+	"CREATE INDEX attachments_claim ON attachments (claim_id);",
 };
 
 /* Data a migration step brings besides its schema. */
@@ -127,12 +187,12 @@ static int exec_sql(struct store *s, const char *sql)
 	return BR_OK;
 }
 
-static int store_begin(struct store *s)
+int store_begin(struct store *s)
 {
 	return exec_sql(s, "BEGIN IMMEDIATE");
 }
 
-static int store_end(struct store *s, int ret)
+int store_end(struct store *s, int ret)
 {
 	if (ret == BR_OK && exec_sql(s, "COMMIT") == BR_OK)
 		return BR_OK;
@@ -226,19 +286,19 @@ int store_schema_version(struct store *s)
 	return user_version(s);
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+void bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
 }
 
-static const char *col_text(sqlite3_stmt *st, int i)
+const char *col_text(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	return t ? (const char *)t : "";
 }
 
 /* Appends one chained entry; caller holds the write transaction. */
-static int audit_append_locked(struct store *s, const char *actor, const char *action, const char *object,
+int audit_append_locked(struct store *s, const char *actor, const char *action, const char *object,
 			       const char *detail)
 {
 	struct audit_entry e = { 0 };
@@ -320,10 +380,10 @@ int store_user_login(struct store *s, struct user *u, const char *method, const 
 	audit_now(now);
 	if (sqlite3_prepare_v2(s->db,
 			       "INSERT INTO users (uid, dn, display_name, mail, department, manager_uid,"
-			       " manager_name, title, roles, first_login, last_login)"
-			       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10)"
+			       " manager_name, title, roles, first_login, last_login, rank)"
+			       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10,?11)"
 			       " ON CONFLICT(uid) DO UPDATE SET dn=?2, display_name=?3, mail=?4, department=?5,"
-			       " manager_uid=?6, manager_name=?7, title=?8, roles=?9, last_login=?10",
+			       " manager_uid=?6, manager_name=?7, title=?8, roles=?9, last_login=?10, rank=?11",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	bind_text(st, 1, u->uid);
@@ -336,6 +396,7 @@ int store_user_login(struct store *s, struct user *u, const char *method, const 
 	bind_text(st, 8, u->title);
 	bind_text(st, 9, roles);
 	bind_text(st, 10, now);
+	bind_text(st, 11, u->rank);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto out;
 	snprintf(detail, sizeof(detail), "method=%s remote=%s roles=%s", method, remote ? remote : "-", roles);
@@ -352,7 +413,7 @@ int store_user_get(struct store *s, const char *uid, struct user *u)
 
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT uid, dn, display_name, mail, department, manager_uid, manager_name, title,"
-			       " theme, language, last_login FROM users WHERE uid = ?",
+			       " theme, language, last_login, rank FROM users WHERE uid = ?",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	bind_text(st, 1, uid);
@@ -369,6 +430,7 @@ int store_user_get(struct store *s, const char *uid, struct user *u)
 		str_copy(u->theme, col_text(st, 8), sizeof(u->theme));
 		str_copy(u->language, col_text(st, 9), sizeof(u->language));
 		str_copy(u->last_login, col_text(st, 10), sizeof(u->last_login));
+		str_copy(u->rank, col_text(st, 11), sizeof(u->rank));
 		ret = BR_OK;
 		break;
 	case SQLITE_DONE: ret = BR_ERR_NOT_FOUND; break;
@@ -478,7 +540,7 @@ out:
 }
 
 /* Registers one invoice; the caller holds the write transaction. */
-static int invoice_add_locked(struct store *s, const struct invoice *inv, const char *owner, int64_t *id,
+int invoice_add_locked(struct store *s, const struct invoice *inv, const char *owner, int64_t *id,
 			      struct invoice_holder *holder)
 {
 	sqlite3_stmt *st = NULL;
@@ -486,8 +548,11 @@ static int invoice_add_locked(struct store *s, const struct invoice *inv, const 
 	int ret = BR_ERR_STORE, rc;
 
 	invoice_dedup_key(inv->code, inv->number, key, sizeof(key));
-	if (sqlite3_prepare_v2(s->db, "SELECT id, owner, created_at FROM invoices WHERE dedup_key = ?", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT i.id, i.owner, i.created_at, coalesce(c.number, '') FROM invoices i"
+			       " LEFT JOIN claim_lines l ON l.invoice_id = i.id LEFT JOIN claims c ON c.id = l.claim_id"
+			       " WHERE i.dedup_key = ?",
+			       -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	bind_text(st, 1, key);
 	rc = sqlite3_step(st);
@@ -496,6 +561,7 @@ static int invoice_add_locked(struct store *s, const struct invoice *inv, const 
 			holder->id = sqlite3_column_int64(st, 0);
 			str_copy(holder->owner, col_text(st, 1), sizeof(holder->owner));
 			str_copy(holder->created_at, col_text(st, 2), sizeof(holder->created_at));
+			str_copy(holder->claim, col_text(st, 3), sizeof(holder->claim));
 		}
 		ret = BR_ERR_CONFLICT;
 		goto out;
@@ -569,9 +635,12 @@ int store_invoice_list(struct store *s, const char *owner, store_invoice_cb cb, 
 	int ret = BR_ERR_STORE, rc;
 
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT id, kind, code, number, date, seller_name, seller_tax_id, buyer_name,"
-			       " buyer_tax_id, amount, rate_bp, tax, total, check_code, owner, created_at"
-			       " FROM invoices WHERE ?1 IS NULL OR owner = ?1 ORDER BY date DESC, id DESC",
+			       "SELECT i.id, i.kind, i.code, i.number, i.date, i.seller_name, i.seller_tax_id,"
+			       " i.buyer_name, i.buyer_tax_id, i.amount, i.rate_bp, i.tax, i.total, i.check_code,"
+			       " i.owner, i.created_at,"
+			       " coalesce(c.number, '') FROM invoices i"
+			       " LEFT JOIN claim_lines l ON l.invoice_id = i.id LEFT JOIN claims c ON c.id = l.claim_id"
+			       " WHERE ?1 IS NULL OR i.owner = ?1 ORDER BY i.date DESC, i.id DESC",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	if (owner)
@@ -597,6 +666,7 @@ int store_invoice_list(struct store *s, const char *owner, store_invoice_cb cb, 
 		h.id = sqlite3_column_int64(st, 0);
 		str_copy(h.owner, col_text(st, 14), sizeof(h.owner));
 		str_copy(h.created_at, col_text(st, 15), sizeof(h.created_at));
+		str_copy(h.claim, col_text(st, 16), sizeof(h.claim));
 		if (cb(&inv, &h, arg))
 			break;
 	}

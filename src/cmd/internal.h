@@ -1,0 +1,51 @@
+/*
+ * internal.h - what the command handler files share: option parsing, usage
+ * lines, JSON output and input.  Private to src/cmd.
+ */
+#ifndef BURSAR_CMD_INTERNAL_H
+#define BURSAR_CMD_INTERNAL_H
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+
+#include "bursar/cmd.h"
+#include "bursar/invoice.h"
+
+/* Option values common to all handlers; each handler lists the ones it takes. */
+struct opt_values {
+	int json;
+	int all;
+	const char *theme;
+	const char *language;
+	const char *limit;
+	const char *before;
+	const char *status;
+	const char *line;
+};
+
+/* Parses options and refuses operands; returns optind, or -1 after a message on err. */
+int parse_opts(const char *name, int argc, char **argv, const struct option *longopts, struct opt_values *v,
+	       FILE *err);
+/* Like parse_opts() but takes exactly n operands, which may come before or after options. */
+int parse_opts_operands(const char *name, int argc, char **argv, const struct option *longopts,
+			struct opt_values *v, char **operands, int n, FILE *err);
+void usage_line(FILE *err, const char *name);
+/* Prints j (consumed) indented with sorted keys. */
+int print_json(json_t *j, FILE *out);
+extern const struct option json_only[];
+/* One invoice from a JSON object; msg names the field, prefixed with path. */
+int invoice_from_json(json_t *root, const char *path, struct invoice *inv, char *msg, size_t size);
+/* One JSON object from the command's stdin; NULL after a message on err. */
+json_t *read_json_object(struct app *app, const char *cmd, FILE *err);
+
+int cmd_claim_create(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_claim_update(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_claim_show(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_claim_list(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_claim_submit(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_claim_withdraw(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_claim_delete(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_attach(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+
+#endif
