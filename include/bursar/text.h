@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+/* Length in bytes of the character at s (1 for an invalid byte) and its width. */
+size_t text_char(const char *s, size_t len, int *width);
 /* Display width of s in columns; invalid bytes and controls count as 1. */
 int text_width(const char *s);
 /*

@@ -30,6 +30,13 @@ static size_t text_next(const char *s, size_t len, int *width, int *valid)
 	return n;
 }
 
+size_t text_char(const char *s, size_t len, int *width)
+{
+	int ok;
+
+	return text_next(s, len, width, &ok);
+}
+
 int text_width(const char *s)
 {
 	size_t len = strlen(s);

@@ -21,6 +21,7 @@ struct area {
 };
 
 static const struct area areas[] = {
+	{ N_("My claims"), N_("Your expense claims: start, edit, submit, follow"), ROLE_ANY, &screen_claims },
 	{ N_("My profile"), N_("Your directory details, roles and this session"), ROLE_ANY, &screen_profile },
 	{ N_("Invoices"), N_("Your invoice register (发票台账), with search"), ROLE_ANY, &screen_invoices },
 	{ N_("Claim forms"), N_("The forms, their fields, categories, limits and help"), ROLE_ANY, &screen_forms },

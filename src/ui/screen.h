@@ -49,6 +49,7 @@ struct ui {
 	bool colors;
 	char status[256]; /* one-line message under the content */
 	int status_elem; /* THEME_OK, THEME_ERROR, ... */
+	unsigned data_version; /* bumped by a screen that changed data others list */
 };
 
 /* Pushes a screen on top; returns false if the stack is full. */
@@ -72,6 +73,16 @@ void ui_box(struct ui *ui, int top, int left, int rows, int cols, const char *ti
  * cancel, leaving buf unchanged.
  */
 bool ui_prompt(struct ui *ui, const char *label, char *buf, size_t size);
+/* A modal chooser; returns the index chosen (sel preselected) or -1 on cancel. */
+int ui_choose(struct ui *ui, const char *title, const char *const *items, int n, int sel);
+/* A modal list of lines (elems: theme element per line, or NULL) and a y/n question; true on y. */
+bool ui_confirm(struct ui *ui, const char *title, const char *const *lines, const int *elems, int n,
+		const char *question);
+/*
+ * A multi-line editor over the content area for *value (owned, replaced on
+ * Ctrl-D) of at most max bytes; false (value unchanged) on Esc.
+ */
+bool ui_textarea(struct ui *ui, const char *title, char **value, size_t max);
 /* Clamps a selection and scroll offset for a list of n rows in a view of h rows. */
 void ui_list_clamp(int n, int h, int *sel, int *scroll);
 
@@ -111,5 +122,10 @@ extern const struct screen_ops screen_audit;
 extern const struct screen_ops screen_invoices;
 extern const struct screen_ops screen_forms;
 extern const struct screen_ops screen_form;
+extern const struct screen_ops screen_claims;
+extern const struct screen_ops screen_claim;
+
+/* Opens the claim editor on claim id, or on a new claim of form when id is 0. */
+void claim_editor_open(struct ui *ui, int64_t id, const char *form);
 
 #endif

@@ -155,7 +155,7 @@ void ui_box(struct ui *ui, int top, int left, int rows, int cols, const char *ti
 
 bool ui_prompt(struct ui *ui, const char *label, char *buf, size_t size)
 {
-	char line[512];
+	char line[1024];
 	size_t len;
 	bool ok = false;
 
@@ -167,7 +167,7 @@ bool ui_prompt(struct ui *ui, const char *label, char *buf, size_t size)
 	nodelay(stdscr, FALSE);
 	curs_set(1);
 	for (;;) {
-		char shown[700];
+		char shown[1400];
 		wint_t ch;
 		int rc;
 
@@ -514,9 +514,9 @@ static void key_table_md(FILE *out, const char *title, const struct key_binding 
 
 void ui_write_key_reference(FILE *out)
 {
-	static const struct screen_ops *const screens[] = { &screen_menu,  &screen_profile, &screen_invoices,
-							     &screen_forms, &screen_form,    &screen_prefs,
-							     &screen_audit };
+	static const struct screen_ops *const screens[] = { &screen_menu,  &screen_claims, &screen_claim,
+							     &screen_profile, &screen_invoices, &screen_forms,
+							     &screen_form,  &screen_prefs,  &screen_audit };
 
 	key_table_md(out, "Every screen", global_keys, (int)ARRAY_SIZE(global_keys));
 	for (size_t i = 0; i < ARRAY_SIZE(screens); i++)

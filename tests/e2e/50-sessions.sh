@@ -54,7 +54,7 @@ tui_open k3 wangfang en_US.UTF-8 80 24
 wait_for k3 "Main menu" >/dev/null
 kill -9 "$STACK_PID"
 sleep 0.3
-keys k3 Enter
+keys k3 j Enter
 check "an open session survives kill -9 of the listener" wait_for k3 "Department"
 "$BURSAR" serve --config "$E2E_DIR/stack/bursar.ini" 2>>"$E2E_DIR/stack/server.log" &
 STACK_PID=$!
