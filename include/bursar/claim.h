@@ -77,6 +77,7 @@ struct claim_line {
 	struct invoice invoice;
 	int64_t deductible; /* input VAT that may be deducted, fen (computed) */
 	int nattachments;   /* filled by the store when loading */
+	int origin;         /* the line's number when loaded, 0 if new: attachments follow it */
 };
 
 /* A policy or validation finding; line is 1-based, 0 for the whole claim. */
@@ -123,8 +124,12 @@ struct claim {
 void claim_init(struct claim *c);
 /* Frees everything the claim owns; it may be reused after claim_init(). */
 void claim_release(struct claim *c);
-/* Sets (or with value NULL, removes) a header value; copies value. */
-void claim_set_value(struct claim *c, const char *name, const char *value);
+/*
+ * Sets (or with value NULL, removes) a header value; copies value.  False
+ * when the name is not a possible field name (FORM_ID_MAX or longer) or the
+ * claim already holds FORM_MAX_FIELDS values.
+ */
+bool claim_set_value(struct claim *c, const char *name, const char *value);
 /* A header value, or "" when not set. */
 const char *claim_value(const struct claim *c, const char *name);
 /* Appends a line (copied) and returns it; NULL beyond CLAIM_MAX_LINES. */

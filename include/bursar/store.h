@@ -84,7 +84,8 @@ int store_invoice_list(struct store *s, const char *owner, store_invoice_cb cb, 
  */
 int store_claim_create(struct store *s, struct claim *c, int *bad_line, struct invoice_holder *holder);
 /*
- * Replaces a draft's title, values, lines and findings (as create does).
+ * Replaces a draft's title, values, lines and findings (as create does);
+ * attachments follow their line by its origin, or go to the whole claim.
  * BR_ERR_DENIED if actor does not own it, BR_ERR_INVALID if it is no longer
  * a draft, BR_ERR_NOT_FOUND if there is no such claim.
  */
@@ -114,7 +115,11 @@ int store_claim_list(struct store *s, const char *owner, int status, store_claim
 int store_claim_peers(struct store *s, const char *owner, int64_t exclude_id, const char *range_field,
 		      struct claim_peer **peers, int *n);
 void store_claim_peers_free(struct claim_peer *peers, int n);
-/* Records an attachment (its content already stored under its SHA-256), audited. */
+/*
+ * Records an attachment (its content already stored under its SHA-256),
+ * audited.  DENIED for someone else's claim, INVALID when the claim is not
+ * a draft or has no such line.
+ */
 int store_attachment_add(struct store *s, int64_t claim_id, const char *actor, struct claim_attachment *a);
 
 /*

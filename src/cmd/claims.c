@@ -111,8 +111,7 @@ static int line_from_json(json_t *o, int index, struct claim_line *l, char *msg,
 	return 0;
 }
 
-/* Fills c's form, title, values and lines from {"form", "title", "fields", "lines"}. */
-static int claim_from_json(json_t *root, struct claim *c, bool need_form, char *msg, size_t size)
+int claim_from_json(json_t *root, struct claim *c, bool need_form, char *msg, size_t size)
 {
 	static const char *const known[] = { "form", "title", "fields", "lines", NULL };
 	json_t *fields = json_object_get(root, "fields"), *lines = json_object_get(root, "lines"), *v;
@@ -138,7 +137,10 @@ static int claim_from_json(json_t *root, struct claim *c, bool need_form, char *
 				 CLAIM_VALUE_MAX);
 			return -1;
 		}
-		claim_set_value(c, key, json_is_integer(v) ? num : json_string_value(v));
+		if (!claim_set_value(c, key, json_is_integer(v) ? num : json_string_value(v))) {
+			snprintf(msg, size, _("unknown field `fields.%s`"), key);
+			return -1;
+		}
 	}
 	if (!json_is_array(lines)) {
 		snprintf(msg, size, _("field `lines` must be an array of lines"));

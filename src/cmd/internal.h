@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "bursar/claim.h"
 #include "bursar/cmd.h"
 #include "bursar/invoice.h"
 
@@ -38,6 +39,12 @@ extern const struct option json_only[];
 int invoice_from_json(json_t *root, const char *path, struct invoice *inv, char *msg, size_t size);
 /* One JSON object from the command's stdin; NULL after a message on err. */
 json_t *read_json_object(struct app *app, const char *cmd, FILE *err);
+
+/*
+ * Fills c's form, title, values and lines from {"form", "title", "fields",
+ * "lines"} (need_form: "form" must be there).  -1 with msg naming the field.
+ */
+int claim_from_json(json_t *root, struct claim *c, bool need_form, char *msg, size_t size);
 
 int cmd_claim_create(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_claim_update(struct app *app, int argc, char **argv, FILE *out, FILE *err);

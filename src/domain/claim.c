@@ -99,23 +99,27 @@ void claim_release(struct claim *c)
 	claim_init(c);
 }
 
-void claim_set_value(struct claim *c, const char *name, const char *value)
+bool claim_set_value(struct claim *c, const char *name, const char *value)
 {
+	if (strlen(name) >= FORM_ID_MAX)
+		return false;
 	for (int i = 0; i < c->nvalues; i++) {
 		if (strcmp(c->values[i].name, name))
 			continue;
 		free(c->values[i].value);
-		if (value) {
+		if (value)
 			c->values[i].value = xstrdup(value);
-		} else {
+		else
 			c->values[i] = c->values[--c->nvalues];
-		}
-		return;
+		return true;
 	}
-	if (!value || c->nvalues == FORM_MAX_FIELDS)
-		return;
+	if (!value)
+		return true;
+	if (c->nvalues == FORM_MAX_FIELDS)
+		return false;
 	str_copy(c->values[c->nvalues].name, name, sizeof(c->values[0].name));
 	c->values[c->nvalues++].value = xstrdup(value);
+	return true;
 }
 
 const char *claim_value(const struct claim *c, const char *name)

@@ -88,7 +88,7 @@ static const char *const migrations[] = {
 	 */
 	"ALTER TABLE users ADD COLUMN rank TEXT NOT NULL DEFAULT '';"
 	"CREATE TABLE claims ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT," /* ids and numbers are never reused */
 	"  number TEXT NOT NULL UNIQUE,"
 	"  form TEXT NOT NULL,"
 	"  owner TEXT NOT NULL,"
@@ -102,6 +102,7 @@ static const char *const migrations[] = {
 	"  submitted_at TEXT NOT NULL DEFAULT ''"
 	");"
 	"CREATE INDEX claims_owner ON claims (owner, status);"
+	"CREATE TABLE claim_numbers (month TEXT PRIMARY KEY, last INTEGER NOT NULL);"
 	"CREATE INDEX claims_status ON claims (status);"
 	"CREATE TABLE claim_values ("
 	"  claim_id INTEGER NOT NULL REFERENCES claims (id) ON DELETE CASCADE,"

@@ -66,7 +66,7 @@ static int write_parts_locked(struct store *s, const struct claim *c, int *bad_l
 		bind_text(st, 2, c->values[i].name);
 		bind_text(st, 3, c->values[i].value);
 		if ((ret = step_done(st)))
-			return ret;
+			return ret == BR_ERR_CONFLICT ? BR_ERR_STORE : ret;
 	}
 	for (int i = 0; i < c->nlines; i++) {
 		const struct claim_line *l = &c->lines[i];
@@ -144,22 +144,28 @@ static void claim_detail(const struct claim *c, const char *what, char *out, siz
 		 money_format(c->total, total, sizeof(total), 0), c->nfindings);
 }
 
-/* The next number in the month of today, e.g. BX202611-0043. */
+/*
+ * The next number in the month of today, e.g. BX202611-0043, from a counter
+ * per month so that a deleted draft's number is never given out again.
+ */
 static int next_number_locked(struct store *s, const char *today, char out[CLAIM_NUMBER_MAX])
 {
 	sqlite3_stmt *st = NULL;
-	char prefix[CLAIM_NUMBER_MAX], like[CLAIM_NUMBER_MAX + 2];
-	int ret, seq = 1;
+	char month[8];
+	int ret, seq = 0;
 
-	claim_number_prefix(today, prefix);
-	snprintf(like, sizeof(like), "%s%%", prefix);
-	if ((ret = prepare(s, "SELECT max(CAST(substr(number, ?2) AS INTEGER)) FROM claims WHERE number LIKE ?1", &st)))
+	snprintf(month, sizeof(month), "%.7s", today);
+	if ((ret = prepare(s,
+			   "INSERT INTO claim_numbers (month, last) VALUES (?, 1)"
+			   " ON CONFLICT (month) DO UPDATE SET last = last + 1 RETURNING last",
+			   &st)))
 		return ret;
-	bind_text(st, 1, like);
-	sqlite3_bind_int(st, 2, (int)strlen(prefix) + 1);
+	bind_text(st, 1, month);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		seq = sqlite3_column_int(st, 0) + 1;
+		seq = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
+	if (seq <= 0)
+		return BR_ERR_STORE;
 	claim_number_format(today, seq, out);
 	return BR_OK;
 }
@@ -232,6 +238,38 @@ static int claim_head_locked(struct store *s, int64_t id, char *owner, size_t si
 	return ret;
 }
 
+/*
+ * Attachments follow their line when lines are deleted or reordered (by
+ * origin, the number a line had when loaded); those of a deleted line stay
+ * with the whole claim.
+ */
+static int move_attachments_locked(struct store *s, const struct claim *c)
+{
+	sqlite3_stmt *st = NULL;
+	int ret;
+
+	if ((ret = prepare(s, "UPDATE attachments SET line = -line WHERE claim_id = ? AND line > 0", &st)))
+		return ret;
+	sqlite3_bind_int64(st, 1, c->id);
+	if ((ret = step_done(st)))
+		return ret;
+	for (int i = 0; i < c->nlines; i++) {
+		if (!c->lines[i].origin)
+			continue;
+		if ((ret = prepare(s, "UPDATE attachments SET line = ?3 WHERE claim_id = ?1 AND line = -?2", &st)))
+			return ret;
+		sqlite3_bind_int64(st, 1, c->id);
+		sqlite3_bind_int(st, 2, c->lines[i].origin);
+		sqlite3_bind_int(st, 3, i + 1);
+		if ((ret = step_done(st)))
+			return ret;
+	}
+	if ((ret = prepare(s, "UPDATE attachments SET line = 0 WHERE claim_id = ? AND line < 0", &st)))
+		return ret;
+	sqlite3_bind_int64(st, 1, c->id);
+	return step_done(st);
+}
+
 int store_claim_update(struct store *s, struct claim *c, const char *actor, int *bad_line,
 		       struct invoice_holder *holder)
 {
@@ -265,7 +303,7 @@ int store_claim_update(struct store *s, struct claim *c, const char *actor, int 
 		goto out;
 	str_copy(c->owner, owner, sizeof(c->owner));
 	str_copy(c->updated_at, now, sizeof(c->updated_at));
-	if ((ret = write_parts_locked(s, c, bad_line, holder)))
+	if ((ret = write_parts_locked(s, c, bad_line, holder)) || (ret = move_attachments_locked(s, c)))
 		goto out;
 	claim_detail(c, "", detail, sizeof(detail));
 	ret = audit_append_locked(s, actor, "claim.update", c->number, detail);
@@ -368,6 +406,7 @@ static int load_lines(struct store *s, struct claim *c)
 			str_copy(inv->check_code, col_text(st, 18), sizeof(inv->check_code));
 		}
 		l.nattachments = sqlite3_column_int(st, 19);
+		l.origin = c->nlines + 1;
 		if (!claim_add_line(c, &l))
 			break;
 	}
@@ -638,6 +677,20 @@ void store_claim_peers_free(struct claim_peer *peers, int n)
 	free(peers);
 }
 
+static int lines_locked(struct store *s, int64_t claim_id)
+{
+	sqlite3_stmt *st = NULL;
+	int n = 0;
+
+	if (prepare(s, "SELECT count(*) FROM claim_lines WHERE claim_id = ?", &st))
+		return 0;
+	sqlite3_bind_int64(st, 1, claim_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 int store_attachment_add(struct store *s, int64_t claim_id, const char *actor, struct claim_attachment *a)
 {
 	sqlite3_stmt *st = NULL;
@@ -654,6 +707,10 @@ int store_attachment_add(struct store *s, int64_t claim_id, const char *actor, s
 		goto out;
 	}
 	if (status != CLAIM_DRAFT) {
+		ret = BR_ERR_INVALID;
+		goto out;
+	}
+	if (a->line < 0 || a->line > lines_locked(s, claim_id)) {
 		ret = BR_ERR_INVALID;
 		goto out;
 	}

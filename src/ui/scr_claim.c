@@ -769,6 +769,7 @@ static int claim_key(struct ui *ui, void *state, int op)
 			l.has_invoice = false;
 			memset(&l.invoice, 0, sizeof(l.invoice));
 			l.nattachments = 0;
+			l.origin = 0;
 			if (claim_add_line(&ed->c, &l)) {
 				ed->dirty = true;
 				ed->list.sel = 1 + ed->form->nfields + ed->c.nlines - 1;
