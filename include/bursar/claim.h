@@ -19,23 +19,16 @@
 #include "bursar/invoice.h"
 #include "bursar/user.h"
 
-enum claim_status {
-	CLAIM_DRAFT,
-	CLAIM_SUBMITTED,
-	CLAIM_APPROVED,
-	CLAIM_EXPORTED,
-	CLAIM_PAID,
-	CLAIM_STATUS_COUNT
-};
+enum claim_status { CLAIM_DRAFT, CLAIM_SUBMITTED, CLAIM_APPROVED, CLAIM_EXPORTED, CLAIM_PAID, CLAIM_STATUS_COUNT };
 
 /* What can happen to a claim; claim_transition() says where it leads. */
 enum claim_event {
-	CLAIM_EV_SUBMIT,   /* draft -> submitted (the claimant) */
+	CLAIM_EV_SUBMIT, /* draft -> submitted (the claimant) */
 	CLAIM_EV_WITHDRAW, /* submitted -> draft (the claimant, before any decision) */
-	CLAIM_EV_RETURN,   /* submitted -> draft (an approver sends it back) */
-	CLAIM_EV_APPROVE,  /* submitted -> approved */
-	CLAIM_EV_EXPORT,   /* approved -> exported (voucher written) */
-	CLAIM_EV_PAY,      /* exported -> paid */
+	CLAIM_EV_RETURN, /* submitted -> draft (an approver sends it back) */
+	CLAIM_EV_APPROVE, /* submitted -> approved */
+	CLAIM_EV_EXPORT, /* approved -> exported (voucher written) */
+	CLAIM_EV_PAY, /* exported -> paid */
 	CLAIM_EVENT_COUNT
 };
 
@@ -71,22 +64,22 @@ struct claim_value {
 struct claim_line {
 	char category[33];
 	char date[11];
-	int64_t amount;     /* gross, fen */
+	int64_t amount; /* gross, fen */
 	char description[CLAIM_DESC_MAX + 1];
 	bool has_invoice;
 	struct invoice invoice;
 	int64_t deductible; /* input VAT that may be deducted, fen (computed) */
-	int nattachments;   /* filled by the store when loading */
-	int origin;         /* the line's number when loaded, 0 if new: attachments follow it */
+	int nattachments; /* filled by the store when loading */
+	int origin; /* the line's number when loaded, 0 if new: attachments follow it */
 };
 
 /* A policy or validation finding; line is 1-based, 0 for the whole claim. */
 struct claim_finding {
 	enum finding_level level; /* FINDING_ERROR blocks submission */
-	char rule[24];            /* "field", "line", "invoice", "limit", "age", ... */
+	char rule[24]; /* "field", "line", "invoice", "limit", "age", ... */
 	int line;
-	char field[FORM_ID_MAX];  /* the header field or line column concerned, or "" */
-	char message[256];        /* in the language of the session that made it */
+	char field[FORM_ID_MAX]; /* the header field or line column concerned, or "" */
+	char message[256]; /* in the language of the session that made it */
 };
 
 struct claim_attachment {
@@ -113,7 +106,7 @@ struct claim {
 	int nvalues;
 	struct claim_line *lines;
 	int nlines;
-	int64_t total;      /* sum of line amounts */
+	int64_t total; /* sum of line amounts */
 	int64_t deductible; /* sum of line deductible tax */
 	struct claim_finding *findings;
 	int nfindings;
@@ -170,7 +163,7 @@ struct claim_summary {
 struct claim_peer {
 	char number[CLAIM_NUMBER_MAX];
 	char from[11], to[11]; /* trip dates, "" when the claim has none */
-	int64_t *amounts;      /* line amounts and dates, parallel arrays */
+	int64_t *amounts; /* line amounts and dates, parallel arrays */
 	char (*dates)[11];
 	int nlines;
 };
@@ -180,12 +173,12 @@ struct claim_context {
 	const struct form *form;
 	const struct category *categories; /* the whole category table */
 	int ncategories;
-	const char *rank;                  /* the claimant's rank, "" if none */
-	const char *today;                 /* YYYY-MM-DD */
-	const struct config *cfg;          /* [policy], [company] */
-	const struct claim_peer *peers;    /* the claimant's other claims (not this one) */
+	const char *rank; /* the claimant's rank, "" if none */
+	const char *today; /* YYYY-MM-DD */
+	const struct config *cfg; /* [policy], [company] */
+	const struct claim_peer *peers; /* the claimant's other claims (not this one) */
 	int npeers;
-	const char *lang;                  /* "zh_CN" or "en", for messages */
+	const char *lang; /* "zh_CN" or "en", for messages */
 };
 
 /*

@@ -59,7 +59,7 @@ int service_claim_delete(struct app *app, const char *ref, char *msg, size_t siz
  * claim).  The type must be pdf, jpg, png, ofd or xml by both name and
  * content.  Content is kept once under data_dir/attachments by SHA-256.
  */
-int service_attach(struct app *app, const char *ref, const char *name, int line, FILE *in,
-		   struct claim_attachment *out, char *msg, size_t size);
+int service_attach(struct app *app, const char *ref, const char *name, int line, FILE *in, struct claim_attachment *out,
+		   char *msg, size_t size);
 
 #endif

@@ -52,7 +52,8 @@ static bool keys_known(json_t *obj, const char *const *known, const char *path, 
 	const char *key;
 	json_t *v;
 
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		bool ok = false;
 		for (int i = 0; known[i] && !ok; i++)
 			ok = !strcmp(known[i], key);
@@ -128,7 +129,8 @@ int claim_from_json(json_t *root, struct claim *c, bool need_form, char *msg, si
 	}
 	for (int k = c->nvalues - 1; k >= 0; k--)
 		claim_set_value(c, c->values[k].name, NULL);
-	json_object_foreach(fields, key, v) {
+	json_object_foreach(fields, key, v)
+	{
 		char num[32];
 		if (json_is_integer(v))
 			snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
@@ -151,7 +153,8 @@ int claim_from_json(json_t *root, struct claim *c, bool need_form, char *msg, si
 		return -1;
 	}
 	c->nlines = 0;
-	json_array_foreach(lines, i, v) {
+	json_array_foreach(lines, i, v)
+	{
 		struct claim_line l;
 		if (line_from_json(v, (int)i, &l, msg, size))
 			return -1;
@@ -176,10 +179,10 @@ static json_t *claim_json(const struct claim *c)
 		json_object_set_new(fields, c->values[i].name, json_string(c->values[i].value));
 	for (int i = 0; i < c->nlines; i++) {
 		const struct claim_line *l = &c->lines[i];
-		json_t *lj = json_pack("{s:i, s:s, s:s, s:o, s:o, s:s, s:i}", "line", i + 1, "category", l->category,
-				       "date", l->date, "amount", money_json(l->amount), "deductible",
-				       money_json(l->deductible), "description", l->description, "attachments",
-				       l->nattachments);
+		json_t *lj =
+		    json_pack("{s:i, s:s, s:s, s:o, s:o, s:s, s:i}", "line", i + 1, "category", l->category, "date",
+			      l->date, "amount", money_json(l->amount), "deductible", money_json(l->deductible),
+			      "description", l->description, "attachments", l->nattachments);
 		if (l->has_invoice) {
 			char key[64];
 			invoice_dedup_key(l->invoice.code, l->invoice.number, key, sizeof(key));
@@ -187,7 +190,8 @@ static json_t *claim_json(const struct claim *c)
 					    json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:s}", "key", key, "kind",
 						      invoice_kind_name(l->invoice.kind), "number", l->invoice.number,
 						      "date", l->invoice.date, "total", money_json(l->invoice.total),
-						      "tax", money_json(l->invoice.tax), "seller", l->invoice.seller_name));
+						      "tax", money_json(l->invoice.tax), "seller",
+						      l->invoice.seller_name));
 		}
 		json_array_append_new(lines, lj);
 	}
@@ -199,10 +203,10 @@ static json_t *claim_json(const struct claim *c)
 	}
 	for (int i = 0; i < c->nattachments; i++) {
 		const struct claim_attachment *a = &c->attachments[i];
-		json_array_append_new(atts, json_pack("{s:I, s:i, s:s, s:s, s:I, s:s, s:s}", "id", (json_int_t)a->id,
-						      "line", a->line, "name", a->name, "type", a->type, "size",
-						      (json_int_t)a->size, "sha256", a->sha256, "created_at",
-						      a->created_at));
+		json_array_append_new(atts,
+				      json_pack("{s:I, s:i, s:s, s:s, s:I, s:s, s:s}", "id", (json_int_t)a->id, "line",
+						a->line, "name", a->name, "type", a->type, "size", (json_int_t)a->size,
+						"sha256", a->sha256, "created_at", a->created_at));
 	}
 	j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:s}", "id", (json_int_t)c->id, "number",
 		      c->number, "form", c->form, "title", c->title, "owner", c->owner, "status",
@@ -223,8 +227,8 @@ static void print_findings(const struct claim *c, FILE *out)
 		char where[48] = "";
 		if (f->line)
 			snprintf(where, sizeof(where), _("line %d "), f->line);
-		fprintf(out, "  [%s] %s%s: %s\n", f->level == FINDING_ERROR ? _("block") : _("warn"), where,
-			f->field, f->message);
+		fprintf(out, "  [%s] %s%s: %s\n", f->level == FINDING_ERROR ? _("block") : _("warn"), where, f->field,
+			f->message);
 	}
 }
 
@@ -258,7 +262,8 @@ static void print_claim(struct app *app, const struct claim *c, const struct for
 			money_format(l->amount, amt, sizeof(amt), MONEY_GROUP),
 			money_format(l->deductible, ded, sizeof(ded), MONEY_GROUP), inv, desc);
 	}
-	fprintf(out, _("\nTotal %s, deductible input VAT %s\n"), money_format(c->total, a, sizeof(a), MONEY_GROUP | MONEY_SYMBOL),
+	fprintf(out, _("\nTotal %s, deductible input VAT %s\n"),
+		money_format(c->total, a, sizeof(a), MONEY_GROUP | MONEY_SYMBOL),
 		money_format(c->deductible, b, sizeof(b), MONEY_GROUP | MONEY_SYMBOL));
 	if (c->nfindings) {
 		fprintf(out, _("Findings:\n"));
@@ -269,7 +274,8 @@ static void print_claim(struct app *app, const struct claim *c, const struct for
 		for (int i = 0; i < c->nattachments; i++) {
 			const struct claim_attachment *at = &c->attachments[i];
 			fprintf(out, "  %s  %s  %lld B  %s  sha256:%.16s\n", at->name, at->type, (long long)at->size,
-				at->line ? str_printf(a, sizeof(a), _("line %d"), at->line) : _("whole claim"), at->sha256);
+				at->line ? str_printf(a, sizeof(a), _("line %d"), at->line) : _("whole claim"),
+				at->sha256);
 		}
 	}
 }
@@ -380,15 +386,14 @@ static int list_one(const struct claim_summary *c, void *arg)
 
 	p->n++;
 	if (p->arr) {
-		json_array_append_new(p->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:i, s:i, s:i, "
-							"s:s, s:s}",
-							"id", (json_int_t)c->id, "number", c->number, "form", c->form,
-							"title", c->title, "owner", c->owner, "status",
-							claim_status_name(c->status), "step", c->step, "total",
-							money_json(c->total), "deductible", money_json(c->deductible),
-							"lines", c->nlines, "blocking", c->nblocking, "warnings",
-							c->nwarnings, "created_at", c->created_at, "submitted_at",
-							c->submitted_at));
+		json_array_append_new(
+		    p->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:i, s:i, s:i, "
+				      "s:s, s:s}",
+				      "id", (json_int_t)c->id, "number", c->number, "form", c->form, "title", c->title,
+				      "owner", c->owner, "status", claim_status_name(c->status), "step", c->step,
+				      "total", money_json(c->total), "deductible", money_json(c->deductible), "lines",
+				      c->nlines, "blocking", c->nblocking, "warnings", c->nwarnings, "created_at",
+				      c->created_at, "submitted_at", c->submitted_at));
 		return 0;
 	}
 	text_fit(title, sizeof(title), c->title, 30, 1, 1);
@@ -411,8 +416,9 @@ int cmd_claim_list(struct app *app, int argc, char **argv, FILE *out, FILE *err)
 		return CMD_USAGE;
 	}
 	if (v.status && (status = claim_status_from_name(v.status)) < 0) {
-		fprintf(err, _("bursar: claim list: --status must be draft, submitted, approved, exported or paid, not "
-			       "`%s`\n"),
+		fprintf(err,
+			_("bursar: claim list: --status must be draft, submitted, approved, exported or paid, not "
+			  "`%s`\n"),
 			v.status);
 		return CMD_USAGE;
 	}
@@ -522,9 +528,9 @@ int cmd_attach(struct app *app, int argc, char **argv, FILE *out, FILE *err)
 		return CMD_FAIL;
 	}
 	if (v.json)
-		return print_json(json_pack("{s:I, s:s, s:i, s:s, s:s, s:I, s:s}", "id", (json_int_t)a.id, "claim", ops[0],
-					    "line", a.line, "name", a.name, "type", a.type, "size", (json_int_t)a.size,
-					    "sha256", a.sha256),
+		return print_json(json_pack("{s:I, s:s, s:i, s:s, s:s, s:I, s:s}", "id", (json_int_t)a.id, "claim",
+					    ops[0], "line", a.line, "name", a.name, "type", a.type, "size",
+					    (json_int_t)a.size, "sha256", a.sha256),
 				  out);
 	fprintf(out, _("Attached %s (%s, %lld bytes) to %s\n"), a.name, a.type, (long long)a.size, ops[0]);
 	return CMD_OK;

@@ -26,11 +26,10 @@ struct opt_values {
 };
 
 /* Parses options and refuses operands; returns optind, or -1 after a message on err. */
-int parse_opts(const char *name, int argc, char **argv, const struct option *longopts, struct opt_values *v,
-	       FILE *err);
+int parse_opts(const char *name, int argc, char **argv, const struct option *longopts, struct opt_values *v, FILE *err);
 /* Like parse_opts() but takes exactly n operands, which may come before or after options. */
-int parse_opts_operands(const char *name, int argc, char **argv, const struct option *longopts,
-			struct opt_values *v, char **operands, int n, FILE *err);
+int parse_opts_operands(const char *name, int argc, char **argv, const struct option *longopts, struct opt_values *v,
+			char **operands, int n, FILE *err);
 void usage_line(FILE *err, const char *name);
 /* Prints j (consumed) indented with sorted keys. */
 int print_json(json_t *j, FILE *out);

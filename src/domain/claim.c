@@ -321,11 +321,11 @@ static void check_value(struct claim *c, const struct form_field *fl, const char
 			claim_add_finding(c, FINDING_ERROR, "field", 0, name, _("%s must be from %s to %s"), label,
 					  fl->has_min ? lo : "-", fl->has_max ? hi : "-");
 		else if (fl->has_max && n > fl->max)
-			claim_add_finding(c, FINDING_ERROR, "field", 0, name, _("%s is longer than %s characters"), label,
-					  hi);
+			claim_add_finding(c, FINDING_ERROR, "field", 0, name, _("%s is longer than %s characters"),
+					  label, hi);
 		else
-			claim_add_finding(c, FINDING_ERROR, "field", 0, name, _("%s needs at least %s characters"), label,
-					  lo);
+			claim_add_finding(c, FINDING_ERROR, "field", 0, name, _("%s needs at least %s characters"),
+					  label, lo);
 		return;
 	}
 	if (fl->pattern[0]) {
@@ -349,7 +349,8 @@ static void check_header(struct claim *c, const struct claim_context *ctx)
 		claim_add_finding(c, FINDING_ERROR, "field", 0, "title", _("the title is longer than %d characters"),
 				  CLAIM_TITLE_MAX);
 	for (int i = 0; i < f->nfields; i++)
-		check_value(c, &f->fields[i], form_field_label(&f->fields[i], ctx->lang), claim_value(c, f->fields[i].name));
+		check_value(c, &f->fields[i], form_field_label(&f->fields[i], ctx->lang),
+			    claim_value(c, f->fields[i].name));
 	for (int i = 0; i < c->nvalues; i++) {
 		bool known = false;
 		for (int k = 0; k < f->nfields && !known; k++)

@@ -118,10 +118,11 @@ static void finding_text(const struct claim_finding *f, char *msg, size_t size)
 static int conflict_message(int bad_line, const struct invoice_holder *h, char *msg, size_t size)
 {
 	if (h->claim[0])
-		return fail(BR_ERR_CONFLICT, msg, size,
-			    _("line %d, invoice: this invoice is already on claim %s (registered by %s); an invoice can "
-			      "be reimbursed only once"),
-			    bad_line, h->claim, h->owner);
+		return fail(
+		    BR_ERR_CONFLICT, msg, size,
+		    _("line %d, invoice: this invoice is already on claim %s (registered by %s); an invoice can "
+		      "be reimbursed only once"),
+		    bad_line, h->claim, h->owner);
 	return fail(BR_ERR_CONFLICT, msg, size,
 		    _("line %d, invoice: this invoice is already registered by %s (%.10s); an invoice can be "
 		      "reimbursed only once"),
@@ -260,7 +261,7 @@ static const struct {
 	const char *type; /* what the attachment is listed as */
 	const char *mime; /* what libmagic must find in the content */
 } attachment_types[] = {
-	{ "pdf", "pdf", "application/pdf" }, { "jpg", "jpg", "image/jpeg" },     { "jpeg", "jpg", "image/jpeg" },
+	{ "pdf", "pdf", "application/pdf" }, { "jpg", "jpg", "image/jpeg" },      { "jpeg", "jpg", "image/jpeg" },
 	{ "png", "png", "image/png" },       { "ofd", "ofd", "application/zip" }, { "xml", "xml", "text/xml" },
 	{ "xml", "xml", "application/xml" },
 };
@@ -353,8 +354,8 @@ out:
 	return ret;
 }
 
-int service_attach(struct app *app, const char *ref, const char *name, int line, FILE *in,
-		   struct claim_attachment *out, char *msg, size_t size)
+int service_attach(struct app *app, const char *ref, const char *name, int line, FILE *in, struct claim_attachment *out,
+		   char *msg, size_t size)
 {
 	size_t max = (size_t)app->cfg->attachments.max_kib * 1024, cap = 65536, len = 0, got;
 	char *data = NULL;

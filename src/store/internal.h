@@ -20,8 +20,7 @@ int store_end(struct store *s, int ret);
 void bind_text(sqlite3_stmt *st, int i, const char *v);
 const char *col_text(sqlite3_stmt *st, int i);
 /* Appends one chained audit entry; the caller holds the write transaction. */
-int audit_append_locked(struct store *s, const char *actor, const char *action, const char *object,
-			const char *detail);
+int audit_append_locked(struct store *s, const char *actor, const char *action, const char *object, const char *detail);
 /* Registers one invoice (audited); the caller holds the write transaction. */
 int invoice_add_locked(struct store *s, const struct invoice *inv, const char *owner, int64_t *id,
 		       struct invoice_holder *holder);

@@ -291,8 +291,8 @@ int store_claim_update(struct store *s, struct claim *c, const char *actor, int 
 		goto out;
 	}
 	audit_now(now);
-	if ((ret = prepare(s, "UPDATE claims SET title = ?2, total = ?3, deductible = ?4, updated_at = ?5 WHERE id = ?1",
-			   &st)))
+	if ((ret = prepare(
+		 s, "UPDATE claims SET title = ?2, total = ?3, deductible = ?4, updated_at = ?5 WHERE id = ?1", &st)))
 		goto out;
 	sqlite3_bind_int64(st, 1, c->id);
 	bind_text(st, 2, c->title);
@@ -356,12 +356,12 @@ static void summary_from_row(sqlite3_stmt *st, struct claim_summary *c)
 	c->nwarnings = sqlite3_column_int(st, 15);
 }
 
-#define SUMMARY_COLUMNS                                                                                        \
-	"c.id, c.number, c.form, c.owner, c.title, c.status, c.step, c.total, c.deductible, c.created_at,"      \
-	" c.updated_at, c.submitted_at, coalesce(u.display_name, c.owner),"                                    \
-	" (SELECT count(*) FROM claim_lines l WHERE l.claim_id = c.id),"                                       \
-	" (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'block'),"              \
-	" (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'warn')"                \
+#define SUMMARY_COLUMNS                                                                                                \
+	"c.id, c.number, c.form, c.owner, c.title, c.status, c.step, c.total, c.deductible, c.created_at,"             \
+	" c.updated_at, c.submitted_at, coalesce(u.display_name, c.owner),"                                            \
+	" (SELECT count(*) FROM claim_lines l WHERE l.claim_id = c.id),"                                               \
+	" (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'block'),"                      \
+	" (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'warn')"                        \
 	" FROM claims c LEFT JOIN users u ON u.uid = c.owner"
 
 static int load_lines(struct store *s, struct claim *c)
@@ -427,9 +427,9 @@ static int load_rest(struct store *s, struct claim *c)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return BR_ERR_STORE;
-	if ((ret = prepare(s,
-			   "SELECT level, rule, line, field, message FROM claim_findings WHERE claim_id = ? ORDER BY seq",
-			   &st)))
+	if ((ret = prepare(
+		 s, "SELECT level, rule, line, field, message FROM claim_findings WHERE claim_id = ? ORDER BY seq",
+		 &st)))
 		return ret;
 	sqlite3_bind_int64(st, 1, c->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -588,7 +588,8 @@ int store_claim_list(struct store *s, const char *owner, int status, store_claim
 	int ret, rc;
 
 	if ((ret = prepare(s,
-			   "SELECT " SUMMARY_COLUMNS " WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR c.status = ?2)"
+			   "SELECT " SUMMARY_COLUMNS
+			   " WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR c.status = ?2)"
 			   " ORDER BY c.id DESC",
 			   &st)))
 		return ret;

@@ -38,7 +38,11 @@ enum {
 
 static const struct key_binding claim_keys[] = {
 	UI_LIST_KEYS(N_("First row"), N_("Last row")),
-	{ OP_EDIT, { '\n', '\r', KEY_ENTER, 'e' }, "Enter/e", N_("Edit the field or line under the cursor"), N_("Edit") },
+	{ OP_EDIT,
+	  { '\n', '\r', KEY_ENTER, 'e' },
+	  "Enter/e",
+	  N_("Edit the field or line under the cursor"),
+	  N_("Edit") },
 	{ OP_ADD, { 'a', 0 }, "a", N_("Add a line"), N_("Add line") },
 	{ OP_COPY, { 'c', 0 }, "c", N_("Copy the line (without its invoice)"), NULL },
 	{ OP_DELETE_LINE, { 'd', KEY_DC, 0 }, "d/Del", N_("Delete the line"), NULL },
@@ -54,6 +58,9 @@ static const struct key_binding claim_keys[] = {
 /* What claim_editor_open() asked for; read by the screen's enter. */
 static int64_t open_id;
 static char open_form[FORM_ID_MAX];
+
+/* The invoice column gives way to the description on narrow terminals. */
+#define INVOICE_COLS(cols) ((cols) >= 100 ? 20 : 12)
 
 enum row_kind { ROW_TITLE, ROW_FIELD, ROW_LINE, ROW_ADD };
 
@@ -244,11 +251,11 @@ static void draw_row(struct ui *ui, struct editor *ed, int row, int y, int left,
 		if (l->has_invoice)
 			invoice_dedup_key(l->invoice.code, l->invoice.number, key, sizeof(key));
 		text_fit(cat, sizeof(cat), cat_name(ed, l->category, lang), 10, 1, 1);
-		text_fit(inv, sizeof(inv), key, 20, 1, 1);
+		text_fit(inv, sizeof(inv), key, INVOICE_COLS(cols), 1, 1);
 		snprintf(att, sizeof(att), "%d", l->nattachments);
 		str_copy(desc, l->description, sizeof(desc));
 		text_sanitize(desc);
-		snprintf(line, sizeof(line), "%2d %s %s %11s %9s %s %2s %s", idx + 1, cat, l->date[0] ? l->date : "-",
+		snprintf(line, sizeof(line), "%2d %s %s %11s %9s %s %4s %s", idx + 1, cat, l->date[0] ? l->date : "-",
 			 money_format(l->amount, amt, sizeof(amt), MONEY_GROUP),
 			 money_format(l->deductible, ded, sizeof(ded), MONEY_GROUP), inv, att, desc);
 		break;
@@ -260,8 +267,10 @@ static void draw_row(struct ui *ui, struct editor *ed, int row, int y, int left,
 	}
 	str_copy(m_elem_s, m, sizeof(m_elem_s));
 	ui_text(ui, y, left, 2, m_elem_s, sel ? THEME_SELECTED : melem, true);
-	ui_text(ui, y, left + 2, cols - 2, line, sel ? THEME_SELECTED : row_kind(ed, row, &idx) == ROW_ADD ? THEME_DIM
-												   : THEME_NORMAL,
+	ui_text(ui, y, left + 2, cols - 2, line,
+		sel                                  ? THEME_SELECTED
+		: row_kind(ed, row, &idx) == ROW_ADD ? THEME_DIM
+						     : THEME_NORMAL,
 		true);
 }
 
@@ -273,7 +282,10 @@ static void draw_pane(struct ui *ui, struct editor *ed, int top, int left, int r
 		return;
 	if (ed->preview && ed->form) {
 		if (ed->md_cols != cols) {
-			struct { char *s; size_t n; } b = { NULL, 0 };
+			struct {
+				char *s;
+				size_t n;
+			} b = { NULL, 0 };
 			for (int i = 0; i < ed->form->nfields; i++) {
 				const struct form_field *fl = &ed->form->fields[i];
 				char *chunk;
@@ -367,14 +379,16 @@ static void claim_draw(struct ui *ui, void *state, int top, int left, int rows, 
 		int row = ed->list.scroll + i, idx = 0;
 		enum row_kind k = row_kind(ed, row, &idx);
 		if ((k == ROW_LINE && idx == 0) || (k == ROW_ADD && ed->c.nlines == 0)) {
-			char h[512], cat[64], date[32], amt[32], dd[32], inv[64];
+			char h[512], cat[64], date[32], amt[32], dd[32], inv[64], att[32];
 			text_fit(cat, sizeof(cat), _("Category"), 10, 1, 1);
 			text_fit(date, sizeof(date), _("Date"), 10, 1, 1);
 			text_fit(amt, sizeof(amt), _("Amount"), 11, 0, 1);
 			text_fit(dd, sizeof(dd), _("Deductible"), 9, 0, 1);
-			text_fit(inv, sizeof(inv), _("Invoice"), 20, 1, 1);
-			snprintf(h, sizeof(h), "   # %s %s %*s%s %*s%s %s %s %s", cat, date, 11 - text_width(amt), "", amt,
-				 9 - text_width(dd), "", dd, inv, _("Att"), _("Description"));
+			text_fit(inv, sizeof(inv), _("Invoice"), INVOICE_COLS(cols), 1, 1);
+			text_fit(att, sizeof(att), _("Att"), 4, 0, 1);
+			snprintf(h, sizeof(h), "   # %s %s %*s%s %*s%s %s %*s%s %s", cat, date, 11 - text_width(amt),
+				 "", amt, 9 - text_width(dd), "", dd, inv, 4 - text_width(att), "", att,
+				 _("Description"));
 			ui_text(ui, y + shown++, left, cols, h, THEME_DIM, true);
 			if (shown >= body)
 				break;
@@ -425,7 +439,7 @@ static bool edit_line(struct ui *ui, struct editor *ed, struct claim_line *l)
 {
 	const char *lang = app_language(ui->app);
 	const char **items = xcalloc((size_t)ed->form->ncategories + 1, sizeof(*items));
-	char (*labels)[192] = xcalloc((size_t)ed->form->ncategories + 1, sizeof(*labels));
+	char(*labels)[192] = xcalloc((size_t)ed->form->ncategories + 1, sizeof(*labels));
 	int sel = 0, k;
 	bool ok = false;
 
@@ -434,7 +448,8 @@ static bool edit_line(struct ui *ui, struct editor *ed, struct claim_line *l)
 		int64_t lim = form_category_limit(fc, ui->app->user->rank);
 		char amount[64] = "", fen[32];
 		if (lim >= 0)
-			snprintf(amount, sizeof(amount), _("  limit %s"), money_format(lim, fen, sizeof(fen), MONEY_GROUP));
+			snprintf(amount, sizeof(amount), _("  limit %s"),
+				 money_format(lim, fen, sizeof(fen), MONEY_GROUP));
 		snprintf(labels[i], sizeof(labels[i]), "%s  %s%s", cat_name(ed, fc->code, lang), fc->code, amount);
 		items[i] = labels[i];
 		if (!strcmp(fc->code, l->category))
@@ -508,7 +523,8 @@ static void edit_invoice(struct ui *ui, struct editor *ed, struct claim_line *l)
 			return;
 		invoice_input_set(&in, "kind", kinds[k], &why);
 	}
-	if (k == INVOICE_VAT_SPECIAL || k == INVOICE_VAT_NORMAL || k == INVOICE_VAT_ELECTRONIC || k == INVOICE_DIGITAL) {
+	if (k == INVOICE_VAT_SPECIAL || k == INVOICE_VAT_NORMAL || k == INVOICE_VAT_ELECTRONIC ||
+	    k == INVOICE_DIGITAL) {
 		tax = l->has_invoice ? l->invoice.tax : 0;
 		if (!prompt_money(ui, _("Tax shown on the invoice: "), &tax))
 			return;
@@ -533,7 +549,8 @@ static void edit_field(struct ui *ui, struct editor *ed, const struct form_field
 
 	if (fl->type == FIELD_MARKDOWN) {
 		char *v = xstrdup(cur);
-		if (ui_textarea(ui, form_field_label(fl, lang), &v, fl->has_max ? (size_t)fl->max * 4 : CLAIM_VALUE_MAX)) {
+		if (ui_textarea(ui, form_field_label(fl, lang), &v,
+				fl->has_max ? (size_t)fl->max * 4 : CLAIM_VALUE_MAX)) {
 			claim_set_value(&ed->c, fl->name, *v ? v : NULL);
 			ed->dirty = true;
 		}
@@ -560,7 +577,9 @@ static void edit_field(struct ui *ui, struct editor *ed, const struct form_field
 		char buf[1024];
 		str_copy(buf, cur, sizeof(buf));
 		snprintf(label, sizeof(label), "%s%s: ", form_field_label(fl, lang),
-			 fl->type == FIELD_DATERANGE ? _(" (first..last)") : fl->type == FIELD_DATE ? " (YYYY-MM-DD)" : "");
+			 fl->type == FIELD_DATERANGE ? _(" (first..last)")
+			 : fl->type == FIELD_DATE    ? " (YYYY-MM-DD)"
+						     : "");
 		if (ui_prompt(ui, label, buf, sizeof(buf))) {
 			str_trim(buf);
 			claim_set_value(&ed->c, fl->name, buf[0] ? buf : NULL);
@@ -613,7 +632,7 @@ static void submit(struct ui *ui, struct editor *ed)
 {
 	const char **lines = NULL;
 	int *elems = NULL, n = 0, blocking = 0;
-	char (*text)[600] = NULL, title[256], msg[BR_MSG_MAX];
+	char(*text)[600] = NULL, title[256], msg[BR_MSG_MAX];
 	struct claim after;
 
 	if (ed->dirty && !save(ui, ed))
@@ -644,7 +663,8 @@ static void submit(struct ui *ui, struct editor *ed)
 		elems[0] = THEME_OK;
 	}
 	if (blocking) {
-		snprintf(title, sizeof(title), _("%s cannot be submitted: %d blocking finding(s)"), ed->c.number, blocking);
+		snprintf(title, sizeof(title), _("%s cannot be submitted: %d blocking finding(s)"), ed->c.number,
+			 blocking);
 		ui_confirm(ui, title, lines, elems, n, _("Fix the findings marked ✗, then submit again.  (n: close)"));
 		goto out;
 	}
@@ -745,7 +765,7 @@ static int claim_key(struct ui *ui, void *state, int op)
 		}
 		break;
 	case OP_ADD:
-	add: {
+	add : {
 		struct claim_line l;
 		memset(&l, 0, sizeof(l));
 		if (ed->c.nlines > 0)

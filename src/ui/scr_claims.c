@@ -130,8 +130,8 @@ static void claims_draw(struct ui *ui, void *state, int top, int left, int rows,
 	const char *lang = app_language(ui->app);
 	const int w_num = 13, w_form = 12, w_total = 12, w_status = 10, w_age = 5;
 	int w_step = cols >= 110 ? 20 : cols >= 96 ? 12 : 0, w_owner = st->all ? 8 : 0;
-	int w_title = cols - (w_num + w_form + w_total + w_status + w_age + w_step + w_owner + 7 + (w_owner > 0) +
-			      (w_step > 0));
+	int w_title =
+	    cols - (w_num + w_form + w_total + w_status + w_age + w_step + w_owner + 7 + (w_owner > 0) + (w_step > 0));
 	char a[64], b[128], c[512], d[64], e[64], f[64], g[64], h[64], line[1024];
 	char today_s[11];
 	long today = 0;
@@ -203,7 +203,7 @@ static void new_claim(struct ui *ui, struct claims_state *st)
 {
 	const char *lang = app_language(ui->app);
 	const char **items;
-	char (*labels)[192];
+	char(*labels)[192];
 	int k;
 
 	if (!(ui->app->user->roles & ROLE_BIT(ROLE_STAFF))) {

@@ -111,8 +111,8 @@ bool ui_confirm(struct ui *ui, const char *title, const char *const *lines, cons
 		if (first < 0)
 			first = 0;
 		for (int i = 0; i < page && first + i < n; i++)
-			ui_text(ui, top + 1 + i, left + 2, cols - 4, lines[first + i], elems ? elems[first + i] : THEME_NORMAL,
-				true);
+			ui_text(ui, top + 1 + i, left + 2, cols - 4, lines[first + i],
+				elems ? elems[first + i] : THEME_NORMAL, true);
 		ui_text(ui, top + rows - 2, left + 2, cols - 4, question, THEME_TITLE, false);
 		refresh();
 		rc = modal_key(&ch);
@@ -146,8 +146,7 @@ struct rowspan {
  * Lays text out in rows of at most cols columns, breaking at newlines and
  * wherever the next character would not fit; finds the cursor's row/col.
  */
-static int layout(const char *text, size_t len, int cols, struct rowspan **rows, size_t cur, int *cur_row,
-		  int *cur_col)
+static int layout(const char *text, size_t len, int cols, struct rowspan **rows, size_t cur, int *cur_row, int *cur_col)
 {
 	int n = 0, cap = 16, w = 0;
 	size_t i = 0, start = 0;

@@ -20,14 +20,15 @@
 
 #include "fuzz.h"
 
-static const char travel[] = "# 差旅费报销 | Travel\n\nHelp.\n\n"
-			     "```field\nname: purpose\nlabel: 事由 | Purpose\ntype: text\nrequired: yes\nmax: 20\n```\n\n"
-			     "```field\nname: dates\nlabel: 日期 | Dates\ntype: daterange\n```\n\n"
-			     "```field\nname: people\nlabel: 人数 | People\ntype: number\nmin: 1\nmax: 50\n```\n\n"
-			     "```field\nname: kind\nlabel: 类型 | Kind\ntype: choice\noptions: a | b\n```\n\n"
-			     "```field\nname: code\nlabel: 编码 | Code\ntype: text\npattern: ^[A-Z]{2}[0-9]+$\n```\n\n"
-			     "```categories\ntravel.rail\ntravel.road\nlodging staff=500.00 *=800.00\nmeals *=150.00\n"
-			     "office\n```\n";
+static const char travel[] =
+    "# 差旅费报销 | Travel\n\nHelp.\n\n"
+    "```field\nname: purpose\nlabel: 事由 | Purpose\ntype: text\nrequired: yes\nmax: 20\n```\n\n"
+    "```field\nname: dates\nlabel: 日期 | Dates\ntype: daterange\n```\n\n"
+    "```field\nname: people\nlabel: 人数 | People\ntype: number\nmin: 1\nmax: 50\n```\n\n"
+    "```field\nname: kind\nlabel: 类型 | Kind\ntype: choice\noptions: a | b\n```\n\n"
+    "```field\nname: code\nlabel: 编码 | Code\ntype: text\npattern: ^[A-Z]{2}[0-9]+$\n```\n\n"
+    "```categories\ntravel.rail\ntravel.road\nlodging staff=500.00 *=800.00\nmeals *=150.00\n"
+    "office\n```\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
