@@ -206,6 +206,7 @@ static int cmd_whoami(struct app *app, int argc, char **argv, FILE *out, FILE *e
 		json_object_set_new(j, "mail", u->mail[0] ? json_string(u->mail) : json_null());
 		json_object_set_new(j, "department", u->department[0] ? json_string(u->department) : json_null());
 		json_object_set_new(j, "title", u->title[0] ? json_string(u->title) : json_null());
+		json_object_set_new(j, "rank", u->rank[0] ? json_string(u->rank) : json_null());
 		if (u->manager_dn[0])
 			json_object_set_new(j, "manager",
 					    json_pack("{s:s?, s:s?, s:s}", "uid",
@@ -227,6 +228,8 @@ static int cmd_whoami(struct app *app, int argc, char **argv, FILE *out, FILE *e
 		fprintf(out, "%s: %s\n", _("Department"), u->department);
 	if (u->title[0])
 		fprintf(out, "%s: %s\n", _("Title"), u->title);
+	if (u->rank[0])
+		fprintf(out, "%s: %s\n", _("Rank (for policy limits)"), u->rank);
 	if (u->manager_dn[0])
 		fprintf(out, "%s: %s (%s)\n", _("Manager"), u->manager_name[0] ? u->manager_name : u->manager_dn,
 			u->manager_uid[0] ? u->manager_uid : "-");
@@ -679,16 +682,17 @@ static int invoice_print_one(const struct invoice *inv, const struct invoice_hol
 	money_format(inv->total, total, sizeof(total), 0);
 	money_format(inv->tax, tax, sizeof(tax), 0);
 	if (p->arr) {
-		json_array_append_new(p->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "id",
+		json_array_append_new(p->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s?}", "id",
 							(json_int_t)h->id, "key", key, "kind",
 							invoice_kind_name(inv->kind), "date", inv->date, "seller",
 							inv->seller_name, "total", total, "tax", tax, "rate_bp",
-							inv->rate_bp, "owner", h->owner));
+							inv->rate_bp, "owner", h->owner, "claim",
+							h->claim[0] ? h->claim : NULL));
 		return 0;
 	}
 	text_fit(seller, sizeof(seller), inv->seller_name[0] ? inv->seller_name : "-", 20, 1, 1);
-	fprintf(p->out, "%5lld  %s  %-15s %-26s %s %12s  %s\n", (long long)h->id, inv->date,
-		invoice_kind_name(inv->kind), key, seller, total, h->owner);
+	fprintf(p->out, "%5lld  %s  %-15s %-26s %s %12s  %-10s %s\n", (long long)h->id, inv->date,
+		invoice_kind_name(inv->kind), key, seller, total, h->owner, h->claim[0] ? h->claim : "-");
 	return 0;
 }
 

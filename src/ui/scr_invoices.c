@@ -5,6 +5,7 @@
  */
 #include "screen.h"
 
+#include "bursar/claim.h"
 #include "bursar/err.h"
 #include "bursar/i18n.h"
 #include "bursar/money.h"
@@ -20,7 +21,7 @@ enum { OP_SEARCH = 1, OP_ALL, OP_RELOAD };
 
 static const struct key_binding invoice_keys[] = {
 	UI_LIST_KEYS(N_("First invoice"), N_("Last invoice")),
-	{ OP_SEARCH, { '/', 0 }, "/", N_("Search by number, seller, date or owner"), N_("Search") },
+	{ OP_SEARCH, { '/', 0 }, "/", N_("Search by number, seller, date, owner or claim"), N_("Search") },
 	{ OP_ALL, { 'a', 0 }, "a", N_("Everyone's invoices or only yours (finance, admins, auditors)"), NULL },
 	{ OP_RELOAD, { 'r', 0 }, "r", N_("Reload"), NULL },
 };
@@ -34,6 +35,7 @@ struct inv_row {
 	char key[48];
 	char seller[128];
 	char owner[65];
+	char claim[CLAIM_NUMBER_MAX];
 	int64_t total;
 };
 
@@ -64,6 +66,7 @@ static int collect(const struct invoice *inv, const struct invoice_holder *h, vo
 	str_copy(r->seller, inv->seller_name, sizeof(r->seller));
 	text_sanitize(r->seller);
 	str_copy(r->owner, h->owner, sizeof(r->owner));
+	str_copy(r->claim, h->claim[0] ? h->claim : "-", sizeof(r->claim));
 	r->total = inv->total;
 	return 0;
 }
@@ -74,7 +77,8 @@ static void apply_search(struct inv_state *st)
 	for (int i = 0; i < st->n; i++) {
 		const struct inv_row *r = &st->rows[i];
 		if (!st->search[0] || strstr(r->key, st->search) || strstr(r->seller, st->search) ||
-		    strstr(r->date, st->search) || strstr(r->owner, st->search))
+		    strstr(r->date, st->search) || strstr(r->owner, st->search) ||
+		    strstr(r->claim, st->search))
 			st->shown[st->nshown++] = i;
 	}
 	st->list.sel = st->list.scroll = 0;
@@ -115,9 +119,9 @@ static void invoices_leave(struct ui *ui, void *state)
 static void invoices_draw(struct ui *ui, void *state, int top, int left, int rows, int cols)
 {
 	struct inv_state *st = state;
-	const int w_date = 10, w_kind = 14, w_key = 24, w_total = 14, w_owner = st->all ? 10 : 0;
-	int w_seller = cols - (w_date + w_kind + w_key + w_total + w_owner + 5);
-	char head[1024], a[64], b[64], c[64], d[256], e[64], line[1024];
+	const int w_date = 10, w_kind = 14, w_key = 24, w_total = 14, w_claim = 13, w_owner = st->all ? 10 : 0;
+	int w_seller = cols - (w_date + w_kind + w_key + w_total + w_claim + w_owner + 6);
+	char head[1024], a[64], b[64], c[64], d[256], e[64], f[64], line[1024];
 	int64_t sum = 0;
 
 	if (w_seller < 4)
@@ -135,7 +139,8 @@ static void invoices_draw(struct ui *ui, void *state, int top, int left, int row
 		pad = pad < 0 ? 0 : pad > 32 ? 32 : pad;
 		memset(right, ' ', (size_t)pad);
 		str_copy(right + pad, e, sizeof(right) - (size_t)pad);
-		snprintf(head, sizeof(head), "%s %s %s %s %s%s%s", a, b, c, d, right, st->all ? "  " : "",
+		text_fit(f, sizeof(f), _("Claim"), w_claim, 1, 1);
+		snprintf(head, sizeof(head), "%s %s %s %s %s %s%s%s", a, b, c, d, right, f, st->all ? " " : "",
 			 st->all ? _("Owner") : "");
 	}
 	ui_text(ui, top, left, cols, head, THEME_TITLE, true);
@@ -155,8 +160,9 @@ static void invoices_draw(struct ui *ui, void *state, int top, int left, int row
 		money_format(r->total, total, sizeof(total), MONEY_GROUP);
 		if (st->all)
 			text_fit(owner, sizeof(owner), r->owner, w_owner, 0, 1);
-		snprintf(line, sizeof(line), "%-10s %s %s %s %*s%s%s", r->date, b, c, d, w_total, total,
-			 st->all ? "  " : "", owner);
+		text_fit(f, sizeof(f), r->claim, w_claim, 1, 1);
+		snprintf(line, sizeof(line), "%-10s %s %s %s %*s %s%s%s", r->date, b, c, d, w_total, total, f,
+			 st->all ? " " : "", owner);
 		ui_text(ui, top + 1 + i, left, cols, line,
 			st->list.scroll + i == st->list.sel ? THEME_SELECTED : THEME_NORMAL, true);
 	}

@@ -43,6 +43,7 @@ static void profile_draw(struct ui *ui, void *state, int top, int left, int rows
 	ROW(_("Mail"), u->mail);
 	ROW(_("Department"), u->department);
 	ROW(_("Title"), u->title);
+	ROW(_("Rank (for policy limits)"), u->rank);
 	ROW(_("Manager"), manager);
 	ROW(_("Roles"), roles[0] ? roles : _("no role"));
 	ROW(_("Directory groups"), groups);

@@ -80,6 +80,8 @@ err=$(claim_json "重复" travel.rail 436.00 26110000000000000011 | ssh_exec wan
 check "an invoice already on someone's claim is refused (exit 1)" [ $rc -eq 1 ]
 check "naming the claim that holds it" grep -q "already on claim $NUM" <<<"$err"
 check "and nothing is created" [ "$(ssh_exec wangfang "$PASSWORD" claim list --json | jq length)" -eq 0 ]
+check "the invoice register shows the claim each invoice backs" \
+	[ "$(ssh_exec zhangwei "$PASSWORD" invoice list --json | jq -r '.[] | select(.key == "26110000000000000011") | .claim')" = "$NUM" ]
 err=$(ssh_exec wangfang "$PASSWORD" invoice add <<<'{"number":"26110000000000000011","date":"'"$TODAY"'","total":"436.00"}' 2>&1); rc=$?
 check "registering that invoice again is refused too, with the claim number" \
 	[ $rc -eq 1 ] && grep -q "already on claim $NUM" <<<"$err"
