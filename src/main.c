@@ -10,9 +10,11 @@
 #include "bursar/i18n.h"
 #include "bursar/log.h"
 #include "bursar/server.h"
+#include "bursar/service.h"
 #include "bursar/store.h"
 #include "bursar/ui.h"
 #include "bursar/util.h"
+#include "bursar/workflow.h"
 
 #include <libgen.h>
 #include <stdbool.h>
@@ -38,6 +40,8 @@ static const char usage_text[] = "usage: bursar COMMAND [OPTIONS]\n"
 				 "  check-forms --config FILE [--forms DIR]\n"
 				 "                               check the claim forms (FILE:LINE: reason)\n"
 				 "  audit verify --config FILE   check the audit log's hash chain on this host\n"
+				 "  remind --config FILE         escalate overdue approval tasks once (the server\n"
+				 "                               also does it every [approval] remind_minutes)\n"
 				 "  reference keys|commands      print the key or command reference (Markdown)\n"
 				 "  --version                    print the version\n"
 				 "  --help                       print this help\n"
@@ -123,7 +127,7 @@ static int check_forms(const struct config *cfg, bool quiet)
 	struct form_set set;
 	struct store *store = NULL;
 	char msg[BR_MSG_MAX], errs[8192] = "";
-	int left_out;
+	int left_out, nworkflows = 0, nworkflows_bad = 0, unrouted = 0;
 
 	if (store_open(cfg->store.path, cfg->store.synchronous_full, &store, msg, sizeof(msg))) {
 		fprintf(stderr, "bursar: [store] path: %s\n", msg);
@@ -135,15 +139,40 @@ static int check_forms(const struct config *cfg, bool quiet)
 		fprintf(stderr, "bursar: cannot read the forms folder %s\n", forms_dir);
 		return quiet ? 0 : -1;
 	}
+	{
+		/* Workflows too: a form naming a missing or broken one cannot be submitted. */
+		struct workflow_set wfs;
+		char path[PATH_MAX + 16];
+		size_t used;
+		snprintf(path, sizeof(path), "%.4000s/workflows", forms_dir);
+		nworkflows_bad = workflow_set_load(&wfs, path, errs, sizeof(errs));
+		if (nworkflows_bad < 0) {
+			used = strlen(errs);
+			snprintf(errs + used, sizeof(errs) - used, "%s: cannot read the workflows folder\n", path);
+			nworkflows_bad = 1;
+		}
+		for (int i = 0; i < set.n; i++)
+			if (!workflow_set_find(&wfs, set.forms[i].workflow)) {
+				used = strlen(errs);
+				snprintf(errs + used, sizeof(errs) - used,
+					 "%s:1: workflow `%s` (workflows/%s.md) is missing or has problems\n", set.forms[i].id,
+					 set.forms[i].workflow, set.forms[i].workflow);
+				left_out++;
+				unrouted++;
+			}
+		nworkflows = wfs.n;
+		workflow_set_release(&wfs);
+	}
 	if (quiet) {
 		for (char *line = strtok(errs, "\n"); line; line = strtok(NULL, "\n"))
 			log_event("form problem: %s", line);
 	} else {
 		fputs(errs, stderr);
-		printf("%d form(s) usable, %d left out (%s)\n", set.n, left_out, forms_dir);
+		printf("%d form(s) usable, %d left out; %d workflow(s) usable, %d left out (%s)\n", set.n - unrouted,
+		       left_out, nworkflows, nworkflows_bad, forms_dir);
 	}
 	form_set_release(&set);
-	return left_out;
+	return left_out + nworkflows_bad;
 }
 
 /* Form problems at start-up are logged; the usable forms serve. */
@@ -179,7 +208,8 @@ static int local_audit_verify(const struct config *cfg)
 
 int main(int argc, char **argv)
 {
-	static const struct server_frontends frontends = { prepare_serving, shell_frontend, exec_frontend };
+	static const struct server_frontends frontends = { prepare_serving, shell_frontend, exec_frontend,
+							   service_reminder_loop };
 	struct config cfg;
 	int ret;
 
@@ -225,6 +255,21 @@ int main(int argc, char **argv)
 		if ((ret = load_config(argc, argv, &cfg)))
 			return ret;
 		return local_audit_verify(&cfg);
+	}
+	if (!strcmp(argv[1], "remind")) {
+		struct store *store = NULL;
+		char msg[BR_MSG_MAX];
+		int moved = 0;
+		if ((ret = load_config(argc, argv, &cfg)))
+			return ret;
+		if (store_open(cfg.store.path, cfg.store.synchronous_full, &store, msg, sizeof(msg))) {
+			fprintf(stderr, "bursar: %s\n", msg);
+			return 1;
+		}
+		ret = service_escalate_once(&cfg, store, &moved);
+		store_close(store);
+		printf("%d overdue task(s) escalated\n", moved);
+		return ret ? 1 : 0;
 	}
 	fprintf(stderr, "bursar: unknown command `%s`\n\n%s", argv[1], usage_text);
 	return 2;

@@ -19,7 +19,15 @@
 #include "bursar/invoice.h"
 #include "bursar/user.h"
 
-enum claim_status { CLAIM_DRAFT, CLAIM_SUBMITTED, CLAIM_APPROVED, CLAIM_EXPORTED, CLAIM_PAID, CLAIM_STATUS_COUNT };
+enum claim_status {
+	CLAIM_DRAFT,
+	CLAIM_SUBMITTED,
+	CLAIM_APPROVED,
+	CLAIM_REJECTED, /* final */
+	CLAIM_EXPORTED,
+	CLAIM_PAID,
+	CLAIM_STATUS_COUNT
+};
 
 /* What can happen to a claim; claim_transition() says where it leads. */
 enum claim_event {
@@ -27,6 +35,7 @@ enum claim_event {
 	CLAIM_EV_WITHDRAW, /* submitted -> draft (the claimant, before any decision) */
 	CLAIM_EV_RETURN, /* submitted -> draft (an approver sends it back) */
 	CLAIM_EV_APPROVE, /* submitted -> approved */
+	CLAIM_EV_REJECT, /* submitted -> rejected (final) */
 	CLAIM_EV_EXPORT, /* approved -> exported (voucher written) */
 	CLAIM_EV_PAY, /* exported -> paid */
 	CLAIM_EVENT_COUNT

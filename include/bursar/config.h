@@ -68,6 +68,16 @@ struct config {
 	struct {
 		int max_kib; /* largest attachment accepted */
 	} attachments;
+	struct {
+		int remind_minutes;   /* how often the server looks for overdue tasks */
+		int escalate_hours;   /* an overdue task goes to the next manager this long after its deadline */
+	} approval;
+	/* [department_heads]: department name = uid, for `approver: head` */
+	struct {
+		char department[128];
+		char uid[65];
+	} heads[64];
+	int nheads;
 };
 
 /* The config key of a rule: "limit", "invoice_required", "age", "overlap", "duplicate". */

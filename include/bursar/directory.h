@@ -21,6 +21,11 @@
 int directory_authenticate(const struct config *cfg, const char *login, const char *password, struct user *u);
 /* Looks a person up without a password (for public-key login). */
 int directory_lookup(const struct config *cfg, const char *login, struct user *u);
+/*
+ * The uids of the members of the directory groups that grant role r
+ * (member/uniqueMember DNs or memberUid values), up to max, without repeats.
+ */
+int directory_role_members(const struct config *cfg, enum role r, char (*uids)[USER_LOGIN_MAX + 1], int max, int *n);
 /* Substitutes an RFC 4515-escaped value for the %s of a filter template. */
 int directory_make_filter(const char *tmpl, const char *value, char *out, size_t size);
 

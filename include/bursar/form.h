@@ -69,6 +69,7 @@ struct form {
 	int nfields;
 	struct form_category categories[FORM_MAX_CATEGORIES];
 	int ncategories;
+	char workflow[FORM_ID_MAX]; /* forms/workflows/NAME.md; "standard" unless a ```workflow block names one */
 };
 
 /* Whether a category code exists (the categories table); NULL = do not check. */

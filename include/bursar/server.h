@@ -19,6 +19,8 @@ struct server_frontends {
 	int (*shell)(struct app *app);
 	/* Runs one command line with stdin/stdout/stderr; returns the exit status. */
 	int (*exec)(struct app *app, const char *command);
+	/* A background job run in a process of its own, restarted if it ends; may be NULL. */
+	void (*background)(const struct config *cfg);
 };
 
 /* Serves until SIGINT/SIGTERM; returns a process exit status. */

@@ -16,6 +16,7 @@
 #include "bursar/app.h"
 #include "bursar/claim.h"
 #include "bursar/form.h"
+#include "bursar/store.h"
 
 /* Loads the claim forms (problems are logged, the good forms still load). */
 int service_forms_load(struct app *app, struct form_set *forms);
@@ -44,7 +45,10 @@ int service_claim_load(struct app *app, const char *ref, struct claim *c, char *
 
 /*
  * Submits the caller's draft after a fresh review; BR_ERR_INVALID with the
- * findings left in c when any of them blocks.  c receives the claim.
+ * findings left in c when any of them blocks.  The form's workflow is
+ * resolved against the directory and stored with the claim (a returned
+ * claim resumes at the step that returned it); a workflow that cannot be
+ * resolved stops the submission with a message.  c receives the claim.
  */
 int service_claim_submit(struct app *app, const struct form_set *forms, const char *ref, struct claim *c, char *msg,
 			 size_t size);
@@ -61,5 +65,51 @@ int service_claim_delete(struct app *app, const char *ref, char *msg, size_t siz
  */
 int service_attach(struct app *app, const char *ref, const char *name, int line, FILE *in, struct claim_attachment *out,
 		   char *msg, size_t size);
+
+/* ---- approvals ---- */
+
+/*
+ * Resolves form's workflow for claim c (its owner is the caller) against
+ * the directory: the steps and approvers, or *auto_rule when a rule
+ * approves it at once.  A message for the claimant when it cannot.
+ */
+int service_workflow_resolve(struct app *app, const struct form *form, const struct claim *c,
+			     struct wf_resolved *steps, int *nsteps, char *auto_rule, size_t auto_size, char *msg,
+			     size_t size);
+
+/*
+ * Approves, rejects or returns claim ref as the caller (comment required
+ * for reject and return).  Exactly one of concurrent actions on a task
+ * wins; the others get BR_ERR_CONFLICT and "already approved by X".
+ */
+int service_claim_act(struct app *app, const char *ref, enum task_action a, const char *comment,
+		      struct act_result *r, char *msg, size_t size);
+/* Hands the caller's task on ref to person (转交). */
+int service_task_transfer(struct app *app, const char *ref, const char *person, const char *comment,
+			  struct act_result *r, char *msg, size_t size);
+/* Adds person as an approver right after the caller's step (加签). */
+int service_add_approver(struct app *app, const char *ref, const char *person, const char *comment,
+			 struct act_result *r, char *msg, size_t size);
+/* Out of office: the caller's tasks go to person from..to (YYYY-MM-DD, inclusive). */
+int service_delegate_set(struct app *app, const char *person, const char *from, const char *to, char *msg,
+			 size_t size);
+
+/* Approval turnaround per step and per approver (finance and admins). */
+struct turnaround_row {
+	bool by_step;     /* a step's figures, else an approver's */
+	char key[128];    /* the step name or the approver's uid */
+	int count;
+	int64_t median_s; /* seconds */
+	int64_t p90_s;
+};
+int service_turnaround(struct app *app, struct turnaround_row **rows, int *n, char *msg, size_t size);
+
+/* One pass of the reminder job: escalates overdue tasks; *moved counts them. */
+int service_escalate_once(const struct config *cfg, struct store *s, int *moved);
+/* The reminder job's loop (never returns until the listener is gone). */
+void service_reminder_loop(const struct config *cfg);
+
+/* Whether the person may see everyone's claims (finance, admins, auditors). */
+bool service_sees_all(const struct app *app);
 
 #endif

@@ -19,6 +19,7 @@
 #include "bursar/form.h"
 #include "bursar/invoice.h"
 #include "bursar/user.h"
+#include "bursar/workflow.h"
 
 struct store;
 
@@ -121,6 +122,133 @@ void store_claim_peers_free(struct claim_peer *peers, int n);
  * a draft or has no such line.
  */
 int store_attachment_add(struct store *s, int64_t claim_id, const char *actor, struct claim_attachment *a);
+
+/* ---- approvals ---- */
+
+/*
+ * Submits a draft with its findings: starts the resolved steps (or, for a
+ * claim returned by an approver, resumes at the step that returned it,
+ * with its approvers), or approves it at once when auto_rule is not empty.
+ * *status gets the resulting status.  BR_ERR_INVALID when the claim is not
+ * a draft; ownership is the caller's to check.
+ */
+int store_claim_submit(struct store *s, int64_t id, const char *actor, const struct claim *findings,
+		       const struct wf_resolved *steps, int nsteps, const char *auto_rule, enum claim_status *status);
+
+enum task_action { TASK_APPROVE, TASK_REJECT, TASK_RETURN };
+
+/* The outcome of an approver's action, or why it did not happen. */
+struct act_result {
+	enum claim_status status;           /* the claim's status afterwards */
+	char number[CLAIM_NUMBER_MAX];
+	char step[128];                     /* the step acted on */
+	char next[128];                     /* the step now active, "" if none */
+	char on_behalf_of[USER_LOGIN_MAX + 1];
+	char by[USER_LOGIN_MAX + 1];        /* CONFLICT: who acted first */
+	char by_action[16];                 /* CONFLICT: what they did ("approved") */
+};
+
+/*
+ * Acts on the open task actor holds on claim id (their own, or one of a
+ * person who delegated to them today).  One transaction: the first action
+ * on a task wins; a later one gets BR_ERR_CONFLICT with r->by and
+ * r->by_action.  BR_ERR_NOT_FOUND when actor holds no task on the claim,
+ * BR_ERR_DENIED for the claimant.  Approving the last step approves the
+ * claim; rejecting is final; returning sends it back to the claimant.
+ */
+int store_claim_act(struct store *s, int64_t id, const char *actor, const char *today, enum task_action a,
+		    const char *comment, struct act_result *r);
+/* Hands actor's open task on claim id to person (转交), audited. */
+int store_task_transfer(struct store *s, int64_t id, const char *actor, const char *today, const char *person,
+			const char *comment, struct act_result *r);
+/* Adds person as an approver step right after the current one (加签), audited. */
+int store_step_insert(struct store *s, int64_t id, const char *actor, const char *today, const char *person,
+		      const char *comment, struct act_result *r);
+
+/* BR_OK when uid holds or held a task on claim id (or on a delegator's behalf), else NOT_FOUND. */
+int store_claim_involves(struct store *s, int64_t id, const char *uid);
+
+/* One open task as the inbox shows it. */
+struct task_row {
+	int64_t task_id, claim_id;
+	char number[CLAIM_NUMBER_MAX];
+	char form[FORM_ID_MAX];
+	char title[CLAIM_TITLE_MAX * 4 + 1];
+	char claimant[USER_LOGIN_MAX + 1];
+	char claimant_name[256];
+	char assignee[USER_LOGIN_MAX + 1]; /* not the reader: a delegated task */
+	char step[128];
+	int64_t total;
+	char created_at[32], due_at[32];
+	int nblocking, nwarnings;
+};
+typedef int (*store_task_cb)(const struct task_row *t, void *arg);
+/* Open tasks of uid and of the people who delegated to uid today, oldest first. */
+int store_inbox(struct store *s, const char *uid, const char *today, store_task_cb cb, void *arg);
+
+/* One entry of a claim's timeline. */
+struct claim_history_entry {
+	char ts[32];
+	char actor[USER_LOGIN_MAX + 1];
+	char actor_name[256];
+	char on_behalf_of[USER_LOGIN_MAX + 1];
+	char action[24]; /* "submit", "approve", "return", ... */
+	char step[128];
+	char comment[2048];
+};
+typedef int (*store_event_cb)(const struct claim_history_entry *e, void *arg);
+int store_claim_history(struct store *s, int64_t id, store_event_cb cb, void *arg);
+/* The steps stored with a claim (name, mode, approvers, state). */
+struct step_row {
+	int seq;
+	char name[128];
+	enum wf_mode mode;
+	char approvers[512]; /* space-separated uids */
+	char state[12];
+	int sla_hours;
+};
+typedef int (*store_step_cb)(const struct step_row *st, void *arg);
+int store_claim_steps(struct store *s, int64_t id, store_step_cb cb, void *arg);
+
+/* Out of office: uid's tasks go to delegate from..to (inclusive), audited. */
+int store_delegate_set(struct store *s, const char *uid, const char *delegate, const char *from, const char *to);
+int store_delegate_clear(struct store *s, const char *uid);
+/* uid's delegation; NOT_FOUND when none. */
+int store_delegate_get(struct store *s, const char *uid, char delegate[USER_LOGIN_MAX + 1], char from[11],
+		       char to[11]);
+
+/* A decision on one of the person's claims, shown at their next login. */
+struct notification {
+	char ts[32];
+	char claim[CLAIM_NUMBER_MAX];
+	char action[24];
+	char actor[USER_LOGIN_MAX + 1];
+	char comment[512];
+};
+typedef int (*store_notification_cb)(const struct notification *n, void *arg);
+/* Calls cb for uid's unseen notifications, oldest first, and marks them seen. */
+int store_notifications_take(struct store *s, const char *uid, store_notification_cb cb, void *arg);
+
+/* A finished task, for turnaround figures. */
+struct task_done {
+	char step[128];
+	char actor[USER_LOGIN_MAX + 1];
+	int64_t seconds; /* from the task's creation to the action */
+};
+typedef int (*store_done_cb)(const struct task_done *t, void *arg);
+int store_tasks_done(struct store *s, store_done_cb cb, void *arg);
+
+/* Open tasks whose deadline passed before cutoff (an ISO time), for escalation. */
+struct task_due {
+	int64_t task_id, claim_id;
+	char assignee[USER_LOGIN_MAX + 1];
+	char number[CLAIM_NUMBER_MAX];
+	char due_at[32];
+};
+typedef int (*store_due_cb)(const struct task_due *t, void *arg);
+int store_tasks_overdue(struct store *s, const char *cutoff, store_due_cb cb, void *arg);
+/* Moves an overdue open task to person (the assignee's manager), audited; CONFLICT if no longer open. */
+int store_task_escalate(struct store *s, int64_t task_id, const char *person);
 
 /*
  * Loads the claim forms in dir with their categories checked against this

@@ -417,7 +417,7 @@ int cmd_claim_list(struct app *app, int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (v.status && (status = claim_status_from_name(v.status)) < 0) {
 		fprintf(err,
-			_("bursar: claim list: --status must be draft, submitted, approved, exported or paid, not "
+			_("bursar: claim list: --status must be draft, submitted, approved, rejected, exported or paid, not "
 			  "`%s`\n"),
 			v.status);
 		return CMD_USAGE;

@@ -67,6 +67,26 @@ const struct cmd_entry cmd_table[] = {
 	{ "attach", "ID NAME [--line N] [--json] < FILE",
 	  N_("Attach a file (pdf, jpg, png, ofd, xml) read from stdin to your draft, or to one of its lines"),
 	  ROLE_BIT(ROLE_STAFF), cmd_attach },
+	{ "claim history", "ID [--json]", N_("A claim's timeline: submission, every approval action, comments"),
+	  ROLE_ANY, cmd_claim_history },
+	{ "inbox", "[--json]", N_("The claims waiting for your approval (yours and delegated to you), oldest first"),
+	  ROLE_ANY, cmd_inbox },
+	{ "approve", "ID [--comment TEXT] [--json]", N_("Approve a claim you hold a task for"), ROLE_ANY, cmd_approve },
+	{ "reject", "ID --comment TEXT [--json]", N_("Reject a claim (final); the comment says why"), ROLE_ANY,
+	  cmd_reject },
+	{ "return", "ID --comment TEXT [--json]",
+	  N_("Return a claim to the claimant; after resubmission it comes back to this step"), ROLE_ANY, cmd_return },
+	{ "transfer", "ID PERSON [--comment TEXT]", N_("Hand your approval task to another person (转交)"), ROLE_ANY,
+	  cmd_transfer },
+	{ "add approver", "ID PERSON [--comment TEXT]",
+	  N_("Add an approver right after your step, before the claim goes on (加签)"), ROLE_ANY, cmd_add_approver },
+	{ "delegate set", "PERSON --from DATE --to DATE",
+	  N_("Out of office: your approval tasks go to PERSON between the dates"), ROLE_ANY, cmd_delegate_set },
+	{ "delegate clear", "", N_("End your delegation"), ROLE_ANY, cmd_delegate_clear },
+	{ "delegate show", "[--json]", N_("Show your delegation"), ROLE_ANY, cmd_delegate_show },
+	{ "report turnaround", "[--json]",
+	  N_("Approval turnaround, median and 90th percentile, per step and per approver"),
+	  ROLE_BIT(ROLE_FINANCE) | ROLE_BIT(ROLE_ADMIN), cmd_report_turnaround },
 	{ "audit verify", "[--json]", N_("Check the audit log's hash chain; report the first broken entry"),
 	  AUDIT_ROLES, cmd_audit_verify },
 	{ "audit log", "[--limit N] [--before ID] [--json]", N_("List audit entries, newest first"), AUDIT_ROLES,
@@ -92,6 +112,9 @@ static int scan_opts(const char *name, int argc, char **argv, const char *optstr
 		case 'a': v->all = 1; break;
 		case 's': v->status = optarg; break;
 		case 'l': v->line = optarg; break;
+		case 'c': v->comment = optarg; break;
+		case 'F': v->from = optarg; break;
+		case 'T': v->to = optarg; break;
 		default:
 			fprintf(err, _("bursar: %s: unknown option or missing value `%s`\n"), name,
 				argv[optind - 1] ? argv[optind - 1] : "");

@@ -23,6 +23,9 @@ struct opt_values {
 	const char *before;
 	const char *status;
 	const char *line;
+	const char *comment;
+	const char *from;
+	const char *to;
 };
 
 /* Parses options and refuses operands; returns optind, or -1 after a message on err. */
@@ -53,5 +56,16 @@ int cmd_claim_submit(struct app *app, int argc, char **argv, FILE *out, FILE *er
 int cmd_claim_withdraw(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_claim_delete(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_attach(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_inbox(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_approve(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_reject(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_return(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_transfer(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_add_approver(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_delegate_set(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_delegate_clear(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_delegate_show(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_claim_history(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_report_turnaround(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 
 #endif

@@ -65,6 +65,8 @@ static const struct config_key config_keys[] = {
 	{ "policy", "overlap", KEY_LEVEL, FIELD(policy.block[POLICY_OVERLAP]), 0, 0 },
 	{ "policy", "duplicate", KEY_LEVEL, FIELD(policy.block[POLICY_DUPLICATE]), 0, 0 },
 	{ "attachments", "max_kib", KEY_INT, FIELD(attachments.max_kib), 1, 1048576 },
+	{ "approval", "remind_minutes", KEY_INT, FIELD(approval.remind_minutes), 1, 1440 },
+	{ "approval", "escalate_hours", KEY_INT, FIELD(approval.escalate_hours), 1, 8760 },
 };
 
 static const char *const policy_rule_names[POLICY_RULE_COUNT] = {
@@ -115,6 +117,8 @@ void config_defaults(struct config *cfg)
 	cfg->policy.block[POLICY_LIMIT] = true;
 	cfg->policy.block[POLICY_INVOICE] = true;
 	cfg->attachments.max_kib = 20480;
+	cfg->approval.remind_minutes = 5;
+	cfg->approval.escalate_hours = 24;
 }
 
 static int parse_fail(struct parse_state *st, const char *section, const char *key, const char *why)
@@ -146,6 +150,18 @@ static int config_handler(void *user, const char *section, const char *name, con
 
 	if (st->failed)
 		return 0;
+	if (!strcmp(section, "department_heads")) {
+		struct config *cfg = st->cfg;
+		if (cfg->nheads == (int)ARRAY_SIZE(cfg->heads))
+			return parse_fail(st, section, name, "more than 64 departments");
+		if (strlen(name) >= sizeof(cfg->heads[0].department) || !*value ||
+		    strlen(value) >= sizeof(cfg->heads[0].uid) || strpbrk(value, " \t,"))
+			return parse_fail(st, section, name, "must be `department name = uid`");
+		str_copy(cfg->heads[cfg->nheads].department, name, sizeof(cfg->heads[0].department));
+		str_copy(cfg->heads[cfg->nheads].uid, value, sizeof(cfg->heads[0].uid));
+		cfg->nheads++;
+		return 1;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(config_keys); i++)
 		if (!strcmp(config_keys[i].section, section) && !strcmp(config_keys[i].name, name))
 			k = &config_keys[i];

@@ -322,3 +322,82 @@ int directory_lookup(const struct config *cfg, const char *login, struct user *u
 {
 	return directory_fetch(cfg, login, NULL, u);
 }
+
+/* The uid of a member DN: "uid=X,..." directly, else the entry's uid attribute. */
+static void member_uid(LDAP *ld, const char *dn, char *out, size_t size)
+{
+	static const char *const attrs[] = { "uid", NULL };
+	LDAPMessage *res = NULL, *e;
+	LDAPDN parsed = NULL;
+
+	out[0] = '\0';
+	if (ldap_str2dn(dn, &parsed, LDAP_DN_FORMAT_LDAPV3) == LDAP_SUCCESS && parsed && parsed[0] &&
+	    parsed[0][0] && !parsed[0][1] && parsed[0][0]->la_attr.bv_len == 3 &&
+	    !strncasecmp(parsed[0][0]->la_attr.bv_val, "uid", 3) && parsed[0][0]->la_value.bv_len < size) {
+		memcpy(out, parsed[0][0]->la_value.bv_val, parsed[0][0]->la_value.bv_len);
+		out[parsed[0][0]->la_value.bv_len] = '\0';
+	}
+	ldap_dnfree(parsed);
+	if (out[0])
+		return;
+	if (ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", (char **)attrs, 0, NULL, NULL, NULL, 1,
+			      &res) == LDAP_SUCCESS &&
+	    (e = ldap_first_entry(ld, res)))
+		first_value(ld, e, "uid", out, size);
+	ldap_msgfree(res);
+}
+
+int directory_role_members(const struct config *cfg, enum role r, char (*uids)[USER_LOGIN_MAX + 1], int max, int *n)
+{
+	static const char *const attrs[] = { "member", "uniqueMember", "memberUid", NULL };
+	struct timespec deadline;
+	char groups[512], *save = NULL;
+	LDAP *ld = NULL;
+	int ret;
+
+	*n = 0;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += cfg->ldap.timeout_seconds;
+	if ((ret = directory_connect(cfg, &deadline, &ld)))
+		return ret;
+	str_copy(groups, cfg->roles[r], sizeof(groups));
+	for (char *g = strtok_r(groups, ",", &save); g && *n < max; g = strtok_r(NULL, ",", &save)) {
+		LDAPMessage *res = NULL;
+		char filter[600];
+		if (directory_make_filter("(cn=%s)", str_trim(g), filter, sizeof(filter)))
+			continue;
+		budget_apply(ld, &deadline);
+		if (ldap_search_ext_s(ld, cfg->ldap.group_base_dn, LDAP_SCOPE_SUBTREE, filter, (char **)attrs, 0, NULL,
+				      NULL, NULL, 16, &res) != LDAP_SUCCESS) {
+			ldap_msgfree(res);
+			ret = BR_ERR_UNAVAILABLE;
+			break;
+		}
+		for (LDAPMessage *e = ldap_first_entry(ld, res); e; e = ldap_next_entry(ld, e))
+			for (int a = 0; attrs[a]; a++) {
+				struct berval **vals = ldap_get_values_len(ld, e, attrs[a]);
+				for (int i = 0; vals && vals[i] && *n < max; i++) {
+					char value[512], uid[USER_LOGIN_MAX + 1];
+					bool seen = false;
+					if (vals[i]->bv_len >= sizeof(value) || memchr(vals[i]->bv_val, '\0', vals[i]->bv_len))
+						continue;
+					memcpy(value, vals[i]->bv_val, vals[i]->bv_len);
+					value[vals[i]->bv_len] = '\0';
+					if (a == 2)
+						str_copy(uid, value, sizeof(uid));
+					else
+						member_uid(ld, value, uid, sizeof(uid));
+					if (!uid[0] || !user_login_valid(uid))
+						continue;
+					for (int k = 0; k < *n && !seen; k++)
+						seen = !strcmp(uids[k], uid);
+					if (!seen)
+						str_copy(uids[(*n)++], uid, sizeof(uids[0]));
+				}
+				ldap_value_free_len(vals);
+			}
+		ldap_msgfree(res);
+	}
+	ldap_unbind_ext_s(ld, NULL, NULL);
+	return ret;
+}

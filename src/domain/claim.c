@@ -16,11 +16,13 @@
 
 static const char *const status_names[CLAIM_STATUS_COUNT] = {
 	[CLAIM_DRAFT] = "draft",       [CLAIM_SUBMITTED] = "submitted", [CLAIM_APPROVED] = "approved",
+	[CLAIM_REJECTED] = "rejected",
 	[CLAIM_EXPORTED] = "exported", [CLAIM_PAID] = "paid",
 };
 
 static const char *const status_labels[CLAIM_STATUS_COUNT] = {
 	[CLAIM_DRAFT] = N_("draft"),       [CLAIM_SUBMITTED] = N_("submitted"), [CLAIM_APPROVED] = N_("approved"),
+	[CLAIM_REJECTED] = N_("rejected"),
 	[CLAIM_EXPORTED] = N_("exported"), [CLAIM_PAID] = N_("paid"),
 };
 
@@ -34,6 +36,7 @@ static const struct {
 	{ CLAIM_EV_WITHDRAW, CLAIM_SUBMITTED, CLAIM_DRAFT, "withdraw" },
 	{ CLAIM_EV_RETURN, CLAIM_SUBMITTED, CLAIM_DRAFT, "return" },
 	{ CLAIM_EV_APPROVE, CLAIM_SUBMITTED, CLAIM_APPROVED, "approve" },
+	{ CLAIM_EV_REJECT, CLAIM_SUBMITTED, CLAIM_REJECTED, "reject" },
 	{ CLAIM_EV_EXPORT, CLAIM_APPROVED, CLAIM_EXPORTED, "export" },
 	{ CLAIM_EV_PAY, CLAIM_EXPORTED, CLAIM_PAID, "pay" },
 };

@@ -320,6 +320,7 @@ int form_parse(const char *name, const char *text, struct form *f, form_category
 
 	memset(f, 0, sizeof(*f));
 	str_copy(f->id, name, sizeof(f->id));
+	str_copy(f->workflow, "standard", sizeof(f->workflow));
 	for (n = cmark_node_first_child(doc); n; n = next) {
 		next = cmark_node_next(n);
 		if (cmark_node_get_type(n) == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1 && !titled) {
@@ -336,6 +337,16 @@ int form_parse(const char *name, const char *text, struct form *f, form_category
 			continue;
 		if (!strcmp(cmark_node_get_fence_info(n), "field")) {
 			parse_field(&p, f, cmark_node_get_literal(n), cmark_node_get_start_line(n) + 1);
+			cmark_node_free(n);
+		} else if (!strcmp(cmark_node_get_fence_info(n), "workflow")) {
+			char wf[256];
+			str_copy(wf, cmark_node_get_literal(n), sizeof(wf));
+			str_trim(wf);
+			if (!ident_ok(wf))
+				problem(&p, cmark_node_get_start_line(n) + 1,
+					"the workflow block names one workflow file (forms/workflows/NAME.md)");
+			else
+				str_copy(f->workflow, wf, sizeof(f->workflow));
 			cmark_node_free(n);
 		} else if (!strcmp(cmark_node_get_fence_info(n), "categories")) {
 			if (categories_blocks++)

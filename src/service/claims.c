@@ -171,7 +171,9 @@ int service_claim_load(struct app *app, const char *ref, struct claim *c, char *
 		return fail(ret, msg, size, _("there is no claim %s"), ref);
 	if (ret)
 		return fail(ret, msg, size, _("cannot read claim %s (%s)"), ref, br_strerror(ret));
-	if (strcmp(c->owner, app->user->uid) && !(app->user->roles & SEE_ALL)) {
+	/* the claimant, finance/admins/auditors, and whoever holds or held a task on it */
+	if (strcmp(c->owner, app->user->uid) && !(app->user->roles & SEE_ALL) &&
+	    store_claim_involves(app->store, c->id, app->user->uid) != BR_OK) {
 		claim_release(c);
 		return fail(BR_ERR_DENIED, msg, size, _("claim %s is not yours"), ref);
 	}
@@ -200,6 +202,9 @@ static int transition_message(int ret, const struct claim *c, enum claim_status 
 int service_claim_submit(struct app *app, const struct form_set *forms, const char *ref, struct claim *c, char *msg,
 			 size_t size)
 {
+	static struct wf_resolved steps[WF_MAX_STEPS];
+	char auto_rule[128] = "";
+	int nsteps = 0;
 	enum claim_status now = CLAIM_DRAFT;
 	int ret = load_own(app, ref, c, msg, size);
 
@@ -213,7 +218,10 @@ int service_claim_submit(struct app *app, const struct form_set *forms, const ch
 	if (ret > 0)
 		return fail(BR_ERR_INVALID, msg, size, _("claim %s cannot be submitted: %d finding(s) block it"),
 			    c->number, ret);
-	ret = store_claim_transition(app->store, c->id, CLAIM_EV_SUBMIT, app->user->uid, c, &now);
+	if ((ret = service_workflow_resolve(app, form_set_find(forms, c->form), c, steps, &nsteps, auto_rule,
+					    sizeof(auto_rule), msg, size)))
+		return ret;
+	ret = store_claim_submit(app->store, c->id, app->user->uid, c, steps, nsteps, auto_rule, &now);
 	if (ret)
 		return transition_message(ret, c, now, msg, size);
 	c->status = now;

@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <time.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@ static volatile sig_atomic_t live_sessions;
 /* Session pids, so shutdown can end exactly the processes we started. */
 static pid_t *session_pids;
 static int session_slots;
+static volatile pid_t background_pid;
 
 static void on_stop(int sig)
 {
@@ -48,6 +50,10 @@ static void on_child(int sig)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
+		if (pid == background_pid) {
+			background_pid = 0;
+			continue;
+		}
 		for (int i = 0; i < session_slots; i++)
 			if (session_pids[i] == pid)
 				session_pids[i] = 0;
@@ -227,12 +233,31 @@ int server_run(const struct config *cfg, const struct server_frontends *fe, cons
 	log_event("listening on %s port %d", cfg->server.listen, cfg->server.port);
 	while (!stopping) {
 		struct pollfd p = { lfd, POLLIN, 0 };
+		static time_t background_started;
 		struct sockaddr_storage peer;
 		socklen_t plen = sizeof(peer);
 		char remote[64];
 		int fd, one = 1;
 		pid_t pid;
 
+		/* (Re)start the background job, at most once a minute. */
+		if (fe->background && background_pid == 0 && time(NULL) - background_started >= 60) {
+			background_started = time(NULL);
+			sigprocmask(SIG_BLOCK, &chld, NULL);
+			background_pid = fork();
+			if (background_pid == 0) {
+				close(lfd);
+				sigprocmask(SIG_UNBLOCK, &chld, NULL);
+				signal(SIGINT, SIG_IGN);
+				signal(SIGTERM, SIG_DFL);
+				signal(SIGCHLD, SIG_DFL);
+				fe->background(cfg);
+				_exit(0);
+			}
+			if (background_pid < 0)
+				background_pid = 0;
+			sigprocmask(SIG_UNBLOCK, &chld, NULL);
+		}
 		if (poll(&p, 1, 1000) <= 0)
 			continue;
 		fd = accept4(lfd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
@@ -274,6 +299,8 @@ int server_run(const struct config *cfg, const struct server_frontends *fe, cons
 	for (int i = 0; i < session_slots; i++)
 		if (session_pids[i] > 0)
 			kill(session_pids[i], SIGTERM);
+	if (background_pid > 0)
+		kill(background_pid, SIGTERM);
 	while (waitpid(-1, NULL, 0) > 0)
 		;
 	ret = 0;

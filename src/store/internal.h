@@ -25,4 +25,14 @@ int audit_append_locked(struct store *s, const char *actor, const char *action, 
 int invoice_add_locked(struct store *s, const struct invoice *inv, const char *owner, int64_t *id,
 		       struct invoice_holder *holder);
 
+/* Prepares sql, logging a failure. */
+int store_prepare(struct store *s, const char *sql, sqlite3_stmt **st);
+/* Steps a statement that returns no rows and finalizes it; CONFLICT for a constraint. */
+int store_step_done(sqlite3_stmt *st);
+/* Owner, status and number of a claim inside the caller's transaction; NOT_FOUND. */
+int claim_head_locked(struct store *s, int64_t id, char *owner, size_t size, enum claim_status *status,
+		      char number[CLAIM_NUMBER_MAX]);
+/* A claim taken back by its owner: open tasks cancelled, timeline entry. */
+int workflow_withdraw_locked(struct store *s, int64_t id, const char *actor);
+
 #endif

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int prepare(struct store *s, const char *sql, sqlite3_stmt **st)
+int store_prepare(struct store *s, const char *sql, sqlite3_stmt **st)
 {
 	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
 		log_event("store: %s", sqlite3_errmsg(s->db));
@@ -26,7 +26,7 @@ static int prepare(struct store *s, const char *sql, sqlite3_stmt **st)
 }
 
 /* Runs a statement that returns no rows, then finalizes it. */
-static int step_done(sqlite3_stmt *st)
+int store_step_done(sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
@@ -60,12 +60,12 @@ static int write_parts_locked(struct store *s, const struct claim *c, int *bad_l
 	int ret;
 
 	for (int i = 0; i < c->nvalues; i++) {
-		if ((ret = prepare(s, "INSERT INTO claim_values (claim_id, name, value) VALUES (?,?,?)", &st)))
+		if ((ret = store_prepare(s, "INSERT INTO claim_values (claim_id, name, value) VALUES (?,?,?)", &st)))
 			return ret;
 		sqlite3_bind_int64(st, 1, c->id);
 		bind_text(st, 2, c->values[i].name);
 		bind_text(st, 3, c->values[i].value);
-		if ((ret = step_done(st)))
+		if ((ret = store_step_done(st)))
 			return ret == BR_ERR_CONFLICT ? BR_ERR_STORE : ret;
 	}
 	for (int i = 0; i < c->nlines; i++) {
@@ -76,7 +76,7 @@ static int write_parts_locked(struct store *s, const struct claim *c, int *bad_l
 				*bad_line = i + 1;
 			return ret;
 		}
-		if ((ret = prepare(s,
+		if ((ret = store_prepare(s,
 				   "INSERT INTO claim_lines (claim_id, seq, category, date, amount, deductible,"
 				   " description, invoice_id) VALUES (?,?,?,?,?,?,?,?)",
 				   &st)))
@@ -90,7 +90,7 @@ static int write_parts_locked(struct store *s, const struct claim *c, int *bad_l
 		bind_text(st, 7, l->description);
 		if (inv_id)
 			sqlite3_bind_int64(st, 8, inv_id);
-		if ((ret = step_done(st))) {
+		if ((ret = store_step_done(st))) {
 			if (bad_line)
 				*bad_line = i + 1;
 			return ret;
@@ -98,7 +98,7 @@ static int write_parts_locked(struct store *s, const struct claim *c, int *bad_l
 	}
 	for (int i = 0; i < c->nfindings; i++) {
 		const struct claim_finding *f = &c->findings[i];
-		if ((ret = prepare(s,
+		if ((ret = store_prepare(s,
 				   "INSERT INTO claim_findings (claim_id, seq, level, rule, line, field, message)"
 				   " VALUES (?,?,?,?,?,?,?)",
 				   &st)))
@@ -110,7 +110,7 @@ static int write_parts_locked(struct store *s, const struct claim *c, int *bad_l
 		sqlite3_bind_int(st, 5, f->line);
 		bind_text(st, 6, f->field);
 		bind_text(st, 7, f->message);
-		if ((ret = step_done(st)))
+		if ((ret = store_step_done(st)))
 			return ret;
 	}
 	return BR_OK;
@@ -127,10 +127,10 @@ static int delete_parts_locked(struct store *s, int64_t id, bool findings_only)
 	int ret;
 
 	for (size_t i = 0; i < (findings_only ? 1 : ARRAY_SIZE(sql)); i++) {
-		if ((ret = prepare(s, sql[i], &st)))
+		if ((ret = store_prepare(s, sql[i], &st)))
 			return ret;
 		sqlite3_bind_int64(st, 1, id);
-		if ((ret = step_done(st)))
+		if ((ret = store_step_done(st)))
 			return ret;
 	}
 	return BR_OK;
@@ -155,7 +155,7 @@ static int next_number_locked(struct store *s, const char *today, char out[CLAIM
 	int ret, seq = 0;
 
 	snprintf(month, sizeof(month), "%.7s", today);
-	if ((ret = prepare(s,
+	if ((ret = store_prepare(s,
 			   "INSERT INTO claim_numbers (month, last) VALUES (?, 1)"
 			   " ON CONFLICT (month) DO UPDATE SET last = last + 1 RETURNING last",
 			   &st)))
@@ -182,7 +182,7 @@ int store_claim_create(struct store *s, struct claim *c, int *bad_line, struct i
 	date_today(today);
 	if ((ret = next_number_locked(s, today, c->number)))
 		goto out;
-	if ((ret = prepare(s,
+	if ((ret = store_prepare(s,
 			   "INSERT INTO claims (number, form, owner, title, status, total, deductible, created_at,"
 			   " updated_at) VALUES (?,?,?,?,'draft',?,?,?,?7)",
 			   &st)))
@@ -194,7 +194,7 @@ int store_claim_create(struct store *s, struct claim *c, int *bad_line, struct i
 	sqlite3_bind_int64(st, 5, c->total);
 	sqlite3_bind_int64(st, 6, c->deductible);
 	bind_text(st, 7, now);
-	if ((ret = step_done(st)))
+	if ((ret = store_step_done(st)))
 		goto out;
 	c->id = sqlite3_last_insert_rowid(s->db);
 	c->status = CLAIM_DRAFT;
@@ -213,13 +213,13 @@ out:
 }
 
 /* Owner and status of a claim, read inside the caller's transaction. */
-static int claim_head_locked(struct store *s, int64_t id, char *owner, size_t size, enum claim_status *status,
-			     char number[CLAIM_NUMBER_MAX])
+int claim_head_locked(struct store *s, int64_t id, char *owner, size_t size, enum claim_status *status,
+		      char number[CLAIM_NUMBER_MAX])
 {
 	sqlite3_stmt *st = NULL;
 	int ret;
 
-	if ((ret = prepare(s, "SELECT owner, status, number FROM claims WHERE id = ?", &st)))
+	if ((ret = store_prepare(s, "SELECT owner, status, number FROM claims WHERE id = ?", &st)))
 		return ret;
 	sqlite3_bind_int64(st, 1, id);
 	switch (sqlite3_step(st)) {
@@ -248,26 +248,26 @@ static int move_attachments_locked(struct store *s, const struct claim *c)
 	sqlite3_stmt *st = NULL;
 	int ret;
 
-	if ((ret = prepare(s, "UPDATE attachments SET line = -line WHERE claim_id = ? AND line > 0", &st)))
+	if ((ret = store_prepare(s, "UPDATE attachments SET line = -line WHERE claim_id = ? AND line > 0", &st)))
 		return ret;
 	sqlite3_bind_int64(st, 1, c->id);
-	if ((ret = step_done(st)))
+	if ((ret = store_step_done(st)))
 		return ret;
 	for (int i = 0; i < c->nlines; i++) {
 		if (!c->lines[i].origin)
 			continue;
-		if ((ret = prepare(s, "UPDATE attachments SET line = ?3 WHERE claim_id = ?1 AND line = -?2", &st)))
+		if ((ret = store_prepare(s, "UPDATE attachments SET line = ?3 WHERE claim_id = ?1 AND line = -?2", &st)))
 			return ret;
 		sqlite3_bind_int64(st, 1, c->id);
 		sqlite3_bind_int(st, 2, c->lines[i].origin);
 		sqlite3_bind_int(st, 3, i + 1);
-		if ((ret = step_done(st)))
+		if ((ret = store_step_done(st)))
 			return ret;
 	}
-	if ((ret = prepare(s, "UPDATE attachments SET line = 0 WHERE claim_id = ? AND line < 0", &st)))
+	if ((ret = store_prepare(s, "UPDATE attachments SET line = 0 WHERE claim_id = ? AND line < 0", &st)))
 		return ret;
 	sqlite3_bind_int64(st, 1, c->id);
-	return step_done(st);
+	return store_step_done(st);
 }
 
 int store_claim_update(struct store *s, struct claim *c, const char *actor, int *bad_line,
@@ -291,7 +291,7 @@ int store_claim_update(struct store *s, struct claim *c, const char *actor, int 
 		goto out;
 	}
 	audit_now(now);
-	if ((ret = prepare(
+	if ((ret = store_prepare(
 		 s, "UPDATE claims SET title = ?2, total = ?3, deductible = ?4, updated_at = ?5 WHERE id = ?1", &st)))
 		goto out;
 	sqlite3_bind_int64(st, 1, c->id);
@@ -299,7 +299,7 @@ int store_claim_update(struct store *s, struct claim *c, const char *actor, int 
 	sqlite3_bind_int64(st, 3, c->total);
 	sqlite3_bind_int64(st, 4, c->deductible);
 	bind_text(st, 5, now);
-	if ((ret = step_done(st)) || (ret = delete_parts_locked(s, c->id, false)))
+	if ((ret = store_step_done(st)) || (ret = delete_parts_locked(s, c->id, false)))
 		goto out;
 	str_copy(c->owner, owner, sizeof(c->owner));
 	str_copy(c->updated_at, now, sizeof(c->updated_at));
@@ -317,7 +317,7 @@ int store_claim_find(struct store *s, const char *ref, int64_t *id)
 	long n;
 	int ret;
 
-	if ((ret = prepare(s, "SELECT id FROM claims WHERE number = ?1 OR id = ?2", &st)))
+	if ((ret = store_prepare(s, "SELECT id FROM claims WHERE number = ?1 OR id = ?2", &st)))
 		return ret;
 	bind_text(st, 1, ref);
 	sqlite3_bind_int64(st, 2, str_to_int(ref, 1, INT64_MAX, &n) ? -1 : n);
@@ -369,7 +369,7 @@ static int load_lines(struct store *s, struct claim *c)
 	sqlite3_stmt *st = NULL;
 	int ret, rc;
 
-	if ((ret = prepare(s,
+	if ((ret = store_prepare(s,
 			   "SELECT l.category, l.date, l.amount, l.deductible, l.description, i.id, i.kind, i.code,"
 			   " i.number, i.date, i.seller_name, i.seller_tax_id, i.buyer_name, i.buyer_tax_id, i.amount,"
 			   " i.rate_bp, i.tax, i.total, i.check_code,"
@@ -419,7 +419,7 @@ static int load_rest(struct store *s, struct claim *c)
 	sqlite3_stmt *st = NULL;
 	int ret, rc;
 
-	if ((ret = prepare(s, "SELECT name, value FROM claim_values WHERE claim_id = ? ORDER BY name", &st)))
+	if ((ret = store_prepare(s, "SELECT name, value FROM claim_values WHERE claim_id = ? ORDER BY name", &st)))
 		return ret;
 	sqlite3_bind_int64(st, 1, c->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -427,7 +427,7 @@ static int load_rest(struct store *s, struct claim *c)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return BR_ERR_STORE;
-	if ((ret = prepare(
+	if ((ret = store_prepare(
 		 s, "SELECT level, rule, line, field, message FROM claim_findings WHERE claim_id = ? ORDER BY seq",
 		 &st)))
 		return ret;
@@ -438,7 +438,7 @@ static int load_rest(struct store *s, struct claim *c)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return BR_ERR_STORE;
-	if ((ret = prepare(s,
+	if ((ret = store_prepare(s,
 			   "SELECT id, line, name, sha256, size, type, created_at FROM attachments WHERE claim_id = ?"
 			   " ORDER BY id",
 			   &st)))
@@ -470,7 +470,7 @@ int store_claim_get(struct store *s, int64_t id, struct claim *c)
 	/* One read transaction: the claim and its parts from the same moment. */
 	if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return BR_ERR_STORE;
-	if ((ret = prepare(s, "SELECT " SUMMARY_COLUMNS " WHERE c.id = ?", &st)))
+	if ((ret = store_prepare(s, "SELECT " SUMMARY_COLUMNS " WHERE c.id = ?", &st)))
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
 	switch (sqlite3_step(st)) {
@@ -520,7 +520,7 @@ int store_claim_transition(struct store *s, int64_t id, enum claim_event ev, con
 	if ((ret = claim_transition(from, ev, &to)))
 		goto out;
 	audit_now(now);
-	if ((ret = prepare(s,
+	if ((ret = store_prepare(s,
 			   "UPDATE claims SET status = ?2, updated_at = ?3,"
 			   " submitted_at = CASE WHEN ?2 = 'submitted' THEN ?3 ELSE submitted_at END WHERE id = ?1",
 			   &st)))
@@ -528,7 +528,7 @@ int store_claim_transition(struct store *s, int64_t id, enum claim_event ev, con
 	sqlite3_bind_int64(st, 1, id);
 	bind_text(st, 2, claim_status_name(to));
 	bind_text(st, 3, now);
-	if ((ret = step_done(st)))
+	if ((ret = store_step_done(st)))
 		goto out;
 	if (findings) {
 		struct claim only = *findings;
@@ -539,6 +539,8 @@ int store_claim_transition(struct store *s, int64_t id, enum claim_event ev, con
 		if ((ret = delete_parts_locked(s, id, true)) || (ret = write_parts_locked(s, &only, NULL, NULL)))
 			goto out;
 	}
+	if (ev == CLAIM_EV_WITHDRAW && (ret = workflow_withdraw_locked(s, id, actor)))
+		goto out;
 	if (status)
 		*status = to;
 	snprintf(action, sizeof(action), "claim.%s", claim_event_name(ev));
@@ -569,13 +571,13 @@ int store_claim_delete(struct store *s, int64_t id, const char *actor)
 	}
 	if ((ret = delete_parts_locked(s, id, false)))
 		goto out;
-	if ((ret = prepare(s, "DELETE FROM attachments WHERE claim_id = ?", &st)))
+	if ((ret = store_prepare(s, "DELETE FROM attachments WHERE claim_id = ?", &st)))
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
-	if ((ret = step_done(st)) || (ret = prepare(s, "DELETE FROM claims WHERE id = ?", &st)))
+	if ((ret = store_step_done(st)) || (ret = store_prepare(s, "DELETE FROM claims WHERE id = ?", &st)))
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
-	if ((ret = step_done(st)))
+	if ((ret = store_step_done(st)))
 		goto out;
 	ret = audit_append_locked(s, actor, "claim.delete", number, "draft deleted");
 out:
@@ -587,7 +589,7 @@ int store_claim_list(struct store *s, const char *owner, int status, store_claim
 	sqlite3_stmt *st = NULL;
 	int ret, rc;
 
-	if ((ret = prepare(s,
+	if ((ret = store_prepare(s,
 			   "SELECT " SUMMARY_COLUMNS
 			   " WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR c.status = ?2)"
 			   " ORDER BY c.id DESC",
@@ -617,7 +619,7 @@ int store_claim_peers(struct store *s, const char *owner, int64_t exclude_id, co
 
 	*peers = NULL;
 	*n = 0;
-	if ((ret = prepare(s,
+	if ((ret = store_prepare(s,
 			   "SELECT c.id, c.number, coalesce(v.value, '') FROM claims c"
 			   " LEFT JOIN claim_values v ON v.claim_id = c.id AND v.name = ?3"
 			   " WHERE c.owner = ?1 AND c.id != ?2 ORDER BY c.id",
@@ -642,7 +644,7 @@ int store_claim_peers(struct store *s, const char *owner, int64_t exclude_id, co
 		goto out;
 	}
 	for (int i = 0; i < np; i++) {
-		if ((ret = prepare(s, "SELECT date, amount FROM claim_lines WHERE claim_id = ? ORDER BY seq", &st)))
+		if ((ret = store_prepare(s, "SELECT date, amount FROM claim_lines WHERE claim_id = ? ORDER BY seq", &st)))
 			goto out;
 		sqlite3_bind_int64(st, 1, ids[i]);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -683,7 +685,7 @@ static int lines_locked(struct store *s, int64_t claim_id)
 	sqlite3_stmt *st = NULL;
 	int n = 0;
 
-	if (prepare(s, "SELECT count(*) FROM claim_lines WHERE claim_id = ?", &st))
+	if (store_prepare(s, "SELECT count(*) FROM claim_lines WHERE claim_id = ?", &st))
 		return 0;
 	sqlite3_bind_int64(st, 1, claim_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -716,7 +718,7 @@ int store_attachment_add(struct store *s, int64_t claim_id, const char *actor, s
 		goto out;
 	}
 	audit_now(a->created_at);
-	if ((ret = prepare(s,
+	if ((ret = store_prepare(s,
 			   "INSERT INTO attachments (claim_id, line, name, sha256, size, type, owner, created_at)"
 			   " VALUES (?,?,?,?,?,?,?,?)",
 			   &st)))
@@ -729,7 +731,7 @@ int store_attachment_add(struct store *s, int64_t claim_id, const char *actor, s
 	bind_text(st, 6, a->type);
 	bind_text(st, 7, actor);
 	bind_text(st, 8, a->created_at);
-	if ((ret = step_done(st)))
+	if ((ret = store_step_done(st)))
 		goto out;
 	a->id = sqlite3_last_insert_rowid(s->db);
 	snprintf(detail, sizeof(detail), "name=%.100s sha256=%s size=%lld line=%d", a->name, a->sha256,

@@ -6,6 +6,8 @@
  * Markdown preview, and save / submit / withdraw / delete.
  *
  * Someone else's claim, or one that is no longer a draft, opens read-only.
+ * The bottom pane also shows the claim's approval steps and history, and an
+ * approver holding a task on the claim approves, rejects or returns it here.
  */
 #include "screen.h"
 
@@ -33,6 +35,10 @@ enum {
 	OP_SUBMIT,
 	OP_WITHDRAW,
 	OP_DELETE_CLAIM,
+	OP_HISTORY,
+	OP_APPROVE,
+	OP_REJECT,
+	OP_RETURN,
 	OP_CLOSE,
 };
 
@@ -52,6 +58,10 @@ static const struct key_binding claim_keys[] = {
 	{ OP_SUBMIT, { 'S', 0 }, "S", N_("Submit: lists every finding and asks to confirm"), N_("Submit") },
 	{ OP_WITHDRAW, { 'w', 0 }, "w", N_("Withdraw a submitted claim back to draft"), NULL },
 	{ OP_DELETE_CLAIM, { 'D', 0 }, "D", N_("Delete this draft"), NULL },
+	{ OP_HISTORY, { 'h', 0 }, "h", N_("Approval steps and history / back to the checks"), NULL },
+	{ OP_APPROVE, { 'y', 0 }, "y", N_("Approve, when the claim waits for you"), NULL },
+	{ OP_REJECT, { 'x', 0 }, "x", N_("Reject, when the claim waits for you (asks why)"), NULL },
+	{ OP_RETURN, { 'u', 0 }, "u", N_("Return to the claimant, when the claim waits for you"), NULL },
 	{ OP_CLOSE, { 'q', 27, 0 }, "q/Esc", N_("Close (asks to save changes)"), NULL },
 };
 
@@ -64,6 +74,14 @@ static char open_form[FORM_ID_MAX];
 
 enum row_kind { ROW_TITLE, ROW_FIELD, ROW_LINE, ROW_ADD };
 
+enum pane { PANE_CHECKS, PANE_PREVIEW, PANE_HISTORY };
+
+/* A stored step with its approvers' names. */
+struct step_view {
+	struct step_row r;
+	char names[512];
+};
+
 struct editor {
 	struct claim c;
 	struct form_set forms;
@@ -71,8 +89,13 @@ struct editor {
 	struct category *cats;
 	int ncats;
 	bool dirty, editable, broken;
+	bool task; /* the reader holds an open approval task on it */
 	struct ui_list list;
-	bool preview;
+	enum pane pane;
+	struct claim_history_entry *hist;
+	int nhist;
+	struct step_view *steps;
+	int nsteps;
 	struct md_layout md;
 	int md_cols;
 	char *md_text;
@@ -124,6 +147,54 @@ static enum row_kind row_kind(const struct editor *ed, int row, int *index)
 	return ROW_ADD;
 }
 
+static int hist_collect(const struct claim_history_entry *e, void *arg)
+{
+	struct editor *ed = arg;
+
+	ed->hist = xrealloc(ed->hist, sizeof(*ed->hist) * (size_t)(ed->nhist + 1));
+	ed->hist[ed->nhist] = *e;
+	text_sanitize(ed->hist[ed->nhist].actor_name);
+	text_sanitize(ed->hist[ed->nhist].step);
+	ed->nhist++;
+	return 0;
+}
+
+static int step_collect(const struct step_row *r, void *arg)
+{
+	struct editor *ed = arg;
+
+	ed->steps = xrealloc(ed->steps, sizeof(*ed->steps) * (size_t)(ed->nsteps + 1));
+	memset(&ed->steps[ed->nsteps], 0, sizeof(ed->steps[0]));
+	ed->steps[ed->nsteps].r = *r;
+	text_sanitize(ed->steps[ed->nsteps].r.name);
+	ed->nsteps++;
+	return 0;
+}
+
+/* The claim's steps and timeline, and whether the reader may act on it. */
+static void load_approvals(struct ui *ui, struct editor *ed)
+{
+	ed->nhist = ed->nsteps = 0;
+	ed->task = false;
+	if (!ed->c.id)
+		return;
+	store_claim_history(ui->app->store, ed->c.id, hist_collect, ed);
+	store_claim_steps(ui->app->store, ed->c.id, step_collect, ed);
+	/* names after the listings: no store call inside their callbacks */
+	for (int i = 0; i < ed->nsteps; i++) {
+		char list[512], *p, *uid;
+		str_copy(list, ed->steps[i].r.approvers, sizeof(list));
+		for (uid = strtok_r(list, " ", &p); uid; uid = strtok_r(NULL, " ", &p)) {
+			char name[256];
+			size_t used = strlen(ed->steps[i].names);
+			approval_person(ui, uid, name, sizeof(name));
+			snprintf(ed->steps[i].names + used, sizeof(ed->steps[i].names) - used, "%s%s", used ? ", " : "",
+				 name);
+		}
+	}
+	ed->task = ed->c.status == CLAIM_SUBMITTED && inbox_holds_task(ui, ed->c.id);
+}
+
 static void review(struct ui *ui, struct editor *ed)
 {
 	char msg[BR_MSG_MAX];
@@ -160,7 +231,11 @@ static void *claim_enter(struct ui *ui)
 	if (!ed->form)
 		ui_message(ui, THEME_ERROR, _("The form %s of this claim is no longer available; it opens read-only."),
 			   ed->c.form);
-	else if (!ed->editable && ed->c.status != CLAIM_DRAFT)
+	load_approvals(ui, ed);
+	if (ed->task)
+		ui_message(ui, THEME_OK, _("%s waits for your approval: y approve, x reject, u return, h history"),
+			   ed->c.number);
+	else if (ed->form && !ed->editable && ed->c.status != CLAIM_DRAFT)
 		ui_message(ui, THEME_DIM, _("%s is %s; it opens read-only."), ed->c.number,
 			   _(claim_status_label(ed->c.status)));
 	if (ed->editable)
@@ -178,6 +253,8 @@ static void claim_leave(struct ui *ui, void *state)
 	md_layout_free(&ed->md);
 	free(ed->md_text);
 	free(ed->cats);
+	free(ed->hist);
+	free(ed->steps);
 	free(ed);
 }
 
@@ -274,13 +351,96 @@ static void draw_row(struct ui *ui, struct editor *ed, int row, int y, int left,
 		true);
 }
 
+/* One event of the timeline: when, who, what, at which step, and the comment's first line. */
+static void history_line(struct ui *ui, const struct claim_history_entry *e, char *out, size_t size, int *elem)
+{
+	char when[12], who[64], what[64], step[64], detail[600] = "", name[256], note[300];
+	size_t n = strcspn(e->comment, "\r\n");
+
+	approval_time(e->ts, when);
+	text_fit(who, sizeof(who), !strcmp(e->actor, "-") ? _("(system)") : e->actor_name, 8, 1, 1);
+	text_fit(what, sizeof(what), approval_action_label(e->action), 10, 1, 1);
+	text_fit(step, sizeof(step), e->step[0] ? e->step : "-", 12, 1, 1);
+	snprintf(note, sizeof(note), "%.*s%s", n < 280 ? (int)n : 280, e->comment, e->comment[n] ? " …" : "");
+	text_sanitize(note);
+	/* for these the comment is the person the task went to */
+	if (!strcmp(e->action, "transfer") || !strcmp(e->action, "add-approver")) {
+		snprintf(detail, sizeof(detail), _("to %s"), approval_person(ui, e->comment, name, sizeof(name)));
+	} else if (!strcmp(e->action, "escalate")) {
+		char from[256];
+		snprintf(detail, sizeof(detail), _("from %s to %s"),
+			 approval_person(ui, e->on_behalf_of, from, sizeof(from)),
+			 approval_person(ui, e->comment, name, sizeof(name)));
+	} else {
+		if (e->on_behalf_of[0])
+			snprintf(detail, sizeof(detail), _("on behalf of %s"),
+				 approval_person(ui, e->on_behalf_of, name, sizeof(name)));
+		if (note[0])
+			snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail), "%s%s",
+				 detail[0] ? ": " : "", note);
+	}
+	snprintf(out, size, "%-11s %s %s %s %s", when, who, what, step, detail);
+	*elem = !strcmp(e->action, "reject") ? THEME_ERROR : !strcmp(e->action, "return") ? THEME_WARN : THEME_NORMAL;
+}
+
+/* The approval steps (the active one marked), then as much of the timeline as fits, newest last. */
+static void draw_history(struct ui *ui, struct editor *ed, int top, int left, int rows, int cols)
+{
+	int y = top + 1, bottom = top + rows, first;
+
+	ui_text(ui, top, left, cols, _("Approval steps and history (h: back to the checks)"), THEME_TITLE, true);
+	if (!ed->nsteps && !ed->nhist) {
+		ui_text(ui, y, left, cols, _("Not submitted yet: no steps, no history."), THEME_DIM, true);
+		return;
+	}
+	for (int i = 0; i < ed->nsteps && y < bottom; i++, y++) {
+		const struct step_view *sv = &ed->steps[i];
+		bool done = !strcmp(sv->r.state, "done"), active = !strcmp(sv->r.state, "active");
+		const char *mark = done     ? (ui->ascii ? "+" : "✓")
+				   : active ? (ui->ascii ? ">" : "▶")
+					    : (ui->ascii ? "-" : "·");
+		const char *mode = sv->r.mode == WF_MODE_ANY   ? _("any one of: ")
+				   : sv->r.mode == WF_MODE_ALL ? _("all of: ")
+							       : "";
+		const char *state = done ? _("done") : active ? _("now") : _("to come");
+		char name[64], st[32], line[1024];
+		text_fit(name, sizeof(name), sv->r.name, 16, 1, 1);
+		text_fit(st, sizeof(st), state, 6, 1, 1);
+		snprintf(line, sizeof(line), "%s %d %s %s %s%s", mark, i + 1, name, st, mode, sv->names);
+		ui_text(ui, y, left, cols, line, done ? THEME_OK : active ? THEME_TITLE : THEME_DIM, true);
+	}
+	if (ed->nsteps && ed->nhist && y < bottom)
+		ui_text(ui, y++, left, cols, "", THEME_NORMAL, true);
+	/* the newest events when not all fit, and a line saying how many are left out */
+	first = ed->nhist - (bottom - y);
+	if (first > 0)
+		first++;
+	else
+		first = 0;
+	if (first > 0 && y < bottom) {
+		char more[128];
+		snprintf(more, sizeof(more), _("… %d earlier"), first);
+		ui_text(ui, y++, left, cols, more, THEME_DIM, true);
+	}
+	for (int i = first; i < ed->nhist && y < bottom; i++, y++) {
+		char line[1200];
+		int elem;
+		history_line(ui, &ed->hist[i], line, sizeof(line), &elem);
+		ui_text(ui, y, left, cols, line, elem, true);
+	}
+}
+
 static void draw_pane(struct ui *ui, struct editor *ed, int top, int left, int rows, int cols)
 {
 	char title[256];
 
 	if (rows < 2)
 		return;
-	if (ed->preview && ed->form) {
+	if (ed->pane == PANE_HISTORY) {
+		draw_history(ui, ed, top, left, rows, cols);
+		return;
+	}
+	if (ed->pane == PANE_PREVIEW && ed->form) {
 		if (ed->md_cols != cols) {
 			struct {
 				char *s;
@@ -352,6 +512,12 @@ static void claim_draw(struct ui *ui, void *state, int top, int left, int rows, 
 	snprintf(head, sizeof(head), "%s  %s  [%s]%s", ed->c.number[0] ? ed->c.number : _("(new claim)"),
 		 ed->form ? form_title(ed->form, lang) : ed->c.form, _(claim_status_label(ed->c.status)),
 		 ed->dirty ? _("  (unsaved)") : "");
+	if (ed->c.status == CLAIM_SUBMITTED && ed->c.step[0]) {
+		char step[sizeof(ed->c.step)];
+		str_copy(step, ed->c.step, sizeof(step));
+		text_sanitize(step);
+		snprintf(head + strlen(head), sizeof(head) - strlen(head), " %s %s", ui->ascii ? "->" : "→", step);
+	}
 	snprintf(right, sizeof(right), _("Total %s  deductible %s"),
 		 money_format(ed->c.total, total, sizeof(total), MONEY_GROUP | MONEY_SYMBOL),
 		 money_format(ed->c.deductible, ded, sizeof(ded), MONEY_GROUP | MONEY_SYMBOL));
@@ -363,8 +529,10 @@ static void claim_draw(struct ui *ui, void *state, int top, int left, int rows, 
 	y = top + (text_width(head) + text_width(right) + 2 <= cols || rows <= 12 ? 1 : 2);
 	/* the checks pane gets what the rows leave, at least 3 and at most a third */
 	pane = ed->c.nfindings + 1 + (ed->c.nattachments > 0);
-	if (ed->preview)
+	if (ed->pane == PANE_PREVIEW)
 		pane = rows / 2;
+	else if (ed->pane == PANE_HISTORY)
+		pane = 1 + ed->nsteps + (ed->nsteps > 0 && ed->nhist > 0) + ed->nhist;
 	if (pane < 3)
 		pane = 3;
 	if (pane > (rows - (y - top)) / 2)
@@ -626,6 +794,29 @@ static void reload(struct ui *ui, struct editor *ed)
 	ed->editable = ed->c.status == CLAIM_DRAFT && !strcmp(ed->c.owner, ui->app->user->uid) && ed->form;
 	if (ed->editable)
 		review(ui, ed);
+	load_approvals(ui, ed);
+}
+
+/* Approve, reject or return as an approver holding a task on the claim. */
+static void approver_act(struct ui *ui, struct editor *ed, enum task_action a)
+{
+	char what[512], total[32], comment[1024], msg[BR_MSG_MAX];
+	struct act_result r;
+
+	if (ed->dirty || !ed->c.id || ed->c.status != CLAIM_SUBMITTED || !inbox_holds_task(ui, ed->c.id)) {
+		ui_message(ui, THEME_WARN, "%s", _("This claim does not wait for your approval."));
+		return;
+	}
+	snprintf(what, sizeof(what), "%s (%s, %s)", ed->c.number, ed->c.owner_name[0] ? ed->c.owner_name : ed->c.owner,
+		 money_format(ed->c.total, total, sizeof(total), MONEY_GROUP | MONEY_SYMBOL));
+	if (!approval_comment(ui, a, what, comment, sizeof(comment)))
+		return;
+	if (service_claim_act(ui->app, ed->c.number, a, comment, &r, msg, sizeof(msg)))
+		ui_message(ui, THEME_ERROR, "%s", msg);
+	else
+		approval_result(ui, a, ed->c.number, &r);
+	ui->data_version++;
+	reload(ui, ed);
 }
 
 static void submit(struct ui *ui, struct editor *ed)
@@ -720,7 +911,11 @@ static int claim_key(struct ui *ui, void *state, int op)
 	kind = row_kind(ed, ed->list.sel, &idx);
 	switch (op) {
 	case OP_CLOSE: return close_editor(ui, ed);
-	case OP_PREVIEW: ed->preview = !ed->preview; return UI_REDRAW;
+	case OP_PREVIEW: ed->pane = ed->pane == PANE_PREVIEW ? PANE_CHECKS : PANE_PREVIEW; return UI_REDRAW;
+	case OP_HISTORY: ed->pane = ed->pane == PANE_HISTORY ? PANE_CHECKS : PANE_HISTORY; return UI_REDRAW;
+	case OP_APPROVE: approver_act(ui, ed, TASK_APPROVE); return UI_REDRAW;
+	case OP_REJECT: approver_act(ui, ed, TASK_REJECT); return UI_REDRAW;
+	case OP_RETURN: approver_act(ui, ed, TASK_RETURN); return UI_REDRAW;
 	case OP_WITHDRAW: {
 		struct claim after;
 		char ref[32];

@@ -1,6 +1,7 @@
 /*
  * scr_menu.c - the main menu: the areas the person's roles allow.
  * Later areas are added to areas[] and appear for the roles they name.
+ * The approval inbox shows how many tasks wait, kept current by the tick.
  */
 #include "screen.h"
 
@@ -22,6 +23,8 @@ struct area {
 
 static const struct area areas[] = {
 	{ N_("My claims"), N_("Your expense claims: start, edit, submit, follow"), ROLE_ANY, &screen_claims },
+	/* everyone: a delegate standing in for an approver may be plain staff */
+	{ N_("Approval inbox"), N_("Claims waiting for your approval, oldest first"), ROLE_ANY, &screen_inbox },
 	{ N_("My profile"), N_("Your directory details, roles and this session"), ROLE_ANY, &screen_profile },
 	{ N_("Invoices"), N_("Your invoice register (发票台账), with search"), ROLE_ANY, &screen_invoices },
 	{ N_("Claim forms"), N_("The forms, their fields, categories, limits and help"), ROLE_ANY, &screen_forms },
@@ -42,6 +45,7 @@ struct menu_state {
 	int visible[ARRAY_SIZE(areas)];
 	int n;
 	int sel;
+	int tasks; /* open approval tasks when last drawn */
 };
 
 static void *menu_enter(struct ui *ui)
@@ -63,22 +67,40 @@ static void menu_leave(struct ui *ui, void *state)
 static void menu_draw(struct ui *ui, void *state, int top, int left, int rows, int cols)
 {
 	struct menu_state *st = state;
-	int labelw = 0;
+	char labels[ARRAY_SIZE(areas)][256];
+	int labelw = 0, gap, first;
 
+	st->tasks = inbox_count(ui);
 	for (int i = 0; i < st->n; i++) {
-		int w = text_width(_(areas[st->visible[i]].label));
+		const struct area *a = &areas[st->visible[i]];
+		int w;
+		if (a->ops == &screen_inbox && st->tasks > 0)
+			snprintf(labels[i], sizeof(labels[i]), "%s (%d)", _(a->label), st->tasks);
+		else
+			str_copy(labels[i], _(a->label), sizeof(labels[i]));
+		w = text_width(labels[i]);
 		if (w > labelw)
 			labelw = w;
 	}
-	for (int i = 0; i < st->n && i * 2 < rows; i++) {
+	/* a blank row between items when they fit, else one per row, scrolled to the selection */
+	gap = st->n * 2 <= rows ? 2 : 1;
+	first = st->sel >= rows ? st->sel - rows + 1 : 0;
+	for (int i = first; i < st->n && (i - first) * gap < rows; i++) {
 		const struct area *a = &areas[st->visible[i]];
 		char line[512], label[256];
 		int elem = i == st->sel ? THEME_SELECTED : THEME_NORMAL;
 
-		text_fit(label, sizeof(label), _(a->label), labelw, 1, 0);
+		text_fit(label, sizeof(label), labels[i], labelw, 1, 0);
 		snprintf(line, sizeof(line), " %d  %s   %s", i + 1, label, _(a->desc));
-		ui_text(ui, top + i * 2, left, cols, line, elem, true);
+		ui_text(ui, top + (i - first) * gap, left, cols, line, elem, true);
 	}
+}
+
+static int menu_tick(struct ui *ui, void *state)
+{
+	struct menu_state *st = state;
+
+	return inbox_count(ui) != st->tasks ? UI_REDRAW : 0;
 }
 
 static int menu_key(struct ui *ui, void *state, int op)
@@ -106,4 +128,5 @@ const struct screen_ops screen_menu = {
 	.leave = menu_leave,
 	.draw = menu_draw,
 	.key = menu_key,
+	.tick = menu_tick,
 };

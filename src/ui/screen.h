@@ -37,6 +37,11 @@ struct screen_ops {
 	/* Draws into the content area: rows x cols starting at (top, left). */
 	void (*draw)(struct ui *ui, void *state, int top, int left, int rows, int cols);
 	int (*key)(struct ui *ui, void *state, int op);
+	/*
+	 * Optional: called every few seconds while no key is pressed, for
+	 * screens that show what others change; UI_REDRAW asks for a redraw.
+	 */
+	int (*tick)(struct ui *ui, void *state);
 };
 
 /* Global operations available on every screen. */
@@ -78,6 +83,8 @@ int ui_choose(struct ui *ui, const char *title, const char *const *items, int n,
 /* A modal list of lines (elems: theme element per line, or NULL) and a y/n question; true on y. */
 bool ui_confirm(struct ui *ui, const char *title, const char *const *lines, const int *elems, int n,
 		const char *question);
+/* The same list without a question: any key closes it (j/k and arrows scroll a long one). */
+void ui_notice(struct ui *ui, const char *title, const char *const *lines, const int *elems, int n);
 /*
  * A multi-line editor over the content area for *value (owned, replaced on
  * Ctrl-D) of at most max bytes; false (value unchanged) on Esc.
@@ -124,8 +131,31 @@ extern const struct screen_ops screen_forms;
 extern const struct screen_ops screen_form;
 extern const struct screen_ops screen_claims;
 extern const struct screen_ops screen_claim;
+extern const struct screen_ops screen_inbox;
 
 /* Opens the claim editor on claim id, or on a new claim of form when id is 0. */
 void claim_editor_open(struct ui *ui, int64_t id, const char *form);
+
+/* ---- approvals (scr_inbox.c), shared with the claim editor, the menu and ui.c ---- */
+
+/* The person's open approval tasks (their own and delegated ones); -1 if unreadable. */
+int inbox_count(struct ui *ui);
+/* Whether the person holds an open task on claim id. */
+bool inbox_holds_task(struct ui *ui, int64_t claim_id);
+/* Shows the person's unseen notifications in a modal list; true if there were any. */
+bool inbox_notify(struct ui *ui);
+/* The translated label of a claim event ("approve", "return", ...), or the name itself. */
+const char *approval_action_label(const char *action);
+/* A person's display name from the store's cache, else the uid; returns out. */
+const char *approval_person(struct ui *ui, const char *uid, char *out, size_t size);
+/* "2026-11-25T03:48:38.314Z" (UTC) as local "11-25 11:48" into out[12]; "" if malformed. */
+void approval_time(const char *iso, char out[12]);
+/*
+ * Asks for the comment on action a on what (e.g. "BX202611-0003 (张伟,
+ * ¥436.00)"): optional to approve, required to reject or return.  False on Esc.
+ */
+bool approval_comment(struct ui *ui, enum task_action a, const char *what, char *buf, size_t size);
+/* Puts the outcome of an action that succeeded on the status line. */
+void approval_result(struct ui *ui, enum task_action a, const char *number, const struct act_result *r);
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * ui.c - terminal set-up, the screen stack, the frame (header, content box,
- * status bar), the generated `?` help and the key dispatcher.
+ * status bar), the generated `?` help and the key dispatcher.  While no key
+ * comes, the top screen and the notifications are looked at every few
+ * seconds (the tick), so what others do shows up without a key press.
  */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "screen.h"
@@ -13,6 +15,8 @@
 #include "bursar/ui.h"
 #include "bursar/util.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <wchar.h>
 #include <stdlib.h>
@@ -22,6 +26,7 @@
 #define MIN_COLS 40
 #define MIN_ROWS 10
 #define STACK_MAX 16
+#define TICK_MS 5000
 
 static const struct key_binding global_keys[] = {
 	{ OP_HELP, { '?', KEY_F(1), 0 }, "?", N_("Show the keys of this screen"), N_("Help") },
@@ -306,6 +311,11 @@ static void draw_status(struct ui *ui)
 	ui_text(ui, LINES - 1, 0, COLS, hints, THEME_STATUS, true);
 }
 
+static bool too_small(void)
+{
+	return COLS < MIN_COLS || LINES < MIN_ROWS;
+}
+
 static void draw_too_small(struct ui *ui)
 {
 	char line[128];
@@ -356,7 +366,7 @@ static void draw(struct ui *ui, bool help)
 	const struct frame *f = &stack[depth - 1];
 
 	erase();
-	if (COLS < MIN_COLS || LINES < MIN_ROWS) {
+	if (too_small()) {
 		draw_too_small(ui);
 	} else {
 		draw_header(ui);
@@ -398,12 +408,49 @@ static const char *pick_term(const char *want)
 	return NULL;
 }
 
+/* Notifications are taken (marked seen) only when they can be shown. */
+static bool notify(struct ui *ui)
+{
+	if (too_small() || !inbox_notify(ui))
+		return false;
+	ui->data_version++;
+	return true;
+}
+
+/* The periodic look at the top screen and the notifications; true when something changed. */
+static bool ui_tick(struct ui *ui)
+{
+	const struct frame *f = &stack[depth - 1];
+	bool changed = false;
+
+	if (f->ops->tick && (f->ops->tick(ui, f->state) & UI_REDRAW))
+		changed = true;
+	if (notify(ui))
+		changed = true;
+	return changed;
+}
+
+/*
+ * Waits up to TICK_MS for input on the terminal: 1 when there is some (or
+ * the terminal went away: getch() will say so), 0 on timeout, -1 when a
+ * signal (a window change) interrupted the wait.
+ */
+static int input_wait(void)
+{
+	struct pollfd p = { fileno(stdin), POLLIN, 0 };
+	int rc = poll(&p, 1, TICK_MS);
+
+	if (rc < 0)
+		return errno == EINTR ? -1 : 1;
+	return rc > 0;
+}
+
 int ui_run(struct app *app)
 {
 	struct ui ui;
 	SCREEN *scr;
 	const char *term;
-	bool help = false;
+	bool help = false, redraw = true;
 	int errors = 0, code = 0;
 
 	memset(&ui, 0, sizeof(ui));
@@ -432,13 +479,33 @@ int ui_run(struct app *app)
 	if (!app->user->roles)
 		ui_message(&ui, THEME_WARN, "%s", _("You have no role in bursar yet; ask an administrator."));
 	ui_push(&ui, &screen_menu);
+	draw(&ui, help);
+	redraw = notify(&ui);
 
 	while (depth > 0) {
 		bool quit = false;
-		int ch;
+		int ch, ready;
 
-		draw(&ui, help);
-		ch = getch();
+		if (redraw)
+			draw(&ui, help);
+		redraw = true;
+		ready = input_wait();
+		if (ready == 0) {
+			redraw = ui_tick(&ui);
+			continue;
+		}
+		if (ready < 0) {
+			/* ncurses turns a pending window change into KEY_RESIZE; anything else: wait again */
+			nodelay(stdscr, TRUE);
+			ch = getch();
+			nodelay(stdscr, FALSE);
+			if (ch == ERR) {
+				redraw = false;
+				continue;
+			}
+		} else {
+			ch = getch();
+		}
 		if (ch == ERR) {
 			/* A blocking read failing means the terminal went away. */
 			if (++errors > 5) {
@@ -480,7 +547,7 @@ static bool ui_key(struct ui *ui, int ch, bool *help)
 		return false;
 	}
 	ui->status[0] = '\0';
-	if (COLS < MIN_COLS || LINES < MIN_ROWS)
+	if (too_small())
 		return ch == 'q' || ch == 3;
 	op = lookup_op(ops->keys, ops->nkeys, ch);
 	flags = op != OP_NONE ? ops->key(ui, stack[depth - 1].state, op) : 0;
@@ -514,9 +581,10 @@ static void key_table_md(FILE *out, const char *title, const struct key_binding 
 
 void ui_write_key_reference(FILE *out)
 {
-	static const struct screen_ops *const screens[] = { &screen_menu,  &screen_claims, &screen_claim,
-							     &screen_profile, &screen_invoices, &screen_forms,
-							     &screen_form,  &screen_prefs,  &screen_audit };
+	static const struct screen_ops *const screens[] = { &screen_menu,  &screen_claims,  &screen_claim,
+							    &screen_inbox, &screen_profile, &screen_invoices,
+							    &screen_forms, &screen_form,    &screen_prefs,
+							    &screen_audit };
 
 	key_table_md(out, "Every screen", global_keys, (int)ARRAY_SIZE(global_keys));
 	for (size_t i = 0; i < ARRAY_SIZE(screens); i++)

@@ -1,6 +1,7 @@
 /*
  * widgets.c - modal pieces screens borrow: a chooser, a yes/no confirmation
- * over a list of lines, and a multi-line text editor for Markdown fields.
+ * over a list of lines, a notice that any key closes, and a multi-line text
+ * editor for Markdown fields.
  * Each runs its own key loop and leaves the screen to be redrawn.
  */
 #define _XOPEN_SOURCE_EXTENDED 1
@@ -94,8 +95,12 @@ int ui_choose(struct ui *ui, const char *title, const char *const *items, int n,
 	}
 }
 
-bool ui_confirm(struct ui *ui, const char *title, const char *const *lines, const int *elems, int n,
-		const char *question)
+/*
+ * A list of lines with a last line of text under it; returns the key that
+ * ended it: y or n with a question, any other key without one.
+ */
+static int list_modal(struct ui *ui, const char *title, const char *const *lines, const int *elems, int n,
+		      const char *question, bool any_key)
 {
 	int first = 0;
 
@@ -117,23 +122,39 @@ bool ui_confirm(struct ui *ui, const char *title, const char *const *lines, cons
 		refresh();
 		rc = modal_key(&ch);
 		if (rc == ERR)
-			return false;
+			return 'n';
 		if (rc == KEY_CODE_YES) {
 			if (ch == KEY_DOWN || ch == KEY_NPAGE)
 				first += ch == KEY_DOWN ? 1 : page;
 			else if (ch == KEY_UP || ch == KEY_PPAGE)
 				first -= ch == KEY_UP ? 1 : page;
+			else if (any_key && ch != KEY_RESIZE)
+				return 'n';
 			continue;
 		}
+		/* j/k scroll a list longer than the box; a short one closes on any key */
+		if ((ch == 'j' || ch == 'k') && (!any_key || n > page)) {
+			first += ch == 'j' ? 1 : -1;
+			continue;
+		}
+		if (any_key)
+			return (int)ch;
 		if (ch == 'y' || ch == 'Y')
-			return true;
-		if (ch == 'j')
-			first++;
-		else if (ch == 'k')
-			first--;
-		else if (ch == 'n' || ch == 'N' || ch == 27 || ch == 'q' || ch == 3)
-			return false;
+			return 'y';
+		if (ch == 'n' || ch == 'N' || ch == 27 || ch == 'q' || ch == 3)
+			return 'n';
 	}
+}
+
+bool ui_confirm(struct ui *ui, const char *title, const char *const *lines, const int *elems, int n,
+		const char *question)
+{
+	return list_modal(ui, title, lines, elems, n, question, false) == 'y';
+}
+
+void ui_notice(struct ui *ui, const char *title, const char *const *lines, const int *elems, int n)
+{
+	list_modal(ui, title, lines, elems, n, _("Press any key to close"), true);
 }
 
 /* ---- the multi-line editor ---- */

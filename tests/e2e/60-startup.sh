@@ -55,14 +55,24 @@ kill $holder 2>/dev/null
 
 # Claim forms: check-forms names file and line; a broken form does not stop the others.
 check "the shipped forms are all usable" quiet "$BURSAR" check-forms --config "$D/ok/bursar.ini"
-mkdir -p "$D/forms"
+mkdir -p "$D/forms/workflows"
 cp "$STACK_TOP/forms/travel.md" "$D/forms/"
+cp "$STACK_TOP/forms/workflows/standard.md" "$D/forms/workflows/"
+printf '# 坏流程 | Broken
+
+```step
+name: x
+approver: boss
+```
+' >"$D/forms/workflows/broken.md"
 printf '# 坏 | Broken\n\n```field\nname: x\ntype: moneyy\n```\n```categories\nother\n```\n' >"$D/forms/broken.md"
 err=$("$BURSAR" check-forms --config "$D/ok/bursar.ini" --forms "$D/forms" 2>&1 >/dev/null); rc=$?
 check "check-forms exits 1 for a broken form" [ $rc -eq 1 ]
 check "and names the file, the line and the reason" grep -q "^broken.md:5: unknown type .moneyy." <<<"$err"
 out=$("$BURSAR" check-forms --config "$D/ok/bursar.ini" --forms "$D/forms" 2>/dev/null)
 check "the other forms still load" grep -q "1 form(s) usable, 1 left out" <<<"$out"
+check "check-forms validates workflows too, naming file and line" grep -q "^broken.md:5: approver must be" <<<"$err"
+check "and the good workflow still loads" grep -q "1 workflow(s) usable, 1 left out" <<<"$out"
 
 # A fresh data_dir gets a private host key and a migrated database.
 "$BURSAR" serve --config "$D/ok/bursar.ini" 2>"$D/ok/log" &

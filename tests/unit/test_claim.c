@@ -202,6 +202,7 @@ static void test_transitions(void **state)
 		{ CLAIM_EV_WITHDRAW, CLAIM_SUBMITTED, CLAIM_DRAFT },
 		{ CLAIM_EV_RETURN, CLAIM_SUBMITTED, CLAIM_DRAFT },
 		{ CLAIM_EV_APPROVE, CLAIM_SUBMITTED, CLAIM_APPROVED },
+		{ CLAIM_EV_REJECT, CLAIM_SUBMITTED, CLAIM_REJECTED },
 		{ CLAIM_EV_EXPORT, CLAIM_APPROVED, CLAIM_EXPORTED },
 		{ CLAIM_EV_PAY, CLAIM_EXPORTED, CLAIM_PAID },
 	};
@@ -224,7 +225,7 @@ static void test_transitions(void **state)
 			}
 			assert_int_equal(to, CLAIM_STATUS_COUNT);
 		}
-	assert_int_equal(nallowed, 6);
+	assert_int_equal(nallowed, 7);
 	assert_int_equal(claim_transition(CLAIM_SUBMITTED, CLAIM_EV_SUBMIT, &to), BR_ERR_INVALID);
 	assert_int_equal(claim_transition(CLAIM_DRAFT, CLAIM_EV_WITHDRAW, &to), BR_ERR_INVALID);
 	assert_int_equal(claim_transition(CLAIM_APPROVED, CLAIM_EV_PAY, &to), BR_ERR_INVALID);
@@ -236,7 +237,7 @@ static void test_transitions(void **state)
 
 static void test_names(void **state)
 {
-	static const char *const events[] = { "submit", "withdraw", "return", "approve", "export", "pay" };
+	static const char *const events[] = { "submit", "withdraw", "return", "approve", "reject", "export", "pay" };
 
 	(void)state;
 	for (int s = 0; s < CLAIM_STATUS_COUNT; s++) {
@@ -246,7 +247,8 @@ static void test_names(void **state)
 	assert_string_equal(claim_status_name(CLAIM_DRAFT), "draft");
 	assert_string_equal(claim_status_name(CLAIM_PAID), "paid");
 	assert_int_equal(claim_status_from_name("submitted"), CLAIM_SUBMITTED);
-	assert_int_equal(claim_status_from_name("rejected"), -1);
+	assert_int_equal(claim_status_from_name("rejected"), CLAIM_REJECTED);
+	assert_int_equal(claim_status_from_name("returned"), -1);
 	assert_int_equal(claim_status_from_name("Draft"), -1);
 	assert_int_equal(claim_status_from_name(""), -1);
 	assert_int_equal(claim_status_from_name(NULL), -1);
