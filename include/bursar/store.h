@@ -35,6 +35,11 @@ int store_schema_version(struct store *s);
  * appends a "login.success" audit entry (detail: method and remote address).
  */
 int store_user_login(struct store *s, struct user *u, const char *method, const char *remote);
+/*
+ * Remembers the name of someone who has not logged in yet (an approver
+ * found in the directory), so lists can show it; a known person is left as is.
+ */
+int store_user_remember(struct store *s, const char *uid, const char *display_name);
 /* Reads cached attributes of uid into u (no directory access); NOT_FOUND. */
 int store_user_get(struct store *s, const char *uid, struct user *u);
 /* Remembers a person's theme and/or language (NULL = unchanged), audited. */
@@ -144,7 +149,7 @@ struct act_result {
 	char step[128];                     /* the step acted on */
 	char next[128];                     /* the step now active, "" if none */
 	char on_behalf_of[USER_LOGIN_MAX + 1];
-	char by[USER_LOGIN_MAX + 1];        /* CONFLICT: who acted first */
+	char by[320];                       /* CONFLICT: who acted first, "王芳 (wangfang)" */
 	char by_action[16];                 /* CONFLICT: what they did ("approved") */
 };
 

@@ -41,16 +41,22 @@
 #define WF_MAX_APPROVERS 32
 
 enum wf_approver {
-	WF_AUTO,     /* approves the claim when its condition holds; no task */
-	WF_MANAGER,  /* the claimant's manager, or N levels up */
+	WF_AUTO, /* approves the claim when its condition holds; no task */
+	WF_MANAGER, /* the claimant's manager, or N levels up */
 	WF_ANY_ROLE, /* 或签: every member gets a task, the first action decides */
 	WF_ALL_ROLE, /* 会签: every member must approve */
-	WF_PERSON,   /* one named person */
-	WF_HEAD,     /* the head of the claimant's department */
+	WF_PERSON, /* one named person */
+	WF_HEAD, /* the head of the claimant's department */
 };
 
-enum wf_cond_kind { WF_COND_TOTAL, WF_COND_CATEGORY, WF_COND_DEPARTMENT, WF_COND_PROJECT, WF_COND_FINDINGS,
-		    WF_COND_NO_FINDINGS };
+enum wf_cond_kind {
+	WF_COND_TOTAL,
+	WF_COND_CATEGORY,
+	WF_COND_DEPARTMENT,
+	WF_COND_PROJECT,
+	WF_COND_FINDINGS,
+	WF_COND_NO_FINDINGS
+};
 
 enum wf_op { WF_LT, WF_LE, WF_GT, WF_GE, WF_EQ };
 
@@ -64,13 +70,13 @@ struct wf_cond {
 struct wf_step {
 	char name_zh[64], name_en[64];
 	enum wf_approver approver;
-	int levels;                       /* manager N */
-	enum role role;                   /* any/all ROLE */
-	char person[USER_LOGIN_MAX + 1];  /* person UID */
+	int levels; /* manager N */
+	enum role role; /* any/all ROLE */
+	char person[USER_LOGIN_MAX + 1]; /* person UID */
 	struct wf_cond conds[WF_MAX_CONDS];
 	int nconds;
-	int sla_hours;                    /* 0 = no deadline */
-	bool repeat;                      /* may go to someone who approved an earlier step */
+	int sla_hours; /* 0 = no deadline */
+	bool repeat; /* may go to someone who approved an earlier step */
 	int line;
 };
 
@@ -101,11 +107,11 @@ void workflow_set_release(struct workflow_set *set);
 struct wf_facts {
 	const char *claimant;
 	const char *department;
-	const char *project;        /* the claim's `project` value, or "" */
+	const char *project; /* the claim's `project` value, or "" */
 	int64_t total;
 	const char *const *categories; /* the categories on the claim's lines */
 	int ncategories;
-	int nfindings;              /* stored policy findings (warnings included) */
+	int nfindings; /* stored policy findings (warnings included) */
 };
 
 bool wf_step_applies(const struct wf_step *s, const struct wf_facts *f);

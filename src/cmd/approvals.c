@@ -36,13 +36,12 @@ static int inbox_one(const struct task_row *t, void *arg)
 
 	money_format(t->total, total, sizeof(total), 0);
 	if (p->arr) {
-		json_array_append_new(p->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s?}",
-							"claim_id", (json_int_t)t->claim_id, "number", t->number, "form",
-							t->form, "title", t->title, "claimant", t->claimant, "total",
-							total, "step", t->step, "since", t->created_at, "due", t->due_at,
-							"assignee", t->assignee, "blocking", t->nblocking, "warnings",
-							t->nwarnings, "on_behalf_of",
-							strcmp(t->assignee, p->me) ? t->assignee : NULL));
+		json_array_append_new(
+		    p->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s?}", "claim_id",
+				      (json_int_t)t->claim_id, "number", t->number, "form", t->form, "title", t->title,
+				      "claimant", t->claimant, "total", total, "step", t->step, "since", t->created_at,
+				      "due", t->due_at, "assignee", t->assignee, "blocking", t->nblocking, "warnings",
+				      t->nwarnings, "on_behalf_of", strcmp(t->assignee, p->me) ? t->assignee : NULL));
 		return 0;
 	}
 	text_fit(title, sizeof(title), t->title, 24, 1, 1);
@@ -209,8 +208,8 @@ int cmd_delegate_show(struct app *app, int argc, char **argv, FILE *out, FILE *e
 		return CMD_FAIL;
 	}
 	if (v.json)
-		return print_json(ret ? json_null() : json_pack("{s:s, s:s, s:s}", "delegate", delegate, "from", from,
-								"to", to),
+		return print_json(ret ? json_null()
+				      : json_pack("{s:s, s:s, s:s}", "delegate", delegate, "from", from, "to", to),
 				  out);
 	if (ret)
 		fprintf(out, _("No delegation\n"));
@@ -230,9 +229,10 @@ static int history_one(const struct claim_history_entry *e, void *arg)
 	char who[64], step[64];
 
 	if (p->arr) {
-		json_array_append_new(p->arr, json_pack("{s:s, s:s, s:s?, s:s, s:s, s:s}", "ts", e->ts, "actor", e->actor,
-							"on_behalf_of", e->on_behalf_of[0] ? e->on_behalf_of : NULL,
-							"action", e->action, "step", e->step, "comment", e->comment));
+		json_array_append_new(p->arr,
+				      json_pack("{s:s, s:s, s:s?, s:s, s:s, s:s}", "ts", e->ts, "actor", e->actor,
+						"on_behalf_of", e->on_behalf_of[0] ? e->on_behalf_of : NULL, "action",
+						e->action, "step", e->step, "comment", e->comment));
 		return 0;
 	}
 	text_fit(who, sizeof(who), !strcmp(e->actor, "-") ? _("(rule)") : e->actor_name, 10, 1, 1);

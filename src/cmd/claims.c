@@ -472,7 +472,11 @@ static int move(struct app *app, int argc, char **argv, FILE *out, FILE *err, en
 		ret = print_json(claim_json(&c), out);
 		goto out;
 	}
-	fprintf(out, ev == CLAIM_EV_SUBMIT ? _("Submitted %s\n") : _("Withdrew %s; it is a draft again\n"), c.number);
+	if (ev == CLAIM_EV_SUBMIT && c.status == CLAIM_APPROVED)
+		fprintf(out, _("Submitted %s; approved at once by the workflow's auto-approval rule\n"), c.number);
+	else
+		fprintf(out, ev == CLAIM_EV_SUBMIT ? _("Submitted %s\n") : _("Withdrew %s; it is a draft again\n"),
+			c.number);
 	print_findings(&c, out);
 	ret = CMD_OK;
 out:

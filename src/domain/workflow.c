@@ -171,13 +171,15 @@ static void parse_step(struct parse *p, struct workflow *w, const char *text, in
 		} else if (!strcmp(key, "approver")) {
 			has_approver = parse_approver(s, value);
 			if (!has_approver)
-				problem(p, line,
-					"approver must be auto, manager, manager N, any ROLE, all ROLE, person UID or head "
-					"(roles: staff, approver, finance, admin, auditor)");
+				problem(
+				    p, line,
+				    "approver must be auto, manager, manager N, any ROLE, all ROLE, person UID or head "
+				    "(roles: staff, approver, finance, admin, auditor)");
 		} else if (!strcmp(key, "when")) {
 			/* terms are comma-separated, but not at a thousands separator (5,000.00) */
 			for (char *v = value; *v; v++)
-				if (*v == ',' && !(v > value && isdigit((unsigned char)v[-1]) && isdigit((unsigned char)v[1])))
+				if (*v == ',' &&
+				    !(v > value && isdigit((unsigned char)v[-1]) && isdigit((unsigned char)v[1])))
 					*v = '\x1f';
 			char *tsave = NULL;
 			for (char *t = strtok_r(value, "\x1f", &tsave); t; t = strtok_r(NULL, "\x1f", &tsave)) {
@@ -396,9 +398,8 @@ static int single(const struct wf_step *s, const struct wf_facts *f, const struc
 		break;
 	default:
 		if (dir->head_of(dir->arg, f->department ? f->department : "", cur))
-			return fail(msg, size,
-				    _("step %s: department %s has no head configured; ask an administrator"), step,
-				    f->department && *f->department ? f->department : "-");
+			return fail(msg, size, _("step %s: department %s has no head configured; ask an administrator"),
+				    step, f->department && *f->department ? f->department : "-");
 		break;
 	}
 	/* ten levels is deeper than any real organisation; it also stops a loop */
@@ -410,8 +411,7 @@ static int single(const struct wf_step *s, const struct wf_facts *f, const struc
 		if (dir->manager_of(dir->arg, cur, cur))
 			break;
 	}
-	return fail(msg, size, _("step %s: nobody above %s can approve it; ask an administrator"), step,
-		    f->claimant);
+	return fail(msg, size, _("step %s: nobody above %s can approve it; ask an administrator"), step, f->claimant);
 }
 
 int workflow_resolve(const struct workflow *w, const struct wf_facts *facts, const struct wf_directory *dir,
@@ -453,8 +453,9 @@ int workflow_resolve(const struct workflow *w, const struct wf_facts *facts, con
 					others |= strcmp(members[k], facts->claimant) != 0;
 				if (others)
 					continue; /* everyone else in the role approves an earlier step */
-				return fail(msg, msg_size, _("step %s: nobody but you holds the role %s; ask an administrator"),
-					    name, role_name(s->role));
+				return fail(msg, msg_size,
+					    _("step %s: nobody but you holds the role %s; ask an administrator"), name,
+					    role_name(s->role));
 			}
 		} else {
 			r->mode = WF_MODE_ONE;
@@ -471,6 +472,6 @@ int workflow_resolve(const struct workflow *w, const struct wf_facts *facts, con
 
 bool wf_delegation_active(const char *from, const char *to, const char *today)
 {
-	return from && to && today && date_valid(from) && date_valid(to) && date_valid(today) && strcmp(from, today) <= 0 &&
-	       strcmp(today, to) <= 0;
+	return from && to && today && date_valid(from) && date_valid(to) && date_valid(today) &&
+	       strcmp(from, today) <= 0 && strcmp(today, to) <= 0;
 }

@@ -44,19 +44,15 @@ static int dir_manager_of(void *arg, const char *uid, char out[USER_LOGIN_MAX + 
 
 	user_init(&u);
 	ret = directory_lookup(app->cfg, uid, &u);
-	if (ret == BR_OK && u.manager_uid[0])
+	if (ret == BR_OK && u.manager_uid[0]) {
 		str_copy(out, u.manager_uid, USER_LOGIN_MAX + 1);
-	else
+		if (u.manager_name[0])
+			store_user_remember(app->store, u.manager_uid, u.manager_name);
+	} else {
 		ret = BR_ERR_NOT_FOUND;
+	}
 	user_release(&u);
 	return ret;
-}
-
-static int dir_role_members(void *arg, enum role r, char (*uids)[USER_LOGIN_MAX + 1], int max, int *n)
-{
-	const struct app *app = arg;
-
-	return directory_role_members(app->cfg, r, uids, max, n);
 }
 
 static int dir_person_exists(void *arg, const char *uid)
@@ -67,8 +63,21 @@ static int dir_person_exists(void *arg, const char *uid)
 
 	user_init(&u);
 	ret = directory_lookup(app->cfg, uid, &u);
+	if (ret == BR_OK)
+		store_user_remember(app->store, u.uid, user_display(&u));
 	user_release(&u);
 	return ret ? BR_ERR_NOT_FOUND : BR_OK;
+}
+
+static int dir_role_members(void *arg, enum role r, char (*uids)[USER_LOGIN_MAX + 1], int max, int *n)
+{
+	const struct app *app = arg;
+	int ret = directory_role_members(app->cfg, r, uids, max, n);
+
+	/* names for the inbox and timelines of people who have not logged in yet */
+	for (int i = 0; ret == BR_OK && i < *n; i++)
+		dir_person_exists(arg, uids[i]);
+	return ret;
 }
 
 static int dir_head_of(void *arg, const char *department, char out[USER_LOGIN_MAX + 1])
@@ -83,9 +92,8 @@ static int dir_head_of(void *arg, const char *department, char out[USER_LOGIN_MA
 	return BR_ERR_NOT_FOUND;
 }
 
-int service_workflow_resolve(struct app *app, const struct form *form, const struct claim *c,
-			     struct wf_resolved *steps, int *nsteps, char *auto_rule, size_t auto_size, char *msg,
-			     size_t size)
+int service_workflow_resolve(struct app *app, const struct form *form, const struct claim *c, struct wf_resolved *steps,
+			     int *nsteps, char *auto_rule, size_t auto_size, char *msg, size_t size)
 {
 	struct wf_directory dir = { dir_manager_of, dir_role_members, dir_person_exists, dir_head_of, app };
 	struct workflow_set set = { 0 };
@@ -121,26 +129,21 @@ out:
 
 /* ---- actions ---- */
 
-static const char *action_label(const char *state)
-{
-	if (!strcmp(state, "approved"))
-		return _("approved");
-	if (!strcmp(state, "rejected"))
-		return _("rejected");
-	if (!strcmp(state, "returned"))
-		return _("returned");
-	return _("transferred");
-}
-
 static int act_message(int ret, const char *ref, const struct act_result *r, char *msg, size_t size)
 {
 	switch (ret) {
 	case BR_OK: return BR_OK;
-	case BR_ERR_NOT_FOUND:
-		return fail(ret, msg, size, _("you hold no approval task on claim %s"), ref);
-	case BR_ERR_CONFLICT:
-		return fail(ret, msg, size, _("claim %s was already %s by %s"), r->number[0] ? r->number : ref,
-			    action_label(r->by_action), r->by);
+	case BR_ERR_NOT_FOUND: return fail(ret, msg, size, _("you hold no approval task on claim %s"), ref);
+	case BR_ERR_CONFLICT: {
+		const char *n = r->number[0] ? r->number : ref;
+		if (!strcmp(r->by_action, "rejected"))
+			return fail(ret, msg, size, _("claim %s was already rejected by %s"), n, r->by);
+		if (!strcmp(r->by_action, "returned"))
+			return fail(ret, msg, size, _("claim %s was already returned by %s"), n, r->by);
+		if (!strcmp(r->by_action, "transferred"))
+			return fail(ret, msg, size, _("claim %s was already handed on by %s"), n, r->by);
+		return fail(ret, msg, size, _("claim %s was already approved by %s"), n, r->by);
+	}
 	case BR_ERR_DENIED:
 		return fail(ret, msg, size, _("nobody approves their own claim (%s)"), r->number[0] ? r->number : ref);
 	default: return fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
@@ -158,8 +161,8 @@ static int find_claim(struct app *app, const char *ref, int64_t *id, char *msg, 
 	return BR_OK;
 }
 
-int service_claim_act(struct app *app, const char *ref, enum task_action a, const char *comment,
-		      struct act_result *r, char *msg, size_t size)
+int service_claim_act(struct app *app, const char *ref, enum task_action a, const char *comment, struct act_result *r,
+		      char *msg, size_t size)
 {
 	char today[11];
 	int64_t id;
@@ -222,8 +225,7 @@ int service_add_approver(struct app *app, const char *ref, const char *person, c
 	return act_message(ret, ref, r, msg, size);
 }
 
-int service_delegate_set(struct app *app, const char *person, const char *from, const char *to, char *msg,
-			 size_t size)
+int service_delegate_set(struct app *app, const char *person, const char *from, const char *to, char *msg, size_t size)
 {
 	int ret;
 

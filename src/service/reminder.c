@@ -50,8 +50,8 @@ int service_escalate_once(const struct config *cfg, struct store *s, int *moved)
 			int rc = store_task_escalate(s, due.items[i].task_id, u.manager_uid);
 			if (rc == BR_OK) {
 				(*moved)++;
-				log_event("escalated %s from %s to %s (due %s)", due.items[i].number, due.items[i].assignee,
-					  u.manager_uid, due.items[i].due_at);
+				log_event("escalated %s from %s to %s (due %s)", due.items[i].number,
+					  due.items[i].assignee, u.manager_uid, due.items[i].due_at);
 			}
 		} else {
 			log_event("cannot escalate %s: %s has no manager in the directory", due.items[i].number,

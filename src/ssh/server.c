@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <signal.h>
 #include <stdio.h>
@@ -246,6 +247,8 @@ int server_run(const struct config *cfg, const struct server_frontends *fe, cons
 			sigprocmask(SIG_BLOCK, &chld, NULL);
 			background_pid = fork();
 			if (background_pid == 0) {
+				/* a name of its own, so it is not taken for a session in ps */
+				prctl(PR_SET_NAME, "bursar-remind", 0, 0, 0);
 				close(lfd);
 				sigprocmask(SIG_UNBLOCK, &chld, NULL);
 				signal(SIGINT, SIG_IGN);

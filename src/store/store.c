@@ -469,6 +469,25 @@ out:
 	return store_end(s, ret);
 }
 
+int store_user_remember(struct store *s, const char *uid, const char *display_name)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = BR_ERR_STORE;
+
+	/* first_login stays empty until the person really logs in */
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO users (uid, dn, display_name, first_login, last_login) VALUES (?, '', ?, '', '')"
+			       " ON CONFLICT (uid) DO NOTHING",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ret;
+	bind_text(st, 1, uid);
+	bind_text(st, 2, display_name);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		ret = BR_OK;
+	sqlite3_finalize(st);
+	return ret;
+}
+
 int store_user_get(struct store *s, const char *uid, struct user *u)
 {
 	sqlite3_stmt *st = NULL;

@@ -87,9 +87,8 @@ static int notify_locked(struct store *s, const char *uid, const char *claim, co
 {
 	sqlite3_stmt *st = NULL;
 	char now[32];
-	int ret = store_prepare(s,
-				"INSERT INTO notifications (uid, ts, claim, action, actor, comment) VALUES (?,?,?,?,?,?)",
-				&st);
+	int ret = store_prepare(
+	    s, "INSERT INTO notifications (uid, ts, claim, action, actor, comment) VALUES (?,?,?,?,?,?)", &st);
 
 	if (ret)
 		return ret;
@@ -132,8 +131,8 @@ static int step_text_locked(struct store *s, int64_t claim_id)
 	return store_step_done(st);
 }
 
-static int task_insert_locked(struct store *s, int64_t claim_id, int step, const char *step_name,
-			      const char *assignee, const char *due)
+static int task_insert_locked(struct store *s, int64_t claim_id, int step, const char *step_name, const char *assignee,
+			      const char *due)
 {
 	sqlite3_stmt *st = NULL;
 	char now[32];
@@ -282,7 +281,8 @@ int store_claim_submit(struct store *s, int64_t id, const char *actor, const str
 		    (ret = exec_bind1(s, "DELETE FROM claim_steps WHERE claim_id = ?", id)) ||
 		    (ret = event_locked(s, id, actor, "", "submit", "", "")) ||
 		    (ret = event_locked(s, id, "-", "", "auto-approve", auto_rule, "")) ||
-		    (ret = step_text_locked(s, id)) || (ret = notify_locked(s, owner, number, "approve", "-", auto_rule)))
+		    (ret = step_text_locked(s, id)) ||
+		    (ret = notify_locked(s, owner, number, "approve", "-", auto_rule)))
 			goto out;
 		snprintf(detail, sizeof(detail), "draft -> approved rule=%.200s", auto_rule);
 		if ((ret = audit_append_locked(s, actor, "claim.submit", number, "draft -> submitted")) == BR_OK)
@@ -308,10 +308,11 @@ int store_claim_submit(struct store *s, int64_t id, const char *actor, const str
 			for (int k = 0; k < steps[i].napprovers; k++)
 				snprintf(approvers + strlen(approvers), sizeof(approvers) - strlen(approvers), "%s%s",
 					 k ? " " : "", steps[i].approvers[k]);
-			if ((ret = store_prepare(s,
-						 "INSERT INTO claim_steps (claim_id, seq, name, mode, approvers, sla_hours,"
-						 " state) VALUES (?,?,?,?,?,?,'waiting')",
-						 &st)))
+			if ((ret = store_prepare(
+				 s,
+				 "INSERT INTO claim_steps (claim_id, seq, name, mode, approvers, sla_hours,"
+				 " state) VALUES (?,?,?,?,?,?,'waiting')",
+				 &st)))
 				goto out;
 			sqlite3_bind_int64(st, 1, id);
 			sqlite3_bind_int(st, 2, i + 1);
@@ -346,14 +347,14 @@ static int find_task_locked(struct store *s, int64_t claim_id, const char *actor
 			    enum wf_mode *mode)
 {
 	sqlite3_stmt *st = NULL;
-	int ret = store_prepare(
-		s,
-		"SELECT t.id, t.assignee, t.step, t.step_name, coalesce(cs.mode, 'one') FROM tasks t"
-		" LEFT JOIN claim_steps cs ON cs.claim_id = t.claim_id AND cs.seq = t.step"
-		" WHERE t.claim_id = ?1 AND t.state = 'open' AND (t.assignee = ?2 OR t.assignee IN"
-		" (SELECT uid FROM delegations WHERE delegate = ?2 AND from_date <= ?3 AND to_date >= ?3))"
-		" ORDER BY t.assignee = ?2 DESC, t.id LIMIT 1",
-		&st);
+	int ret =
+	    store_prepare(s,
+			  "SELECT t.id, t.assignee, t.step, t.step_name, coalesce(cs.mode, 'one') FROM tasks t"
+			  " LEFT JOIN claim_steps cs ON cs.claim_id = t.claim_id AND cs.seq = t.step"
+			  " WHERE t.claim_id = ?1 AND t.state = 'open' AND (t.assignee = ?2 OR t.assignee IN"
+			  " (SELECT uid FROM delegations WHERE delegate = ?2 AND from_date <= ?3 AND to_date >= ?3))"
+			  " ORDER BY t.assignee = ?2 DESC, t.id LIMIT 1",
+			  &st);
 
 	if (ret)
 		return ret;
@@ -395,11 +396,14 @@ static int explain_locked(struct store *s, int64_t claim_id, const char *actor, 
 	sqlite3_finalize(st);
 	if (step < 0)
 		return BR_ERR_NOT_FOUND;
-	if ((ret = store_prepare(s,
-				 "SELECT actor, state FROM tasks WHERE claim_id = ?1 AND step = ?2"
-				 " AND state IN ('approved', 'rejected', 'returned', 'transferred') ORDER BY acted_at DESC, id DESC"
-				 " LIMIT 1",
-				 &st)))
+	if ((ret = store_prepare(
+		 s,
+		 "SELECT coalesce(nullif(u.display_name, ''), t.actor) || ' (' || t.actor || ')', t.state"
+		 " FROM tasks t LEFT JOIN users u ON u.uid = t.actor WHERE t.claim_id = ?1 AND t.step = ?2"
+		 " AND t.state IN ('approved', 'rejected', 'returned', 'transferred')"
+		 " ORDER BY t.acted_at DESC, t.id DESC"
+		 " LIMIT 1",
+		 &st)))
 		return ret;
 	sqlite3_bind_int64(st, 1, claim_id);
 	sqlite3_bind_int(st, 2, step);
@@ -419,10 +423,11 @@ static int close_task_locked(struct store *s, int64_t task, const char *state, c
 {
 	sqlite3_stmt *st = NULL;
 	char now[32];
-	int ret = store_prepare(s,
-				"UPDATE tasks SET state = ?2, acted_at = ?3, actor = ?4, on_behalf_of = ?5, comment = ?6"
-				" WHERE id = ?1 AND state = 'open'",
-				&st);
+	int ret =
+	    store_prepare(s,
+			  "UPDATE tasks SET state = ?2, acted_at = ?3, actor = ?4, on_behalf_of = ?5, comment = ?6"
+			  " WHERE id = ?1 AND state = 'open'",
+			  &st);
 
 	if (ret)
 		return ret;
@@ -478,8 +483,8 @@ static int act_begin(struct store *s, int64_t id, const char *actor, const char 
 	r->status = a->status;
 	if (!strcmp(a->owner, actor))
 		return BR_ERR_DENIED;
-	ret = find_task_locked(s, id, actor, today, &a->task, a->assignee, &a->step, r->step, sizeof(r->step),
-			       &a->mode);
+	ret =
+	    find_task_locked(s, id, actor, today, &a->task, a->assignee, &a->step, r->step, sizeof(r->step), &a->mode);
 	if (ret == BR_ERR_NOT_FOUND)
 		return explain_locked(s, id, actor, r);
 	if (ret)
@@ -493,10 +498,12 @@ static int act_begin(struct store *s, int64_t id, const char *actor, const char 
 int store_claim_act(struct store *s, int64_t id, const char *actor, const char *today, enum task_action act,
 		    const char *comment, struct act_result *r)
 {
-	static const char *const states[] = { [TASK_APPROVE] = "approved", [TASK_REJECT] = "rejected",
-					      [TASK_RETURN] = "returned" };
-	static const char *const actions[] = { [TASK_APPROVE] = "approve", [TASK_REJECT] = "reject",
-					       [TASK_RETURN] = "return" };
+	static const char *const states[] = {
+		[TASK_APPROVE] = "approved", [TASK_REJECT] = "rejected", [TASK_RETURN] = "returned"
+	};
+	static const char *const actions[] = {
+		[TASK_APPROVE] = "approve", [TASK_REJECT] = "reject", [TASK_RETURN] = "return"
+	};
 	struct act_ctx a;
 	char detail[512], audit_action[32];
 	int ret = store_begin(s), open_left = 0, next = 0;
@@ -510,16 +517,19 @@ int store_claim_act(struct store *s, int64_t id, const char *actor, const char *
 	if (act == TASK_APPROVE) {
 		if (a.mode != WF_MODE_ALL && (ret = cancel_open_locked(s, id, a.step)))
 			goto out;
-		if ((ret = int_query(s, "SELECT count(*) FROM tasks WHERE claim_id = ?1 AND step = ?2 AND state = 'open'",
-				     id, a.step, &open_left)))
+		if ((ret =
+			 int_query(s, "SELECT count(*) FROM tasks WHERE claim_id = ?1 AND step = ?2 AND state = 'open'",
+				   id, a.step, &open_left)))
 			goto out;
 		if (open_left == 0) {
-			if ((ret = exec_bind2(s, "UPDATE claim_steps SET state = 'done' WHERE claim_id = ?1 AND seq = ?2",
-					      id, a.step)) ||
-			    (ret = int_query(s,
-					     "SELECT coalesce(min(seq), 0) FROM claim_steps WHERE claim_id = ?1 AND seq > ?2"
-					     " AND state = 'waiting'",
-					     id, a.step, &next)))
+			if ((ret =
+				 exec_bind2(s, "UPDATE claim_steps SET state = 'done' WHERE claim_id = ?1 AND seq = ?2",
+					    id, a.step)) ||
+			    (ret = int_query(
+				 s,
+				 "SELECT coalesce(min(seq), 0) FROM claim_steps WHERE claim_id = ?1 AND seq > ?2"
+				 " AND state = 'waiting'",
+				 id, a.step, &next)))
 				goto out;
 			if (next) {
 				ret = activate_locked(s, id, next, r->next, sizeof(r->next));
@@ -540,8 +550,8 @@ int store_claim_act(struct store *s, int64_t id, const char *actor, const char *
 		if ((ret = set_claim_locked(s, id, act == TASK_REJECT ? "rejected" : "draft",
 					    act == TASK_RETURN ? a.step : 0, false)) ||
 		    (act == TASK_RETURN &&
-		     (ret = exec_bind2(s, "UPDATE claim_steps SET state = 'waiting' WHERE claim_id = ?1 AND seq = ?2", id,
-				       a.step))) ||
+		     (ret = exec_bind2(s, "UPDATE claim_steps SET state = 'waiting' WHERE claim_id = ?1 AND seq = ?2",
+				       id, a.step))) ||
 		    (ret = notify_locked(s, a.owner, r->number, actions[act], actor, comment)))
 			goto out;
 	}
@@ -553,6 +563,13 @@ int store_claim_act(struct store *s, int64_t id, const char *actor, const char *
 	ret = audit_append_locked(s, actor, audit_action, r->number, detail);
 out:
 	return store_end(s, ret);
+}
+
+/* "→ person: note" for the timeline (the person alone without a note). */
+static const char *note_with(const char *person, const char *comment, char *out, size_t size)
+{
+	snprintf(out, size, "→ %s%s%.500s", person, comment && *comment ? ": " : "", comment ? comment : "");
+	return out;
 }
 
 static int new_task_same_step(struct store *s, int64_t id, const struct act_ctx *a, const char *step_name,
@@ -575,7 +592,7 @@ int store_task_transfer(struct store *s, int64_t id, const char *actor, const ch
 			const char *comment, struct act_result *r)
 {
 	struct act_ctx a;
-	char detail[512];
+	char detail[512], note[600];
 	int ret = store_begin(s);
 
 	if (ret)
@@ -588,7 +605,9 @@ int store_task_transfer(struct store *s, int64_t id, const char *actor, const ch
 	}
 	if ((ret = close_task_locked(s, a.task, "transferred", actor, a.obo, comment)) ||
 	    (ret = new_task_same_step(s, id, &a, r->step, person)) ||
-	    (ret = event_locked(s, id, actor, a.obo, "transfer", r->step, person)) || (ret = step_text_locked(s, id)))
+	    (ret = event_locked(s, id, actor, a.obo, "transfer", r->step,
+				note_with(person, comment, note, sizeof(note)))) ||
+	    (ret = step_text_locked(s, id)))
 		goto out;
 	str_copy(r->next, r->step, sizeof(r->next));
 	snprintf(detail, sizeof(detail), "step=%.100s to=%s comment=%.200s", r->step, person, comment ? comment : "");
@@ -602,7 +621,7 @@ int store_step_insert(struct store *s, int64_t id, const char *actor, const char
 {
 	sqlite3_stmt *st = NULL;
 	struct act_ctx a;
-	char detail[512], name[160];
+	char detail[512], name[160], note[600];
 	int ret = store_begin(s);
 
 	if (ret)
@@ -629,7 +648,8 @@ int store_step_insert(struct store *s, int64_t id, const char *actor, const char
 	sqlite3_bind_int(st, 2, a.step);
 	bind_text(st, 3, name);
 	bind_text(st, 4, person);
-	if ((ret = store_step_done(st)) || (ret = event_locked(s, id, actor, a.obo, "add-approver", r->step, person)))
+	if ((ret = store_step_done(st)) || (ret = event_locked(s, id, actor, a.obo, "add-approver", r->step,
+							       note_with(person, comment, note, sizeof(note)))))
 		goto out;
 	snprintf(detail, sizeof(detail), "after=%.100s approver=%s comment=%.200s", r->step, person,
 		 comment ? comment : "");
@@ -644,16 +664,16 @@ int store_inbox(struct store *s, const char *uid, const char *today, store_task_
 	int ret, rc;
 
 	if ((ret = store_prepare(
-		     s,
-		     "SELECT t.id, c.id, c.number, c.form, c.title, c.owner, coalesce(u.display_name, c.owner),"
-		     " t.assignee, t.step_name, c.total, t.created_at, t.due_at,"
-		     " (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'block'),"
-		     " (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'warn')"
-		     " FROM tasks t JOIN claims c ON c.id = t.claim_id LEFT JOIN users u ON u.uid = c.owner"
-		     " WHERE t.state = 'open' AND c.status = 'submitted' AND (t.assignee = ?1 OR t.assignee IN"
-		     " (SELECT uid FROM delegations WHERE delegate = ?1 AND from_date <= ?2 AND to_date >= ?2))"
-		     " ORDER BY t.created_at, t.id",
-		     &st)))
+		 s,
+		 "SELECT t.id, c.id, c.number, c.form, c.title, c.owner, coalesce(u.display_name, c.owner),"
+		 " t.assignee, t.step_name, c.total, t.created_at, t.due_at,"
+		 " (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'block'),"
+		 " (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'warn')"
+		 " FROM tasks t JOIN claims c ON c.id = t.claim_id LEFT JOIN users u ON u.uid = c.owner"
+		 " WHERE t.state = 'open' AND c.status = 'submitted' AND (t.assignee = ?1 OR t.assignee IN"
+		 " (SELECT uid FROM delegations WHERE delegate = ?1 AND from_date <= ?2 AND to_date >= ?2))"
+		 " ORDER BY t.created_at, t.id",
+		 &st)))
 		return ret;
 	bind_text(st, 1, uid);
 	bind_text(st, 2, today);
@@ -686,11 +706,12 @@ int store_claim_history(struct store *s, int64_t id, store_event_cb cb, void *ar
 	sqlite3_stmt *st = NULL;
 	int ret, rc;
 
-	if ((ret = store_prepare(s,
-				 "SELECT e.ts, e.actor, coalesce(u.display_name, e.actor), e.on_behalf_of, e.action, e.step,"
-				 " e.comment FROM claim_events e LEFT JOIN users u ON u.uid = e.actor"
-				 " WHERE e.claim_id = ? ORDER BY e.id",
-				 &st)))
+	if ((ret = store_prepare(
+		 s,
+		 "SELECT e.ts, e.actor, coalesce(u.display_name, e.actor), e.on_behalf_of, e.action, e.step,"
+		 " e.comment FROM claim_events e LEFT JOIN users u ON u.uid = e.actor"
+		 " WHERE e.claim_id = ? ORDER BY e.id",
+		 &st)))
 		return ret;
 	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -715,10 +736,11 @@ int store_claim_steps(struct store *s, int64_t id, store_step_cb cb, void *arg)
 	sqlite3_stmt *st = NULL;
 	int ret, rc;
 
-	if ((ret = store_prepare(s,
-				 "SELECT seq, name, mode, approvers, state, sla_hours FROM claim_steps WHERE claim_id = ?"
-				 " ORDER BY seq",
-				 &st)))
+	if ((ret =
+		 store_prepare(s,
+			       "SELECT seq, name, mode, approvers, state, sla_hours FROM claim_steps WHERE claim_id = ?"
+			       " ORDER BY seq",
+			       &st)))
 		return ret;
 	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -779,8 +801,7 @@ out:
 	return store_end(s, ret);
 }
 
-int store_delegate_get(struct store *s, const char *uid, char delegate[USER_LOGIN_MAX + 1], char from[11],
-		       char to[11])
+int store_delegate_get(struct store *s, const char *uid, char delegate[USER_LOGIN_MAX + 1], char from[11], char to[11])
 {
 	sqlite3_stmt *st = NULL;
 	int ret = store_prepare(s, "SELECT delegate, from_date, to_date FROM delegations WHERE uid = ?", &st);
@@ -807,10 +828,11 @@ int store_notifications_take(struct store *s, const char *uid, store_notificatio
 
 	if (ret)
 		return ret;
-	if ((ret = store_prepare(s,
-				 "SELECT id, ts, claim, action, actor, comment FROM notifications WHERE uid = ? AND seen = 0"
-				 " ORDER BY id",
-				 &st)))
+	if ((ret = store_prepare(
+		 s,
+		 "SELECT id, ts, claim, action, actor, comment FROM notifications WHERE uid = ? AND seen = 0"
+		 " ORDER BY id",
+		 &st)))
 		goto out;
 	bind_text(st, 1, uid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -895,11 +917,12 @@ int store_task_escalate(struct store *s, int64_t task_id, const char *person)
 
 	if (ret)
 		return ret;
-	if ((ret = store_prepare(s,
-				 "SELECT t.claim_id, t.step, t.step_name, t.assignee, c.number, coalesce(cs.sla_hours, 0)"
-				 " FROM tasks t JOIN claims c ON c.id = t.claim_id LEFT JOIN claim_steps cs"
-				 " ON cs.claim_id = t.claim_id AND cs.seq = t.step WHERE t.id = ? AND t.state = 'open'",
-				 &st)))
+	if ((ret =
+		 store_prepare(s,
+			       "SELECT t.claim_id, t.step, t.step_name, t.assignee, c.number, coalesce(cs.sla_hours, 0)"
+			       " FROM tasks t JOIN claims c ON c.id = t.claim_id LEFT JOIN claim_steps cs"
+			       " ON cs.claim_id = t.claim_id AND cs.seq = t.step WHERE t.id = ? AND t.state = 'open'",
+			       &st)))
 		goto out;
 	sqlite3_bind_int64(st, 1, task_id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -945,10 +968,11 @@ int workflow_withdraw_locked(struct store *s, int64_t id, const char *actor)
 int store_claim_involves(struct store *s, int64_t id, const char *uid)
 {
 	sqlite3_stmt *st = NULL;
-	int ret = store_prepare(s,
-				"SELECT 1 FROM tasks WHERE claim_id = ?1 AND (assignee = ?2 OR actor = ?2 OR assignee IN"
-				" (SELECT uid FROM delegations WHERE delegate = ?2)) LIMIT 1",
-				&st);
+	int ret =
+	    store_prepare(s,
+			  "SELECT 1 FROM tasks WHERE claim_id = ?1 AND (assignee = ?2 OR actor = ?2 OR assignee IN"
+			  " (SELECT uid FROM delegations WHERE delegate = ?2)) LIMIT 1",
+			  &st);
 
 	if (ret)
 		return ret;

@@ -59,9 +59,9 @@ static const struct key_binding claim_keys[] = {
 	{ OP_WITHDRAW, { 'w', 0 }, "w", N_("Withdraw a submitted claim back to draft"), NULL },
 	{ OP_DELETE_CLAIM, { 'D', 0 }, "D", N_("Delete this draft"), NULL },
 	{ OP_HISTORY, { 'h', 0 }, "h", N_("Approval steps and history / back to the checks"), NULL },
-	{ OP_APPROVE, { 'y', 0 }, "y", N_("Approve, when the claim waits for you"), NULL },
-	{ OP_REJECT, { 'x', 0 }, "x", N_("Reject, when the claim waits for you (asks why)"), NULL },
-	{ OP_RETURN, { 'u', 0 }, "u", N_("Return to the claimant, when the claim waits for you"), NULL },
+	{ OP_APPROVE, { 'y', 0 }, "y", N_("Approve, when it waits for you"), NULL },
+	{ OP_REJECT, { 'x', 0 }, "x", N_("Reject, when it waits for you (asks why)"), NULL },
+	{ OP_RETURN, { 'u', 0 }, "u", N_("Return to the claimant, when it waits for you"), NULL },
 	{ OP_CLOSE, { 'q', 27, 0 }, "q/Esc", N_("Close (asks to save changes)"), NULL },
 };
 
@@ -228,14 +228,14 @@ static void *claim_enter(struct ui *ui)
 	}
 	ed->form = form_set_find(&ed->forms, ed->c.form);
 	ed->editable = ed->c.status == CLAIM_DRAFT && !strcmp(ed->c.owner, ui->app->user->uid) && ed->form;
+	load_approvals(ui, ed);
 	if (!ed->form)
 		ui_message(ui, THEME_ERROR, _("The form %s of this claim is no longer available; it opens read-only."),
 			   ed->c.form);
-	load_approvals(ui, ed);
-	if (ed->task)
+	else if (ed->task)
 		ui_message(ui, THEME_OK, _("%s waits for your approval: y approve, x reject, u return, h history"),
 			   ed->c.number);
-	else if (ed->form && !ed->editable && ed->c.status != CLAIM_DRAFT)
+	else if (!ed->editable && ed->c.status != CLAIM_DRAFT)
 		ui_message(ui, THEME_DIM, _("%s is %s; it opens read-only."), ed->c.number,
 			   _(claim_status_label(ed->c.status)));
 	if (ed->editable)
@@ -402,7 +402,7 @@ static void draw_history(struct ui *ui, struct editor *ed, int top, int left, in
 		const char *mode = sv->r.mode == WF_MODE_ANY   ? _("any one of: ")
 				   : sv->r.mode == WF_MODE_ALL ? _("all of: ")
 							       : "";
-		const char *state = done ? _("done") : active ? _("now") : _("to come");
+		const char *state = done ? _("done") : active ? _("now") : _("later");
 		char name[64], st[32], line[1024];
 		text_fit(name, sizeof(name), sv->r.name, 16, 1, 1);
 		text_fit(st, sizeof(st), state, 6, 1, 1);
@@ -807,7 +807,7 @@ static void approver_act(struct ui *ui, struct editor *ed, enum task_action a)
 		ui_message(ui, THEME_WARN, "%s", _("This claim does not wait for your approval."));
 		return;
 	}
-	snprintf(what, sizeof(what), "%s (%s, %s)", ed->c.number, ed->c.owner_name[0] ? ed->c.owner_name : ed->c.owner,
+	snprintf(what, sizeof(what), "%s %s", ed->c.number,
 		 money_format(ed->c.total, total, sizeof(total), MONEY_GROUP | MONEY_SYMBOL));
 	if (!approval_comment(ui, a, what, comment, sizeof(comment)))
 		return;
@@ -870,7 +870,10 @@ static void submit(struct ui *ui, struct editor *ed)
 		if (service_claim_submit(ui->app, &ed->forms, ref, &after, msg, sizeof(msg)))
 			ui_message(ui, THEME_ERROR, "%s", msg);
 		else
-			ui_message(ui, THEME_OK, _("Submitted %s"), after.number);
+			ui_message(ui, THEME_OK,
+				   after.status == CLAIM_APPROVED ? _("Submitted %s: approved at once by the auto-approval rule")
+								  : _("Submitted %s"),
+				   after.number);
 	}
 	claim_release(&after);
 	ui->data_version++;

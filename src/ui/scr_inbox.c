@@ -51,12 +51,8 @@ static const struct key_binding inbox_keys[] = {
 	{ OP_TAGGED, { 'A', 0 }, "A", N_("Approve, reject or return every tagged task"), NULL },
 	{ OP_TRANSFER, { 'T', 0 }, "T", N_("Transfer the task to someone else (转交)"), NULL },
 	{ OP_ADD, { '+', 0 }, "+", N_("Add an approver after you (加签)"), NULL },
-	{ OP_FILTER,
-	  { '/', 0 },
-	  "/",
-	  N_("Filter: claimant, form, number, >AMOUNT, <AMOUNT, overdue (all must match)"),
-	  NULL },
-	{ OP_SORT, { 's', 0 }, "s", N_("Sort: oldest first, newest first, largest amount, claimant"), NULL },
+	{ OP_FILTER, { '/', 0 }, "/", N_("Filter: name, form, >500, <100, overdue"), NULL },
+	{ OP_SORT, { 's', 0 }, "s", N_("Sort: oldest, newest, amount, claimant"), NULL },
 	{ OP_RELOAD, { 'R', 12, 0 }, "R/Ctrl-L", N_("Reload"), NULL },
 };
 
@@ -140,26 +136,21 @@ bool inbox_holds_task(struct ui *ui, int64_t claim_id)
 	return h.found;
 }
 
+/* The actions store_claim_history() reports. */
 static const struct {
 	const char *name;
 	const char *label;
 } action_labels[] = {
 	{ "submit", N_("submitted") },
 	{ "resubmit", N_("resubmitted") },
-	{ "approve", N_("approved") },
-	{ "approved", N_("approved") },
-	{ "reject", N_("rejected") },
-	{ "rejected", N_("rejected") },
-	{ "return", N_("returned") },
-	{ "returned", N_("returned") },
-	{ "transfer", N_("transferred") },
-	{ "add_approver", N_("added an approver") },
-	{ "add-approver", N_("added an approver") },
-	{ "withdraw", N_("withdrew") },
-	{ "escalate", N_("escalated") },
-	{ "auto_approve", N_("approved automatically") },
 	{ "auto-approve", N_("approved automatically") },
-	{ "auto", N_("approved automatically") },
+	{ "approve", N_("approved") },
+	{ "reject", N_("rejected") },
+	{ "return", N_("returned") },
+	{ "transfer", N_("transferred") },
+	{ "add-approver", N_("added an approver") },
+	{ "escalate", N_("escalated") },
+	{ "withdraw", N_("withdrew") },
 };
 
 const char *approval_action_label(const char *action)
@@ -230,12 +221,12 @@ bool approval_comment(struct ui *ui, enum task_action a, const char *what, char 
 
 	buf[0] = '\0';
 	for (;;) {
-		const char *fmt = a == TASK_APPROVE  ? _("Approve %s. Comment (optional, Esc cancels): ")
-				  : a == TASK_REJECT ? _("Reject %s. Reason (required, Esc cancels): ")
-						     : _("Return %s. What should change (required, Esc cancels): ");
+		const char *fmt = a == TASK_APPROVE  ? _("Approve %s, comment (optional): ")
+				  : a == TASK_REJECT ? _("Reject %s, reason (required): ")
+						     : _("Return %s, what to change (required): ");
 		char head[512];
 		snprintf(head, sizeof(head), fmt, what);
-		snprintf(label, sizeof(label), "%s%s", again ? _("A comment is required. ") : "", head);
+		snprintf(label, sizeof(label), "%s%s", again ? _("Required. ") : "", head);
 		if (!ui_prompt(ui, label, buf, size))
 			return false;
 		str_trim(buf);
@@ -305,13 +296,17 @@ bool inbox_notify(struct ui *ui)
 		approval_time(nt->ts, when);
 		approval_person(ui, nt->actor, who, sizeof(who));
 		first_line(nt->comment, note, sizeof(note));
-		if (!strcmp(a, "approve") || !strcmp(a, "approved")) {
+		if (!strcmp(a, "approve") && !strcmp(nt->actor, "-")) {
+			/* an automatic approval: the comment names the rule */
+			snprintf(what, sizeof(what), _("%s approved automatically"), nt->claim);
+			elems[i] = THEME_OK;
+		} else if (!strcmp(a, "approve")) {
 			snprintf(what, sizeof(what), _("%s approved by %s"), nt->claim, who);
 			elems[i] = THEME_OK;
-		} else if (!strcmp(a, "reject") || !strcmp(a, "rejected")) {
+		} else if (!strcmp(a, "reject")) {
 			snprintf(what, sizeof(what), _("%s rejected by %s"), nt->claim, who);
 			elems[i] = THEME_ERROR;
-		} else if (!strcmp(a, "return") || !strcmp(a, "returned")) {
+		} else if (!strcmp(a, "return")) {
 			snprintf(what, sizeof(what), _("%s returned by %s"), nt->claim, who);
 			elems[i] = THEME_WARN;
 		} else {
@@ -577,10 +572,10 @@ static struct columns layout(const struct inbox_state *st, int cols)
 
 	for (int i = 0; i < st->nshown; i++)
 		delegated |= st->rows[st->shown[i]].for_name[0] != '\0';
-	c.wait = cols >= 50 ? 4 : 0;
+	c.wait = cols >= 50 ? 5 : 0;
 	c.flags = cols >= 64 ? 6 : 0;
-	c.name = cols >= 110 ? 10 : cols >= 56 ? 8 : 0;
-	c.form = cols >= 110 ? 12 : cols >= 76 ? 8 : 0;
+	c.name = cols >= 96 ? 10 : cols >= 56 ? 8 : 0;
+	c.form = cols >= 96 ? 12 : 0;
 	c.forw = delegated && cols >= 70 ? (cols >= 110 ? 12 : 10) : 0;
 	/* 2: the tag mark; one space after every column */
 	c.title = cols - 2 - (c.num + 1) - (c.total + 1) - (c.name ? c.name + 1 : 0) - (c.form ? c.form + 1 : 0) -
@@ -598,7 +593,7 @@ static void inbox_draw(struct ui *ui, void *state, int top, int left, int rows, 
 {
 	struct inbox_state *st = state;
 	const char *lang = app_language(ui->app), *dot = ui->ascii ? "|" : "·";
-	struct columns c = layout(st, cols);
+	struct columns c;
 	char line[2048], now[32], total[32];
 	time_t now_t = time(NULL);
 	int nover = 0, shown_over = 0, ntagged = 0;
@@ -606,6 +601,7 @@ static void inbox_draw(struct ui *ui, void *state, int top, int left, int rows, 
 
 	if (ui->data_version != st->version)
 		load(ui, st);
+	c = layout(st, cols);
 	audit_now(now);
 	for (int i = 0; i < st->n; i++)
 		nover += overdue(&st->rows[i].t, now);
@@ -637,9 +633,9 @@ static void inbox_draw(struct ui *ui, void *state, int top, int left, int rows, 
 	cell(line, sizeof(line), _("Form"), c.form, false);
 	cell(line, sizeof(line), _("Claim title"), c.title, false);
 	cell(line, sizeof(line), _("Total"), c.total, true);
-	cell(line, sizeof(line), _("Waiting"), c.wait, false);
+	cell(line, sizeof(line), _("Wait"), c.wait, true);
 	cell(line, sizeof(line), _("Checks"), c.flags, false);
-	cell(line, sizeof(line), _("Task of"), c.forw, false);
+	cell(line, sizeof(line), _("On behalf of"), c.forw, false);
 	ui_text(ui, top + 1, left, cols, line, THEME_DIM, true);
 
 	if (st->nshown == 0)
@@ -650,7 +646,7 @@ static void inbox_draw(struct ui *ui, void *state, int top, int left, int rows, 
 	for (int i = 0; i < st->list.page && st->list.scroll + i < st->nshown; i++) {
 		const struct inbox_row *r = &st->rows[st->shown[st->list.scroll + i]];
 		const struct form *fm = form_set_find(&st->forms, r->t.form);
-		char age[16], flags[32] = "", forw[128] = "";
+		char age[16], flags[32] = "";
 		int elem = st->list.scroll + i == st->list.sel ? THEME_SELECTED
 			   : overdue(&r->t, now)               ? THEME_WARN
 							       : THEME_NORMAL;
@@ -660,8 +656,6 @@ static void inbox_draw(struct ui *ui, void *state, int top, int left, int rows, 
 		if (r->t.nwarnings)
 			snprintf(flags + strlen(flags), sizeof(flags) - strlen(flags), "%s!%d", flags[0] ? " " : "",
 				 r->t.nwarnings);
-		if (r->for_name[0])
-			snprintf(forw, sizeof(forw), _("for %s"), r->for_name);
 		waiting(&r->t, now_t, age, sizeof(age));
 		line[0] = '\0';
 		cell(line, sizeof(line), r->tagged ? "*" : " ", 1, false);
@@ -672,7 +666,7 @@ static void inbox_draw(struct ui *ui, void *state, int top, int left, int rows, 
 		cell(line, sizeof(line), money_format(r->t.total, total, sizeof(total), MONEY_GROUP), c.total, true);
 		cell(line, sizeof(line), age, c.wait, true);
 		cell(line, sizeof(line), flags, c.flags, false);
-		cell(line, sizeof(line), forw, c.forw, false);
+		cell(line, sizeof(line), r->for_name, c.forw, false);
 		ui_text(ui, top + 2 + i, left, cols, line, elem, true);
 	}
 
@@ -731,7 +725,7 @@ static void describe(const struct inbox_row *r, char *out, size_t size)
 {
 	char total[32];
 
-	snprintf(out, size, "%s (%s, %s)", r->t.number, r->t.claimant_name[0] ? r->t.claimant_name : r->t.claimant,
+	snprintf(out, size, "%s %s", r->t.number,
 		 money_format(r->t.total, total, sizeof(total), MONEY_GROUP | MONEY_SYMBOL));
 }
 
@@ -810,8 +804,11 @@ static void act_tagged(struct ui *ui, struct inbox_state *st)
 		struct act_result res;
 		memset(&res, 0, sizeof(res));
 		if (service_claim_act(ui->app, numbers[j], (enum task_action)k, comment, &res, msg, sizeof(msg))) {
+			/* service messages mostly name the claim already */
 			if (!failed++)
-				snprintf(first_err, sizeof(first_err), "%s: %s", numbers[j], msg);
+				snprintf(first_err, sizeof(first_err), "%s%s%s",
+					 strstr(msg, numbers[j]) ? "" : numbers[j], strstr(msg, numbers[j]) ? "" : ": ",
+					 msg);
 			continue;
 		}
 		ok++;

@@ -151,8 +151,8 @@ const char *approval_person(struct ui *ui, const char *uid, char *out, size_t si
 /* "2026-11-25T03:48:38.314Z" (UTC) as local "11-25 11:48" into out[12]; "" if malformed. */
 void approval_time(const char *iso, char out[12]);
 /*
- * Asks for the comment on action a on what (e.g. "BX202611-0003 (张伟,
- * ¥436.00)"): optional to approve, required to reject or return.  False on Esc.
+ * Asks for the comment on action a on what ("BX202611-0003 ¥436.00"):
+ * optional to approve, required to reject or return.  False on Esc.
  */
 bool approval_comment(struct ui *ui, enum task_action a, const char *what, char *buf, size_t size);
 /* Puts the outcome of an action that succeeded on the status line. */

@@ -173,12 +173,19 @@ bool ui_prompt(struct ui *ui, const char *label, char *buf, size_t size)
 	curs_set(1);
 	for (;;) {
 		char shown[1400];
+		const char *from = shown;
 		wint_t ch;
-		int rc;
+		int rc, w;
 
 		snprintf(shown, sizeof(shown), " %s%s", label, line);
-		ui_text(ui, LINES - 1, 0, COLS, shown, THEME_STATUS, true);
-		move(LINES - 1, text_width(shown) < COLS ? text_width(shown) : COLS - 1);
+		/* too wide: drop characters from the left so the end being typed stays in view */
+		for (w = text_width(from); w > COLS - 1 && *from;) {
+			int cw;
+			from += text_char(from, strlen(from), &cw);
+			w -= cw;
+		}
+		ui_text(ui, LINES - 1, 0, COLS, from, THEME_STATUS, true);
+		move(LINES - 1, w < COLS ? w : COLS - 1);
 		refresh();
 		rc = get_wch(&ch);
 		if (rc == ERR)
@@ -328,37 +335,55 @@ static void draw_too_small(struct ui *ui)
 		ui_text(ui, y + 1, 0, COLS, _("Enlarge the window, or press q to quit"), THEME_NORMAL, false);
 }
 
-static int help_rows(const struct key_binding *k, int n, int y, int x, int cols, struct ui *ui, int limit)
-{
-	int rows = 0;
+/* First row of the `?` overlay shown: a long key table scrolls. */
+static int help_first;
 
-	for (int i = 0; i < n && rows < limit; i++, rows++) {
-		ui_text(ui, y + rows, x, 12, k[i].label, THEME_KEY, true);
-		ui_text(ui, y + rows, x + 13, cols - 13, _(k[i].help), THEME_NORMAL, true);
-	}
-	return rows;
+/* The overlay's key rows: the screen's keys, then the global ones. */
+static const struct key_binding *help_key(const struct screen_ops *ops, int i)
+{
+	return i < ops->nkeys ? &ops->keys[i] : &global_keys[i - ops->nkeys];
+}
+
+static int help_count(const struct screen_ops *ops)
+{
+	return ops->nkeys + (int)ARRAY_SIZE(global_keys);
+}
+
+/* How many key rows the overlay has room for. */
+static int help_page(const struct screen_ops *ops)
+{
+	int rows = help_count(ops) + 4;
+
+	if (rows > LINES - 2)
+		rows = LINES - 2;
+	return rows - 3 > 1 ? rows - 3 : 1;
 }
 
 static void draw_help(struct ui *ui)
 {
 	const struct screen_ops *ops = stack[depth - 1].ops;
-	int n = ops->nkeys + (int)ARRAY_SIZE(global_keys);
-	int rows = n + 4, cols = COLS - 8 < 64 ? COLS - 8 : 64;
-	int top, left, y;
+	int n = help_count(ops), page = help_page(ops);
+	int rows = page + 3, cols = COLS - 8 < 64 ? COLS - 8 : 64;
+	int top, left;
 	char title[256];
 
-	if (rows > LINES - 2)
-		rows = LINES - 2;
+	if (help_first > n - page)
+		help_first = n - page;
+	if (help_first < 0)
+		help_first = 0;
 	top = (LINES - rows) / 2;
 	left = (COLS - cols) / 2;
 	for (int r = 0; r < rows; r++)
 		ui_text(ui, top + r, left, cols, "", THEME_NORMAL, true);
 	snprintf(title, sizeof(title), "%s: %s", _("Keys"), _(ops->title));
 	ui_box(ui, top, left, rows, cols, title);
-	y = top + 1;
-	y += help_rows(ops->keys, ops->nkeys, y, left + 2, cols - 4, ui, top + rows - 2 - y);
-	help_rows(global_keys, (int)ARRAY_SIZE(global_keys), y, left + 2, cols - 4, ui, top + rows - 2 - y);
-	ui_text(ui, top + rows - 2, left + 2, cols - 4, _("Press any key to close"), THEME_DIM, false);
+	for (int r = 0; r < page && help_first + r < n; r++) {
+		const struct key_binding *k = help_key(ops, help_first + r);
+		ui_text(ui, top + 1 + r, left + 2, 12, k->label, THEME_KEY, true);
+		ui_text(ui, top + 1 + r, left + 15, cols - 17, _(k->help), THEME_NORMAL, true);
+	}
+	ui_text(ui, top + rows - 2, left + 2, cols - 4,
+		n > page ? _("j/k scroll, any other key closes") : _("Press any key to close"), THEME_DIM, false);
 }
 
 static void draw(struct ui *ui, bool help)
@@ -543,6 +568,11 @@ static bool ui_key(struct ui *ui, int ch, bool *help)
 	if (ch == KEY_RESIZE)
 		return false;
 	if (*help) {
+		int n = help_count(ops), page = help_page(ops);
+		if (n > page && (ch == 'j' || ch == KEY_DOWN || ch == 'k' || ch == KEY_UP)) {
+			help_first += ch == 'j' || ch == KEY_DOWN ? 1 : -1;
+			return false;
+		}
 		*help = false;
 		return false;
 	}
@@ -553,9 +583,10 @@ static bool ui_key(struct ui *ui, int ch, bool *help)
 	flags = op != OP_NONE ? ops->key(ui, stack[depth - 1].state, op) : 0;
 	if (op == OP_NONE) {
 		op = lookup_op(global_keys, (int)ARRAY_SIZE(global_keys), ch);
-		if (op == OP_HELP)
+		if (op == OP_HELP) {
 			*help = true;
-		else if (op == OP_BACK)
+			help_first = 0;
+		} else if (op == OP_BACK)
 			flags |= UI_POP;
 		else if (op == OP_QUIT)
 			flags |= UI_QUIT;

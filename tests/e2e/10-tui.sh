@@ -18,7 +18,7 @@ check "help lists global keys too" wait_for zw "Ctrl-C"
 keys zw x
 check "any key closes help" bash -c "sleep 0.3; ! tmux -L $TMUX_SOCK capture-pane -p -t zw | grep -q Ctrl-C"
 
-keys zw j Enter
+keys zw j j Enter
 check "Enter opens My profile with directory data" wait_for zw "高级工程师"
 check "profile shows the manager from the directory" wait_for zw "李梅 \(limei\)"
 check "profile shows the department" wait_for zw "研发部"
@@ -65,7 +65,7 @@ keys nobody q
 # Monochrome theme chosen in Preferences: ASCII borders, remembered at next login.
 tui_open th wangfang en_US.UTF-8 80 24
 wait_for th "Main menu" >/dev/null
-keys th j j j j Enter
+keys th j j j j j Enter
 check "preferences list the shipped themes" wait_for th "mono +Monochrome"
 # Themes are sorted (contrast, default, mono): the third row is mono.
 keys th j j Enter
@@ -82,7 +82,7 @@ ssh_exec zhangwei "$PASSWORD" invoice add >/dev/null <<<'{"kind":"rail","number"
 ssh_exec zhangwei "$PASSWORD" invoice add >/dev/null <<<'{"kind":"receipt","number":"R-1","date":"2026-11-02","total":"1234.50"}'
 tui_open inv zhangwei en_US.UTF-8 100 30
 wait_for inv "Main menu" >/dev/null
-keys inv j j Enter
+keys inv j j j Enter
 check "the invoice screen lists registered invoices" wait_for inv "25119000000012345678 +中国铁路北京局 +436.00"
 check "amounts are grouped and totalled" wait_for inv "2 invoice\(s\), total ¥1,670.50"
 keys inv /
@@ -103,14 +103,14 @@ sqlite3 "$E2E_DIR/stack/data/bursar.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION 
 	SELECT 'bulk-' || i, 'receipt', '', 'bulk-' || i, '2026-10-01', '', '', '', '', 100, 0, 0, 100, '', 'alice', 'x' FROM n"
 tui_open many alice en_US.UTF-8 100 30
 wait_for many "Main menu" >/dev/null
-keys many j j Enter
+keys many j j j Enter
 check "a cut-short invoice list says how much was loaded" wait_for many "newest 5000 loaded"
 keys many q q
 
 # Claim forms: the list, and one form's fields, categories with limits and help.
 tui_open fm zhangwei en_US.UTF-8 60 20
 wait_for fm "Main menu" >/dev/null
-keys fm j j j Enter
+keys fm j j j j Enter
 check "the claim forms are listed with their titles" wait_for fm "Travel expenses +travel +5 fields"
 keys fm G Enter
 check "a form shows its fields" wait_for fm "Dates daterange required"

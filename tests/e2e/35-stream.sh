@@ -11,6 +11,6 @@ out=$(ssh_exec zhaomin "$PASSWORD" audit verify --json)
 check "entries chained by an independent implementation verify" [ "$(jq -r .ok <<<"$out")" = true ]
 run_tap /usr/bin/python3 "$E2E_HERE/stream.py" run "$STACK_PORT" zhaomin "$PASSWORD" "$last"
 sleep 0.5
-left=$(pgrep -c -P "$STACK_PID" || true)
+left=$(session_count)
 check "no session is left hanging afterwards ($left)" [ "$left" -eq 0 ]
 e2e_done

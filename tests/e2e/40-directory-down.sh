@@ -17,7 +17,7 @@ check "login is refused while the directory is down" [ $rc -ne 0 ]
 check "refused within 5 s (took ${ms} ms)" [ $ms -lt 5000 ]
 check "with a clear message" grep -q "directory service is unavailable" <<<"$err"
 
-keys open1 j Enter
+keys open1 j j Enter
 check "the open session keeps working" wait_for open1 "高级工程师|Engineer|Department"
 keys open1 q q
 check "and quits normally" wait_for open1 "EXIT=0"

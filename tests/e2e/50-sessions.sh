@@ -14,7 +14,7 @@ for i in $(seq 1 20); do
 	wait_for "c$i" "Main menu" 20 2>/dev/null && reached=$((reached + 1))
 done
 check "20 concurrent logins all reach the main screen ($reached/20)" [ $reached -eq 20 ]
-sessions=$(pgrep -c -P "$STACK_PID")
+sessions=$(session_count)
 check "one session process per connection ($sessions)" [ "$sessions" -eq 20 ]
 for i in $(seq 1 20); do keys "c$i" q; done
 ended=0
@@ -24,11 +24,11 @@ check "all 20 quit with exit status 0 ($ended/20)" [ $ended -eq 20 ]
 # Dropped connection: kill the client mid-session; session and UI processes go.
 tui_open drop zhangwei en_US.UTF-8 80 24
 wait_for drop "Main menu" >/dev/null
-before=$(pgrep -c -P "$STACK_PID")
+before=$(session_count)
 pkill -KILL -f "ssh .* -p $STACK_PORT zhangwei@127.0.0.1" || true
 left=1
 for _ in $(seq 50); do
-	left=$(pgrep -c -P "$STACK_PID" || true)
+	left=$(session_count)
 	[ "$left" -eq 0 ] && break
 	sleep 0.1
 done
@@ -40,10 +40,10 @@ check "no orphaned UI process remains ($orphans)" [ "$orphans" -eq 0 ]
 tui_open k1 alice en_US.UTF-8 80 24
 tui_open k2 limei en_US.UTF-8 80 24
 wait_for k1 "Main menu" >/dev/null && wait_for k2 "Main menu" >/dev/null
-victim=$(pgrep -P "$STACK_PID" | head -1)
+victim=$(session_pids | head -1)
 kill -9 "$victim"
 sleep 0.5
-alive=$(pgrep -c -P "$STACK_PID" || true)
+alive=$(session_count)
 check "killing one session process leaves the other running ($alive)" [ "$alive" -eq 1 ]
 out=$(ssh_exec zhangwei "$PASSWORD" whoami --json | jq -r .uid)
 check "the server still accepts logins" [ "$out" = zhangwei ]
@@ -54,7 +54,7 @@ tui_open k3 wangfang en_US.UTF-8 80 24
 wait_for k3 "Main menu" >/dev/null
 kill -9 "$STACK_PID"
 sleep 0.3
-keys k3 j Enter
+keys k3 j j Enter
 check "an open session survives kill -9 of the listener" wait_for k3 "Department"
 "$BURSAR" serve --config "$E2E_DIR/stack/bursar.ini" 2>>"$E2E_DIR/stack/server.log" &
 STACK_PID=$!

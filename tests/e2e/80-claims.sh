@@ -49,7 +49,7 @@ check "and opens read-only" wait_for ed "\[submitted\]"
 keys ed a
 check "a submitted claim cannot be edited" wait_for ed "withdraw it \(w\) to change it"
 keys ed q
-check "the list shows it submitted, waiting for approval" wait_for ed "BX[0-9]{6}-0001 Travel expe… +北京出差 客户拜访 +916.00 submitted +0d +waiting for approval"
+check "the list shows it submitted, waiting for the manager by name" wait_for ed "BX[0-9]{6}-0001 Travel expe… +北京出差 客户拜访 +916.00 submitted +0d +Manager: 李梅"
 keys ed f 2
 check "the status filter hides other statuses" wait_for ed "No claim matches the filter"
 keys ed f 3

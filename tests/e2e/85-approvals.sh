@@ -56,10 +56,33 @@ check "finance approves by exec; the claim is approved" [ $rc -eq 0 ] && grep -q
 check "its status is approved" [ "$(status_of zhangwei "$C1")" = approved ]
 check "the other finance task is gone" inbox_empty liuyang
 err=$(ssh_exec liuyang "$PASSWORD" approve "$C1" 2>&1); rc=$?
-check "a late second approver is told who decided" [ $rc -eq 1 ] && grep -q "already approved by wangfang" <<<"$err"
+check "a late second approver is told who decided" [ $rc -eq 1 ] && grep -q "already approved by 王芳 (wangfang)" <<<"$err"
 hist=$(ssh_exec zhangwei "$PASSWORD" claim history "$C1" --json)
 check "the history has submit, two approvals with comments" \
 	[ "$(jq -r 'map(.action + ":" + .comment) | join(",")' <<<"$hist")" = "submit:,approve:同意,approve:OK" ]
+
+# ---- bulk approval of tagged tasks in the inbox ----
+B1=$(new_claim zhangwei 321.00)
+B2=$(new_claim zhangwei 654.00)
+B3=$(new_claim zhangwei 987.00)
+for c in "$B1" "$B2" "$B3"; do ssh_exec zhangwei "$PASSWORD" claim submit "$c" >/dev/null; done
+tui_open bulk limei en_US.UTF-8 120 32
+wait_for bulk "Main menu" >/dev/null
+keys bulk j Enter
+check "the inbox lists three tasks" wait_for bulk "Waiting for you: 3"
+keys bulk t t
+keys bulk A
+check "A asks what to do with the tagged tasks" wait_for bulk "2 tagged task\(s\): what to do\?"
+keys bulk Enter
+check "and confirms with their count and total" wait_for bulk "Approve 2 claim\(s\), total ¥975.00\?"
+keys bulk y
+keys bulk Enter
+check "both are approved at once" wait_for bulk "Approved 2"
+check "the untagged one stays" wait_for bulk "Waiting for you: 1"
+keys bulk q q
+check "the bulk-approved claims went on to finance" inbox_has wangfang "$B1"
+check "both of them" inbox_has wangfang "$B2"
+check "the untagged one did not" inbox_lacks wangfang "$B3"
 
 # ---- return to the claimant, resubmission lands at the returning step ----
 C2=$(new_claim zhangwei 800.00)

@@ -21,6 +21,10 @@ quiet() { "$@" >/dev/null 2>&1; }
 # lacks PATTERN TEXT: true when TEXT has no line matching PATTERN.
 lacks() { ! grep -q -- "$1" <<<"$2"; }
 
+# Session processes of the listener (its background job, bursar-remind, is not one).
+session_count() { pgrep -c -x bursar -P "$STACK_PID" || true; }
+session_pids() { pgrep -x bursar -P "$STACK_PID"; }
+
 e2e_cleanup() {
 	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
 	stack_stop "$E2E_DIR/stack"
