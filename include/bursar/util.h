@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -23,6 +24,8 @@ char *str_printf(char *buf, size_t size, const char *fmt, ...) __attribute__((fo
 int str_to_int(const char *s, long min, long max, long *out);
 /* Trims ASCII whitespace in place; returns s. */
 char *str_trim(char *s);
+/* A duration in seconds as "42m", "5h07m" or "3d04h". */
+void str_duration(int64_t s, char *out, size_t size);
 /* Hex-encodes n bytes into out (2n+1 bytes). */
 void str_hex(const unsigned char *in, size_t n, char *out);
 

@@ -273,16 +273,6 @@ int cmd_claim_history(struct app *app, int argc, char **argv, FILE *out, FILE *e
 	return p.arr ? print_json(p.arr, out) : CMD_OK;
 }
 
-static void duration(int64_t s, char *out, size_t size)
-{
-	if (s < 3600)
-		snprintf(out, size, "%lldm", (long long)(s / 60));
-	else if (s < 86400 * 2)
-		snprintf(out, size, "%lldh%02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
-	else
-		snprintf(out, size, "%lldd%02lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
-}
-
 int cmd_report_turnaround(struct app *app, int argc, char **argv, FILE *out, FILE *err)
 {
 	struct opt_values v = { 0 };
@@ -314,8 +304,8 @@ int cmd_report_turnaround(struct app *app, int argc, char **argv, FILE *out, FIL
 		if (i == 0 || rows[i].by_step != rows[i - 1].by_step)
 			fprintf(out, "%s\n", rows[i].by_step ? _("By step:") : _("By approver:"));
 		text_fit(key, sizeof(key), rows[i].key, 20, 1, 1);
-		duration(rows[i].median_s, med, sizeof(med));
-		duration(rows[i].p90_s, p90, sizeof(p90));
+		str_duration(rows[i].median_s, med, sizeof(med));
+		str_duration(rows[i].p90_s, p90, sizeof(p90));
 		fprintf(out, _("  %s %5d decisions  median %8s  p90 %8s\n"), key, rows[i].count, med, p90);
 	}
 	if (n == 0)

@@ -231,3 +231,13 @@ const char *br_strerror(int err)
 	}
 	return _("unknown error");
 }
+
+void str_duration(int64_t s, char *out, size_t size)
+{
+	if (s < 3600)
+		snprintf(out, size, "%lldm", (long long)(s / 60));
+	else if (s < 86400 * 2)
+		snprintf(out, size, "%lldh%02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
+	else
+		snprintf(out, size, "%lldd%02lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
+}

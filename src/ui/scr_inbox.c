@@ -39,6 +39,7 @@ enum {
 	OP_FILTER,
 	OP_SORT,
 	OP_RELOAD,
+	OP_AWAY,
 };
 
 static const struct key_binding inbox_keys[] = {
@@ -54,6 +55,8 @@ static const struct key_binding inbox_keys[] = {
 	{ OP_FILTER, { '/', 0 }, "/", N_("Filter: name, form, >500, <100, overdue"), NULL },
 	{ OP_SORT, { 's', 0 }, "s", N_("Sort: oldest, newest, amount, claimant"), NULL },
 	{ OP_RELOAD, { 'R', 12, 0 }, "R/Ctrl-L", N_("Reload"), NULL },
+	{ OP_AWAY, { 'O', 0 }, "O", N_("Out of office: send your tasks to a delegate between two dates, or end it"),
+	  NULL },
 };
 
 enum sort { SORT_OLDEST, SORT_NEWEST, SORT_AMOUNT, SORT_CLAIMANT, SORT_COUNT };
@@ -864,6 +867,40 @@ static void hand_on(struct ui *ui, struct inbox_state *st, bool add)
 	load(ui, st);
 }
 
+/* Out of office: the delegate and the dates, or an empty name to end it. */
+static void out_of_office(struct ui *ui)
+{
+	char person[USER_LOGIN_MAX + 1] = "", from[11], to[11], msg[BR_MSG_MAX], range[32];
+	char cur[USER_LOGIN_MAX + 1], cfrom[11], cto[11];
+
+	date_today(from);
+	str_copy(to, from, sizeof(to));
+	if (store_delegate_get(ui->app->store, ui->app->user->uid, cur, cfrom, cto) == BR_OK) {
+		str_copy(person, cur, sizeof(person));
+		str_copy(from, cfrom, sizeof(from));
+		str_copy(to, cto, sizeof(to));
+	}
+	if (!ui_prompt(ui, _("Delegate's login (empty: end the delegation): "), person, sizeof(person)))
+		return;
+	str_trim(person);
+	if (!person[0]) {
+		if (store_delegate_clear(ui->app->store, ui->app->user->uid) == BR_OK)
+			ui_message(ui, THEME_OK, "%s", _("Your approval tasks are yours again"));
+		return;
+	}
+	snprintf(range, sizeof(range), "%s..%s", from, to);
+	if (!ui_prompt(ui, _("Dates (first..last): "), range, sizeof(range)))
+		return;
+	if (!claim_parse_daterange(range, from, to)) {
+		ui_message(ui, THEME_ERROR, "%s", _("The dates must be first..last, e.g. 2026-12-01..2026-12-07"));
+		return;
+	}
+	if (service_delegate_set(ui->app, person, from, to, msg, sizeof(msg)))
+		ui_message(ui, THEME_ERROR, "%s", msg);
+	else
+		ui_message(ui, THEME_OK, _("From %s to %s your approval tasks go to %s"), from, to, person);
+}
+
 static int inbox_key(struct ui *ui, void *state, int op)
 {
 	struct inbox_state *st = state;
@@ -912,6 +949,7 @@ static int inbox_key(struct ui *ui, void *state, int op)
 		break;
 	}
 	case OP_RELOAD: load(ui, st); break;
+	case OP_AWAY: out_of_office(ui); break;
 	default: return 0;
 	}
 	st->signature = signature(st);

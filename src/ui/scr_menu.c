@@ -29,6 +29,8 @@ static const struct area areas[] = {
 	{ N_("Invoices"), N_("Your invoice register (发票台账), with search"), ROLE_ANY, &screen_invoices },
 	{ N_("Claim forms"), N_("The forms, their fields, categories, limits and help"), ROLE_ANY, &screen_forms },
 	{ N_("Preferences"), N_("Theme and language, remembered for you"), ROLE_ANY, &screen_prefs },
+	{ N_("Approval turnaround"), N_("How long approvals take, per step and per approver"),
+	  ROLE_BIT(ROLE_FINANCE) | ROLE_BIT(ROLE_ADMIN), &screen_turnaround },
 	{ N_("Audit log"), N_("Every change, in a verifiable hash chain"),
 	  ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR), &screen_audit },
 };

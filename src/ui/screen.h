@@ -130,6 +130,7 @@ extern const struct screen_ops screen_invoices;
 extern const struct screen_ops screen_forms;
 extern const struct screen_ops screen_form;
 extern const struct screen_ops screen_claims;
+extern const struct screen_ops screen_turnaround;
 extern const struct screen_ops screen_claim;
 extern const struct screen_ops screen_inbox;
 
