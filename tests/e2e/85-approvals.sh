@@ -178,5 +178,21 @@ check "finance sees approval turnaround per step and per approver" \
 	[ $rc -eq 0 ] && [ "$(jq '.steps | length' <<<"$out")" -ge 2 ] && [ "$(jq -r '.approvers[] | select(.approver == "limei") | .count' <<<"$out")" -ge 3 ]
 err=$(ssh_exec zhangwei "$PASSWORD" report turnaround 2>&1); rc=$?
 check "staff do not" [ $rc -eq 1 ]
+tui_open ta wangfang en_US.UTF-8 100 30
+wait_for ta "Main menu" >/dev/null
+keys ta G Enter
+check "finance has a turnaround screen per step and per approver" wait_for ta "person limei +[0-9]+ "
+keys ta q q
+
+# ---- out of office from the inbox screen ----
+tui_open away limei en_US.UTF-8 100 30
+wait_for away "Main menu" >/dev/null
+keys away j Enter O
+keys away C-u wangqiang Enter Enter
+check "O in the inbox sets a delegate for today" wait_for away "your approval tasks go to wangqiang"
+check "which the scripting interface sees too" [ "$(ssh_exec limei "$PASSWORD" delegate show --json | jq -r .delegate)" = wangqiang ]
+keys away O C-u Enter
+check "and an empty name ends it" wait_for away "Your approval tasks are yours again"
+keys away q q
 check "every approval action is audited and the chain verifies" ssh_exec zhaomin "$PASSWORD" audit verify
 exit $((FAILS > 0))
