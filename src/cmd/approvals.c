@@ -237,7 +237,12 @@ static int history_one(const struct claim_history_entry *e, void *arg)
 	}
 	text_fit(who, sizeof(who), !strcmp(e->actor, "-") ? _("(rule)") : e->actor_name, 10, 1, 1);
 	text_fit(step, sizeof(step), e->step[0] ? e->step : "-", 14, 1, 1);
-	fprintf(p->out, "%.16s  %s %-13s %s %s", e->ts, who, e->action, step, e->comment);
+	fprintf(p->out, "%.16s  %s %-13s %s ", e->ts, who, e->action, step);
+	for (const char *c = e->comment; *c; c++) /* one line per event */
+		if (*c == '\n')
+			fputs(" / ", p->out);
+		else
+			fputc(*c, p->out);
 	if (e->on_behalf_of[0])
 		fprintf(p->out, _("  (on behalf of %s)"), e->on_behalf_of);
 	fputc('\n', p->out);

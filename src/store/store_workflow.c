@@ -565,10 +565,10 @@ out:
 	return store_end(s, ret);
 }
 
-/* "→ person: note" for the timeline (the person alone without a note). */
+/* The timeline's comment of a transfer or added approver: the person, then the note on the next line. */
 static const char *note_with(const char *person, const char *comment, char *out, size_t size)
 {
-	snprintf(out, size, "→ %s%s%.500s", person, comment && *comment ? ": " : "", comment ? comment : "");
+	snprintf(out, size, "%s%s%.500s", person, comment && *comment ? "\n" : "", comment ? comment : "");
 	return out;
 }
 

@@ -20,6 +20,7 @@
 #include "bursar/text.h"
 #include "bursar/util.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@ enum {
 	OP_WITHDRAW,
 	OP_DELETE_CLAIM,
 	OP_HISTORY,
+	OP_TIMELINE,
 	OP_APPROVE,
 	OP_REJECT,
 	OP_RETURN,
@@ -59,6 +61,7 @@ static const struct key_binding claim_keys[] = {
 	{ OP_WITHDRAW, { 'w', 0 }, "w", N_("Withdraw a submitted claim back to draft"), NULL },
 	{ OP_DELETE_CLAIM, { 'D', 0 }, "D", N_("Delete this draft"), NULL },
 	{ OP_HISTORY, { 'h', 0 }, "h", N_("Approval steps and history / back to the checks"), NULL },
+	{ OP_TIMELINE, { 'H', 0 }, "H", N_("The whole history with every comment, rendered from Markdown"), NULL },
 	{ OP_APPROVE, { 'y', 0 }, "y", N_("Approve, when it waits for you"), NULL },
 	{ OP_REJECT, { 'x', 0 }, "x", N_("Reject, when it waits for you (asks why)"), NULL },
 	{ OP_RETURN, { 'u', 0 }, "u", N_("Return to the claimant, when it waits for you"), NULL },
@@ -365,7 +368,13 @@ static void history_line(struct ui *ui, const struct claim_history_entry *e, cha
 	text_sanitize(note);
 	/* for these the comment is the person the task went to */
 	if (!strcmp(e->action, "transfer") || !strcmp(e->action, "add-approver")) {
-		snprintf(detail, sizeof(detail), _("to %s"), approval_person(ui, e->comment, name, sizeof(name)));
+		/* the person the task went to, then an optional note on the next line */
+		char person[USER_LOGIN_MAX + 1];
+		snprintf(person, sizeof(person), "%.*s", (int)n, e->comment);
+		snprintf(detail, sizeof(detail), _("to %s"), approval_person(ui, person, name, sizeof(name)));
+		if (e->comment[n])
+			snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail), ": %.280s",
+				 e->comment + n + 1);
 	} else if (!strcmp(e->action, "escalate")) {
 		char from[256];
 		snprintf(detail, sizeof(detail), _("from %s to %s"),
@@ -871,8 +880,9 @@ static void submit(struct ui *ui, struct editor *ed)
 			ui_message(ui, THEME_ERROR, "%s", msg);
 		else
 			ui_message(ui, THEME_OK,
-				   after.status == CLAIM_APPROVED ? _("Submitted %s: approved at once by the auto-approval rule")
-								  : _("Submitted %s"),
+				   after.status == CLAIM_APPROVED
+				       ? _("Submitted %s: approved at once by the auto-approval rule")
+				       : _("Submitted %s"),
 				   after.number);
 	}
 	claim_release(&after);
@@ -900,6 +910,146 @@ static int close_editor(struct ui *ui, struct editor *ed)
 	return k == 1 ? UI_POP : UI_REDRAW;
 }
 
+/* ---- the whole timeline, comments rendered from Markdown ---- */
+
+static char *timeline_text; /* handed from the editor to the timeline screen */
+
+struct text_acc {
+	char *s;
+	size_t n;
+};
+
+static void acc(struct text_acc *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void acc(struct text_acc *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *chunk;
+
+	va_start(ap, fmt);
+	if (vasprintf(&chunk, fmt, ap) < 0)
+		chunk = NULL;
+	va_end(ap);
+	if (!chunk)
+		return;
+	b->s = xrealloc(b->s, b->n + strlen(chunk) + 1);
+	memcpy(b->s + b->n, chunk, strlen(chunk) + 1);
+	b->n += strlen(chunk);
+	free(chunk);
+}
+
+static char *timeline_markdown(struct ui *ui, const struct editor *ed)
+{
+	struct text_acc b = { NULL, 0 };
+
+	acc(&b, "# %s %s\n\n## %s\n\n", ed->c.number, ed->c.title, _("Approval steps"));
+	if (!ed->nsteps)
+		acc(&b, "%s\n\n", _("Not submitted yet: no steps, no history."));
+	for (int i = 0; i < ed->nsteps; i++)
+		acc(&b, "%d. **%s** (%s) %s\n", i + 1, ed->steps[i].r.name,
+		    !strcmp(ed->steps[i].r.state, "done")     ? _("done")
+		    : !strcmp(ed->steps[i].r.state, "active") ? _("now")
+							      : _("later"),
+		    ed->steps[i].names);
+	acc(&b, "\n## %s\n\n", _("History"));
+	for (int i = 0; i < ed->nhist; i++) {
+		const struct claim_history_entry *e = &ed->hist[i];
+		char when[12], name[256];
+		bool handed = !strcmp(e->action, "transfer") || !strcmp(e->action, "add-approver");
+		const char *note = e->comment;
+		approval_time(e->ts, when);
+		acc(&b, "**%s** · %s · %s", when, !strcmp(e->actor, "-") ? _("(system)") : e->actor_name,
+		    approval_action_label(e->action));
+		if (e->step[0])
+			acc(&b, " · %s", e->step);
+		if (e->on_behalf_of[0])
+			acc(&b, " · %s %s", _("on behalf of"),
+			    approval_person(ui, e->on_behalf_of, name, sizeof(name)));
+		if (handed) {
+			char person[USER_LOGIN_MAX + 1];
+			size_t n = strcspn(e->comment, "\n");
+			snprintf(person, sizeof(person), "%.*s", (int)n, e->comment);
+			acc(&b, " → %s", approval_person(ui, person, name, sizeof(name)));
+			note = e->comment[n] ? e->comment + n + 1 : "";
+		}
+		acc(&b, "\n\n");
+		/* the comment is Markdown: quoted, so its own headings and lists render inside */
+		if (*note && strcmp(e->action, "escalate")) {
+			acc(&b, "> ");
+			for (const char *c = note; *c; c++)
+				acc(&b, *c == '\n' ? "\n> " : "%c", *c);
+			acc(&b, "\n\n");
+		}
+	}
+	return b.s;
+}
+
+struct timeline_state {
+	char *text;
+	struct md_layout md;
+	int cols;
+	struct ui_list list;
+};
+
+static const struct key_binding timeline_keys[] = {
+	UI_LIST_KEYS(N_("Top"), N_("Bottom")),
+};
+
+static void *timeline_enter(struct ui *ui)
+{
+	struct timeline_state *st = xcalloc(1, sizeof(*st));
+
+	(void)ui;
+	st->text = timeline_text ? timeline_text : xstrdup("");
+	timeline_text = NULL;
+	return st;
+}
+
+static void timeline_leave(struct ui *ui, void *state)
+{
+	struct timeline_state *st = state;
+
+	(void)ui;
+	md_layout_free(&st->md);
+	free(st->text);
+	free(st);
+}
+
+static void timeline_draw(struct ui *ui, void *state, int top, int left, int rows, int cols)
+{
+	struct timeline_state *st = state;
+
+	if (st->cols != cols) {
+		md_layout_free(&st->md);
+		md_layout(&st->md, st->text, cols, ui->ascii);
+		st->cols = cols;
+	}
+	st->list.page = rows;
+	if (st->list.sel > st->md.nlines - rows)
+		st->list.sel = st->md.nlines - rows;
+	if (st->list.sel < 0)
+		st->list.sel = 0;
+	md_draw(ui, &st->md, st->list.sel, top, left, rows);
+}
+
+static int timeline_key(struct ui *ui, void *state, int op)
+{
+	struct timeline_state *st = state;
+
+	(void)ui;
+	return ui_list_key(&st->list, op, st->md.nlines) ? UI_REDRAW : 0;
+}
+
+const struct screen_ops screen_timeline = {
+	.title = N_("Claim history"),
+	.keys = timeline_keys,
+	.nkeys = (int)ARRAY_SIZE(timeline_keys),
+	.enter = timeline_enter,
+	.leave = timeline_leave,
+	.draw = timeline_draw,
+	.key = timeline_key,
+};
+
 static int claim_key(struct ui *ui, void *state, int op)
 {
 	struct editor *ed = state;
@@ -916,6 +1066,11 @@ static int claim_key(struct ui *ui, void *state, int op)
 	case OP_CLOSE: return close_editor(ui, ed);
 	case OP_PREVIEW: ed->pane = ed->pane == PANE_PREVIEW ? PANE_CHECKS : PANE_PREVIEW; return UI_REDRAW;
 	case OP_HISTORY: ed->pane = ed->pane == PANE_HISTORY ? PANE_CHECKS : PANE_HISTORY; return UI_REDRAW;
+	case OP_TIMELINE:
+		free(timeline_text);
+		timeline_text = timeline_markdown(ui, ed);
+		ui_push(ui, &screen_timeline);
+		return UI_REDRAW;
 	case OP_APPROVE: approver_act(ui, ed, TASK_APPROVE); return UI_REDRAW;
 	case OP_REJECT: approver_act(ui, ed, TASK_REJECT); return UI_REDRAW;
 	case OP_RETURN: approver_act(ui, ed, TASK_RETURN); return UI_REDRAW;

@@ -132,6 +132,7 @@ extern const struct screen_ops screen_form;
 extern const struct screen_ops screen_claims;
 extern const struct screen_ops screen_turnaround;
 extern const struct screen_ops screen_claim;
+extern const struct screen_ops screen_timeline;
 extern const struct screen_ops screen_inbox;
 
 /* Opens the claim editor on claim id, or on a new claim of form when id is 0. */

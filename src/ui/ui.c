@@ -612,7 +612,7 @@ static void key_table_md(FILE *out, const char *title, const struct key_binding 
 
 void ui_write_key_reference(FILE *out)
 {
-	static const struct screen_ops *const screens[] = { &screen_menu,  &screen_claims,  &screen_claim,
+	static const struct screen_ops *const screens[] = { &screen_menu,  &screen_claims,  &screen_claim, &screen_timeline,
 							    &screen_inbox, &screen_profile, &screen_invoices,
 							    &screen_forms, &screen_form,    &screen_prefs,
 							    &screen_turnaround, &screen_audit };

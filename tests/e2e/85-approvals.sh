@@ -61,6 +61,19 @@ hist=$(ssh_exec zhangwei "$PASSWORD" claim history "$C1" --json)
 check "the history has submit, two approvals with comments" \
 	[ "$(jq -r 'map(.action + ":" + .comment) | join(",")' <<<"$hist")" = "submit:,approve:同意,approve:OK" ]
 
+# The claimant hears of it at the next login, and reads the whole history.
+tui_open cz zhangwei en_US.UTF-8 110 34
+check "the claimant is told of the decision at the next login" wait_for cz "News about your claims"
+check "naming the claim and who approved it" wait_for cz "$C1 approved by 王芳: OK"
+keys cz x
+wait_for cz "Main menu" >/dev/null
+keys cz Enter Enter
+check "the claim shows where it went" wait_for cz "\[approved\]"
+keys cz H
+check "H shows the whole history, comments rendered" wait_for cz "同意"
+check "with the steps" wait_for cz "Finance review"
+keys cz q q q q
+
 # ---- bulk approval of tagged tasks in the inbox ----
 B1=$(new_claim zhangwei 321.00)
 B2=$(new_claim zhangwei 654.00)
