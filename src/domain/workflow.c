@@ -239,7 +239,7 @@ int workflow_parse(const char *name, const char *text, struct workflow *w, char 
 		}
 	}
 	cmark_node_free(doc);
-	if (!titled)
+	if (!titled || !w->title_zh[0])
 		problem(&p, 1, "the workflow needs a title: a first-level heading `# 名称 | Name`");
 	for (int i = 0; i < w->nsteps; i++)
 		people += w->steps[i].approver != WF_AUTO;
