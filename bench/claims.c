@@ -94,8 +94,8 @@ int main(int argc, char **argv)
 	t2 = now();
 	for (int i = 0; i < n; i++) {
 		struct act_result r;
-		if (store_claim_act(s, ids[i], "manager", today, TASK_APPROVE, "", &r) ||
-		    store_claim_act(s, ids[i], i % 2 ? "finance1" : "finance2", today, TASK_APPROVE, "ok", &r) ||
+		if (store_claim_act(s, ids[i], 0, "manager", today, TASK_APPROVE, "", &r) ||
+		    store_claim_act(s, ids[i], 0, i % 2 ? "finance1" : "finance2", today, TASK_APPROVE, "ok", &r) ||
 		    r.status != CLAIM_APPROVED) {
 			fprintf(stderr, "approve %d failed\n", i);
 			return 1;

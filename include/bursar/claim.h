@@ -109,7 +109,7 @@ struct claim {
 	char owner_name[256];
 	char title[CLAIM_TITLE_MAX * 4 + 1];
 	enum claim_status status;
-	char step[64]; /* where the claim waits ("" until workflows exist) */
+	char step[512]; /* where the claim waits and who holds it, "" when nowhere */
 	char created_at[32], updated_at[32], submitted_at[32];
 	struct claim_value values[FORM_MAX_FIELDS];
 	int nvalues;
@@ -161,7 +161,7 @@ struct claim_summary {
 	char owner_name[256];
 	char title[CLAIM_TITLE_MAX * 4 + 1];
 	enum claim_status status;
-	char step[64];
+	char step[512];
 	int64_t total, deductible;
 	int nlines;
 	int nblocking, nwarnings; /* stored findings */

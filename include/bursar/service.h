@@ -79,10 +79,10 @@ int service_workflow_resolve(struct app *app, const struct form *form, const str
 
 /*
  * Approves, rejects or returns claim ref as the caller (comment required
- * for reject and return).  Exactly one of concurrent actions on a task
+ * for reject and return); task names the task the person saw, or 0.  Exactly one of concurrent actions on a task
  * wins; the others get BR_ERR_CONFLICT and "already approved by X".
  */
-int service_claim_act(struct app *app, const char *ref, enum task_action a, const char *comment,
+int service_claim_act(struct app *app, const char *ref, int64_t task, enum task_action a, const char *comment,
 		      struct act_result *r, char *msg, size_t size);
 /* Hands the caller's task on ref to person (转交). */
 int service_task_transfer(struct app *app, const char *ref, const char *person, const char *comment,

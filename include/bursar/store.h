@@ -155,14 +155,17 @@ struct act_result {
 
 /*
  * Acts on the open task actor holds on claim id (their own, or one of a
- * person who delegated to them today).  One transaction: the first action
+ * person who delegated to them today); task, when not 0, names the task
+ * (the inbox row the person saw).  Without it, an actor who approved an
+ * earlier step of this round gets CONFLICT (r->by_action "earlier"), so a
+ * repeated command cannot run on into the next step.  One transaction: the first action
  * on a task wins; a later one gets BR_ERR_CONFLICT with r->by and
  * r->by_action.  BR_ERR_NOT_FOUND when actor holds no task on the claim,
  * BR_ERR_DENIED for the claimant.  Approving the last step approves the
  * claim; rejecting is final; returning sends it back to the claimant.
  */
-int store_claim_act(struct store *s, int64_t id, const char *actor, const char *today, enum task_action a,
-		    const char *comment, struct act_result *r);
+int store_claim_act(struct store *s, int64_t id, int64_t task, const char *actor, const char *today,
+		    enum task_action a, const char *comment, struct act_result *r);
 /* Hands actor's open task on claim id to person (转交), audited. */
 int store_task_transfer(struct store *s, int64_t id, const char *actor, const char *today, const char *person,
 			const char *comment, struct act_result *r);
@@ -170,8 +173,11 @@ int store_task_transfer(struct store *s, int64_t id, const char *actor, const ch
 int store_step_insert(struct store *s, int64_t id, const char *actor, const char *today, const char *person,
 		      const char *comment, struct act_result *r);
 
-/* BR_OK when uid holds or held a task on claim id (or on a delegator's behalf), else NOT_FOUND. */
-int store_claim_involves(struct store *s, int64_t id, const char *uid);
+/*
+ * BR_OK when uid holds or held a task on claim id, or holds an open one for
+ * someone who delegated to them today; else NOT_FOUND.
+ */
+int store_claim_involves(struct store *s, int64_t id, const char *uid, const char *today);
 
 /* One open task as the inbox shows it. */
 struct task_row {
@@ -199,7 +205,7 @@ struct claim_history_entry {
 	char on_behalf_of[USER_LOGIN_MAX + 1];
 	char action[24]; /* "submit", "approve", "return", ... */
 	char step[128];
-	char comment[2048];
+	char comment[4100]; /* comments are at most 4000 bytes */
 };
 typedef int (*store_event_cb)(const struct claim_history_entry *e, void *arg);
 int store_claim_history(struct store *s, int64_t id, store_event_cb cb, void *arg);
@@ -208,7 +214,7 @@ struct step_row {
 	int seq;
 	char name[128];
 	enum wf_mode mode;
-	char approvers[512]; /* space-separated uids */
+	char approvers[WF_MAX_APPROVERS * (USER_LOGIN_MAX + 1) + 1]; /* space-separated uids */
 	char state[12];
 	int sla_hours;
 };
@@ -228,7 +234,7 @@ struct notification {
 	char claim[CLAIM_NUMBER_MAX];
 	char action[24];
 	char actor[USER_LOGIN_MAX + 1];
-	char comment[512];
+	char comment[4100];
 };
 typedef int (*store_notification_cb)(const struct notification *n, void *arg);
 /* Calls cb for uid's unseen notifications, oldest first, and marks them seen. */
@@ -247,11 +253,18 @@ int store_tasks_done(struct store *s, store_done_cb cb, void *arg);
 struct task_due {
 	int64_t task_id, claim_id;
 	char assignee[USER_LOGIN_MAX + 1];
+	char owner[USER_LOGIN_MAX + 1]; /* the claimant */
 	char number[CLAIM_NUMBER_MAX];
 	char due_at[32];
 };
 typedef int (*store_due_cb)(const struct task_due *t, void *arg);
 int store_tasks_overdue(struct store *s, const char *cutoff, store_due_cb cb, void *arg);
+/*
+ * BR_OK when uid holds an open task on claim id or approved a step of it
+ * since it was last submitted (so cannot take another of its steps), else
+ * NOT_FOUND.
+ */
+int store_claim_engaged(struct store *s, int64_t id, const char *uid);
 /* Moves an overdue open task to person (the assignee's manager), audited; CONFLICT if no longer open. */
 int store_task_escalate(struct store *s, int64_t task_id, const char *person);
 

@@ -19,6 +19,10 @@
 static const struct option json_comment[] = { { "json", no_argument, NULL, 'j' },
 					      { "comment", required_argument, NULL, 'c' },
 					      { NULL, 0, NULL, 0 } };
+static const struct option json_comment_task[] = { { "json", no_argument, NULL, 'j' },
+						   { "comment", required_argument, NULL, 'c' },
+						   { "task", required_argument, NULL, 'k' },
+						   { NULL, 0, NULL, 0 } };
 static const struct option dates[] = { { "from", required_argument, NULL, 'F' },
 				       { "to", required_argument, NULL, 'T' },
 				       { NULL, 0, NULL, 0 } };
@@ -37,11 +41,12 @@ static int inbox_one(const struct task_row *t, void *arg)
 	money_format(t->total, total, sizeof(total), 0);
 	if (p->arr) {
 		json_array_append_new(
-		    p->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s?}", "claim_id",
-				      (json_int_t)t->claim_id, "number", t->number, "form", t->form, "title", t->title,
-				      "claimant", t->claimant, "total", total, "step", t->step, "since", t->created_at,
-				      "due", t->due_at, "assignee", t->assignee, "blocking", t->nblocking, "warnings",
-				      t->nwarnings, "on_behalf_of", strcmp(t->assignee, p->me) ? t->assignee : NULL));
+		    p->arr, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s?}", "task",
+				      (json_int_t)t->task_id, "claim_id", (json_int_t)t->claim_id, "number", t->number,
+				      "form", t->form, "title", t->title, "claimant", t->claimant, "total", total,
+				      "step", t->step, "since", t->created_at, "due", t->due_at, "assignee",
+				      t->assignee, "blocking", t->nblocking, "warnings", t->nwarnings, "on_behalf_of",
+				      strcmp(t->assignee, p->me) ? t->assignee : NULL));
 		return 0;
 	}
 	text_fit(title, sizeof(title), t->title, 24, 1, 1);
@@ -80,12 +85,17 @@ static int act(struct app *app, int argc, char **argv, FILE *out, FILE *err, con
 	struct opt_values v = { 0 };
 	struct act_result r;
 	char msg[BR_MSG_MAX], *ref = NULL;
+	long task = 0;
 
-	if (parse_opts_operands(name, argc, argv, json_comment, &v, &ref, 1, err) < 0) {
+	if (parse_opts_operands(name, argc, argv, json_comment_task, &v, &ref, 1, err) < 0) {
 		usage_line(err, name);
 		return CMD_USAGE;
 	}
-	if (service_claim_act(app, ref, a, v.comment, &r, msg, sizeof(msg))) {
+	if (v.task && str_to_int(v.task, 1, INT64_MAX, &task)) {
+		fprintf(err, _("bursar: %s: --task must be a task number from the inbox, not `%s`\n"), name, v.task);
+		return CMD_USAGE;
+	}
+	if (service_claim_act(app, ref, task, a, v.comment, &r, msg, sizeof(msg))) {
 		fprintf(err, "bursar: %s: %s\n", name, msg);
 		return CMD_FAIL;
 	}

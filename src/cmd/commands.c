@@ -71,10 +71,10 @@ const struct cmd_entry cmd_table[] = {
 	  ROLE_ANY, cmd_claim_history },
 	{ "inbox", "[--json]", N_("The claims waiting for your approval (yours and delegated to you), oldest first"),
 	  ROLE_ANY, cmd_inbox },
-	{ "approve", "ID [--comment TEXT] [--json]", N_("Approve a claim you hold a task for"), ROLE_ANY, cmd_approve },
-	{ "reject", "ID --comment TEXT [--json]", N_("Reject a claim (final); the comment says why"), ROLE_ANY,
+	{ "approve", "ID [--comment TEXT] [--task N] [--json]", N_("Approve a claim you hold a task for"), ROLE_ANY, cmd_approve },
+	{ "reject", "ID --comment TEXT [--task N] [--json]", N_("Reject a claim (final); the comment says why"), ROLE_ANY,
 	  cmd_reject },
-	{ "return", "ID --comment TEXT [--json]",
+	{ "return", "ID --comment TEXT [--task N] [--json]",
 	  N_("Return a claim to the claimant; after resubmission it comes back to this step"), ROLE_ANY, cmd_return },
 	{ "transfer", "ID PERSON [--comment TEXT]", N_("Hand your approval task to another person (转交)"), ROLE_ANY,
 	  cmd_transfer },
@@ -115,6 +115,7 @@ static int scan_opts(const char *name, int argc, char **argv, const char *optstr
 		case 'c': v->comment = optarg; break;
 		case 'F': v->from = optarg; break;
 		case 'T': v->to = optarg; break;
+		case 'k': v->task = optarg; break;
 		default:
 			fprintf(err, _("bursar: %s: unknown option or missing value `%s`\n"), name,
 				argv[optind - 1] ? argv[optind - 1] : "");

@@ -26,6 +26,7 @@ struct opt_values {
 	const char *comment;
 	const char *from;
 	const char *to;
+	const char *task;
 };
 
 /* Parses options and refuses operands; returns optind, or -1 after a message on err. */

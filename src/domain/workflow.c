@@ -369,6 +369,12 @@ static int fail(char *msg, size_t size, const char *fmt, ...)
 	return BR_ERR_NOT_FOUND;
 }
 
+static int unavailable(char *msg, size_t size)
+{
+	snprintf(msg, size, "%s", _("the directory did not answer; nothing was submitted, try again in a moment"));
+	return BR_ERR_UNAVAILABLE;
+}
+
 /*
  * A single approver for a manager, person or head step: the claimant and
  * (unless the step allows it) earlier approvers pass the step one manager
@@ -379,19 +385,24 @@ static int single(const struct wf_step *s, const struct wf_facts *f, const struc
 		  size_t size)
 {
 	char cur[USER_LOGIN_MAX + 1];
+	int rc;
 
 	switch (s->approver) {
 	case WF_MANAGER:
 		str_copy(cur, f->claimant, sizeof(cur));
 		for (int i = 0; i < s->levels; i++)
-			if (dir->manager_of(dir->arg, cur, cur))
+			if ((rc = dir->manager_of(dir->arg, cur, cur)) == BR_ERR_UNAVAILABLE)
+				return unavailable(msg, size);
+			else if (rc)
 				return fail(msg, size,
 					    _("step %s: %s has no manager %d level(s) up in the directory; ask an "
 					      "administrator"),
 					    step, f->claimant, s->levels);
 		break;
 	case WF_PERSON:
-		if (dir->person_exists(dir->arg, s->person))
+		if ((rc = dir->person_exists(dir->arg, s->person)) == BR_ERR_UNAVAILABLE)
+			return unavailable(msg, size);
+		if (rc)
 			return fail(msg, size, _("step %s: %s is not in the directory; ask an administrator"), step,
 				    s->person);
 		str_copy(cur, s->person, sizeof(cur));
@@ -408,7 +419,9 @@ static int single(const struct wf_step *s, const struct wf_facts *f, const struc
 			str_copy(who, cur, USER_LOGIN_MAX + 1);
 			return BR_OK;
 		}
-		if (dir->manager_of(dir->arg, cur, cur))
+		if ((rc = dir->manager_of(dir->arg, cur, cur)) == BR_ERR_UNAVAILABLE)
+			return unavailable(msg, size);
+		if (rc)
 			break;
 	}
 	return fail(msg, size, _("step %s: nobody above %s can approve it; ask an administrator"), step, f->claimant);
@@ -442,7 +455,8 @@ int workflow_resolve(const struct workflow *w, const struct wf_facts *facts, con
 			char members[WF_MAX_APPROVERS][USER_LOGIN_MAX + 1];
 			int m = 0;
 			r->mode = s->approver == WF_ANY_ROLE ? WF_MODE_ANY : WF_MODE_ALL;
-			dir->role_members(dir->arg, s->role, members, WF_MAX_APPROVERS, &m);
+			if (dir->role_members(dir->arg, s->role, members, WF_MAX_APPROVERS, &m))
+				return unavailable(msg, msg_size);
 			for (int k = 0; k < m; k++)
 				if (strcmp(members[k], facts->claimant) &&
 				    (s->repeat || !approves_earlier(out, *n, members[k])))

@@ -48,7 +48,7 @@ static int dir_manager_of(void *arg, const char *uid, char out[USER_LOGIN_MAX + 
 		str_copy(out, u.manager_uid, USER_LOGIN_MAX + 1);
 		if (u.manager_name[0])
 			store_user_remember(app->store, u.manager_uid, u.manager_name);
-	} else {
+	} else if (ret != BR_ERR_UNAVAILABLE) {
 		ret = BR_ERR_NOT_FOUND;
 	}
 	user_release(&u);
@@ -66,7 +66,7 @@ static int dir_person_exists(void *arg, const char *uid)
 	if (ret == BR_OK)
 		store_user_remember(app->store, u.uid, user_display(&u));
 	user_release(&u);
-	return ret ? BR_ERR_NOT_FOUND : BR_OK;
+	return ret == BR_OK || ret == BR_ERR_UNAVAILABLE ? ret : BR_ERR_NOT_FOUND;
 }
 
 static int dir_role_members(void *arg, enum role r, char (*uids)[USER_LOGIN_MAX + 1], int max, int *n)
@@ -136,6 +136,11 @@ static int act_message(int ret, const char *ref, const struct act_result *r, cha
 	case BR_ERR_NOT_FOUND: return fail(ret, msg, size, _("you hold no approval task on claim %s"), ref);
 	case BR_ERR_CONFLICT: {
 		const char *n = r->number[0] ? r->number : ref;
+		if (!strcmp(r->by_action, "earlier"))
+			return fail(ret, msg, size,
+				    _("you already approved an earlier step of claim %s; to approve the next one too, "
+				      "name its task (inbox, or --task)"),
+				    n);
 		if (!strcmp(r->by_action, "rejected"))
 			return fail(ret, msg, size, _("claim %s was already rejected by %s"), n, r->by);
 		if (!strcmp(r->by_action, "returned"))
@@ -146,6 +151,8 @@ static int act_message(int ret, const char *ref, const struct act_result *r, cha
 	}
 	case BR_ERR_DENIED:
 		return fail(ret, msg, size, _("nobody approves their own claim (%s)"), r->number[0] ? r->number : ref);
+	case BR_ERR_INVALID:
+		return fail(ret, msg, size, _("claim %s is not waiting for approval"), r->number[0] ? r->number : ref);
 	default: return fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
 	}
 }
@@ -161,8 +168,8 @@ static int find_claim(struct app *app, const char *ref, int64_t *id, char *msg, 
 	return BR_OK;
 }
 
-int service_claim_act(struct app *app, const char *ref, enum task_action a, const char *comment, struct act_result *r,
-		      char *msg, size_t size)
+int service_claim_act(struct app *app, const char *ref, int64_t task, enum task_action a, const char *comment,
+		      struct act_result *r, char *msg, size_t size)
 {
 	char today[11];
 	int64_t id;
@@ -178,7 +185,7 @@ int service_claim_act(struct app *app, const char *ref, enum task_action a, cons
 	if ((ret = find_claim(app, ref, &id, msg, size)))
 		return ret;
 	date_today(today);
-	ret = store_claim_act(app->store, id, app->user->uid, today, a, comment ? comment : "", r);
+	ret = store_claim_act(app->store, id, task, app->user->uid, today, a, comment ? comment : "", r);
 	return act_message(ret, ref, r, msg, size);
 }
 

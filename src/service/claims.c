@@ -163,8 +163,10 @@ int service_claim_save(struct app *app, const struct form_set *forms, struct cla
 int service_claim_load(struct app *app, const char *ref, struct claim *c, char *msg, size_t size)
 {
 	int64_t id = 0;
+	char today[11];
 	int ret = store_claim_find(app->store, ref, &id);
 
+	date_today(today);
 	if (ret == BR_OK)
 		ret = store_claim_get(app->store, id, c);
 	if (ret == BR_ERR_NOT_FOUND)
@@ -173,7 +175,7 @@ int service_claim_load(struct app *app, const char *ref, struct claim *c, char *
 		return fail(ret, msg, size, _("cannot read claim %s (%s)"), ref, br_strerror(ret));
 	/* the claimant, finance/admins/auditors, and whoever holds or held a task on it */
 	if (strcmp(c->owner, app->user->uid) && !(app->user->roles & SEE_ALL) &&
-	    store_claim_involves(app->store, c->id, app->user->uid) != BR_OK) {
+	    store_claim_involves(app->store, c->id, app->user->uid, today) != BR_OK) {
 		claim_release(c);
 		return fail(BR_ERR_DENIED, msg, size, _("claim %s is not yours"), ref);
 	}

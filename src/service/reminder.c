@@ -30,6 +30,37 @@ static int collect_due(const struct task_due *t, void *arg)
 	return 0;
 }
 
+/*
+ * The first manager above the assignee who may take the task: not the
+ * claimant, and not someone already approving or holding this claim.
+ */
+static int next_manager(const struct config *cfg, struct store *s, const struct task_due *d,
+			char out[USER_LOGIN_MAX + 1])
+{
+	char cur[USER_LOGIN_MAX + 1];
+
+	str_copy(cur, d->assignee, sizeof(cur));
+	/* ten levels is deeper than any real organisation; it also stops a loop */
+	for (int level = 0; level < 10; level++) {
+		struct user u;
+		int ret;
+		user_init(&u);
+		ret = directory_lookup(cfg, cur, &u);
+		if (ret == BR_OK && !u.manager_uid[0])
+			ret = BR_ERR_NOT_FOUND;
+		if (ret == BR_OK)
+			str_copy(cur, u.manager_uid, sizeof(cur));
+		user_release(&u);
+		if (ret)
+			return ret == BR_ERR_UNAVAILABLE ? ret : BR_ERR_NOT_FOUND;
+		if (strcmp(cur, d->owner) && store_claim_engaged(s, d->claim_id, cur) == BR_ERR_NOT_FOUND) {
+			str_copy(out, cur, USER_LOGIN_MAX + 1);
+			return BR_OK;
+		}
+	}
+	return BR_ERR_NOT_FOUND;
+}
+
 int service_escalate_once(const struct config *cfg, struct store *s, int *moved)
 {
 	struct due_list due = { 0 };
@@ -44,20 +75,17 @@ int service_escalate_once(const struct config *cfg, struct store *s, int *moved)
 	if ((ret = store_tasks_overdue(s, cutoff, collect_due, &due)))
 		return ret;
 	for (int i = 0; i < due.n; i++) {
-		struct user u;
-		user_init(&u);
-		if (directory_lookup(cfg, due.items[i].assignee, &u) == BR_OK && u.manager_uid[0]) {
-			int rc = store_task_escalate(s, due.items[i].task_id, u.manager_uid);
-			if (rc == BR_OK) {
-				(*moved)++;
-				log_event("escalated %s from %s to %s (due %s)", due.items[i].number,
-					  due.items[i].assignee, u.manager_uid, due.items[i].due_at);
-			}
-		} else {
-			log_event("cannot escalate %s: %s has no manager in the directory", due.items[i].number,
-				  due.items[i].assignee);
+		const struct task_due *d = &due.items[i];
+		char to[USER_LOGIN_MAX + 1];
+		int rc = next_manager(cfg, s, d, to);
+		if (rc == BR_OK && store_task_escalate(s, d->task_id, to) == BR_OK) {
+			(*moved)++;
+			log_event("escalated %s from %s to %s (due %s)", d->number, d->assignee, to, d->due_at);
+		} else if (rc == BR_ERR_UNAVAILABLE) {
+			log_event("cannot escalate %s now: the directory did not answer", d->number);
+		} else if (rc) {
+			log_event("cannot escalate %s: nobody above %s may take it", d->number, d->assignee);
 		}
-		user_release(&u);
 	}
 	free(due.items);
 	return BR_OK;

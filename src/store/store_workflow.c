@@ -157,7 +157,7 @@ static int task_insert_locked(struct store *s, int64_t claim_id, int step, const
 static int activate_locked(struct store *s, int64_t claim_id, int seq, char *name_out, size_t name_size)
 {
 	sqlite3_stmt *st = NULL;
-	char approvers[1024], name[128], due[32] = "", *save = NULL;
+	char approvers[WF_MAX_APPROVERS * (USER_LOGIN_MAX + 1) + 1], name[128], due[32] = "", *save = NULL;
 	int sla = 0, ret;
 
 	if ((ret = store_prepare(s, "SELECT name, approvers, sla_hours FROM claim_steps WHERE claim_id = ? AND seq = ?",
@@ -252,6 +252,42 @@ static int findings_locked(struct store *s, int64_t id, const struct claim *find
 	return BR_OK;
 }
 
+static void approvers_text(const struct wf_resolved *r, char *out, size_t size)
+{
+	out[0] = '\0';
+	for (int k = 0; k < r->napprovers; k++)
+		snprintf(out + strlen(out), size - strlen(out), "%s%s", k ? " " : "", r->approvers[k]);
+}
+
+/*
+ * Whether the steps stored with a returned claim are still what its
+ * workflow gives now: edits may have changed the amount or categories, and
+ * then resuming at the returning step could skip a step the claim now needs.
+ */
+static bool steps_match_locked(struct store *s, int64_t id, const struct wf_resolved *steps, int nsteps)
+{
+	sqlite3_stmt *st = NULL;
+	char want[WF_MAX_APPROVERS * (USER_LOGIN_MAX + 1) + 1];
+	int i = 0;
+	bool same = true;
+
+	if (store_prepare(s, "SELECT name, mode, approvers FROM claim_steps WHERE claim_id = ? ORDER BY seq", &st))
+		return false;
+	sqlite3_bind_int64(st, 1, id);
+	while (same && sqlite3_step(st) == SQLITE_ROW) {
+		if (i >= nsteps) {
+			same = false;
+			break;
+		}
+		approvers_text(&steps[i], want, sizeof(want));
+		same = !strcmp(col_text(st, 0), steps[i].name) && mode_from(col_text(st, 1)) == steps[i].mode &&
+		       !strcmp(col_text(st, 2), want);
+		i++;
+	}
+	sqlite3_finalize(st);
+	return same && i == nsteps;
+}
+
 int store_claim_submit(struct store *s, int64_t id, const char *actor, const struct claim *findings,
 		       const struct wf_resolved *steps, int nsteps, const char *auto_rule, enum claim_status *status)
 {
@@ -259,6 +295,7 @@ int store_claim_submit(struct store *s, int64_t id, const char *actor, const str
 	char owner[USER_LOGIN_MAX + 1], number[CLAIM_NUMBER_MAX], detail[256], name[128] = "";
 	enum claim_status from;
 	int return_step = 0, nstored = 0;
+	bool returned;
 	int ret = store_begin(s);
 
 	if (ret)
@@ -276,7 +313,15 @@ int store_claim_submit(struct store *s, int64_t id, const char *actor, const str
 			     &nstored)) ||
 	    (ret = findings_locked(s, id, findings)))
 		goto out;
-	if (auto_rule && *auto_rule && !(return_step && nstored)) {
+	/*
+	 * A returned claim resumes at the returning step only if its steps are
+	 * still the same, else it starts again; an approver sent it back, so it
+	 * is never approved by a rule after that.
+	 */
+	returned = return_step > 0;
+	if (return_step && nstored && nsteps > 0 && !steps_match_locked(s, id, steps, nsteps))
+		return_step = 0; /* (no steps at all now: a rule would approve it; resume where it was) */
+	if (auto_rule && *auto_rule && !returned) {
 		if ((ret = set_claim_locked(s, id, "approved", 0, true)) ||
 		    (ret = exec_bind1(s, "DELETE FROM claim_steps WHERE claim_id = ?", id)) ||
 		    (ret = event_locked(s, id, actor, "", "submit", "", "")) ||
@@ -304,10 +349,8 @@ int store_claim_submit(struct store *s, int64_t id, const char *actor, const str
 		    (ret = exec_bind1(s, "DELETE FROM claim_steps WHERE claim_id = ?", id)))
 			goto out;
 		for (int i = 0; i < nsteps; i++) {
-			char approvers[1024] = "";
-			for (int k = 0; k < steps[i].napprovers; k++)
-				snprintf(approvers + strlen(approvers), sizeof(approvers) - strlen(approvers), "%s%s",
-					 k ? " " : "", steps[i].approvers[k]);
+			char approvers[WF_MAX_APPROVERS * (USER_LOGIN_MAX + 1) + 1];
+			approvers_text(&steps[i], approvers, sizeof(approvers));
 			if ((ret = store_prepare(
 				 s,
 				 "INSERT INTO claim_steps (claim_id, seq, name, mode, approvers, sla_hours,"
@@ -342,9 +385,9 @@ out:
 }
 
 /* The open task actor may act on: their own first, else a delegator's. */
-static int find_task_locked(struct store *s, int64_t claim_id, const char *actor, const char *today, int64_t *task,
-			    char assignee[USER_LOGIN_MAX + 1], int *step, char *step_name, size_t name_size,
-			    enum wf_mode *mode)
+static int find_task_locked(struct store *s, int64_t claim_id, int64_t only, const char *actor, const char *today,
+			    int64_t *task, char assignee[USER_LOGIN_MAX + 1], int *step, char *step_name,
+			    size_t name_size, enum wf_mode *mode)
 {
 	sqlite3_stmt *st = NULL;
 	int ret =
@@ -353,7 +396,7 @@ static int find_task_locked(struct store *s, int64_t claim_id, const char *actor
 			  " LEFT JOIN claim_steps cs ON cs.claim_id = t.claim_id AND cs.seq = t.step"
 			  " WHERE t.claim_id = ?1 AND t.state = 'open' AND (t.assignee = ?2 OR t.assignee IN"
 			  " (SELECT uid FROM delegations WHERE delegate = ?2 AND from_date <= ?3 AND to_date >= ?3))"
-			  " ORDER BY t.assignee = ?2 DESC, t.id LIMIT 1",
+			  " AND (?4 = 0 OR t.id = ?4) ORDER BY t.assignee = ?2 DESC, t.id LIMIT 1",
 			  &st);
 
 	if (ret)
@@ -361,6 +404,7 @@ static int find_task_locked(struct store *s, int64_t claim_id, const char *actor
 	sqlite3_bind_int64(st, 1, claim_id);
 	bind_text(st, 2, actor);
 	bind_text(st, 3, today);
+	sqlite3_bind_int64(st, 4, only);
 	ret = BR_ERR_NOT_FOUND;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*task = sqlite3_column_int64(st, 0);
@@ -384,10 +428,12 @@ static int explain_locked(struct store *s, int64_t claim_id, const char *actor, 
 	sqlite3_stmt *st = NULL;
 	int step = -1, ret;
 
-	if ((ret = store_prepare(s,
-				 "SELECT step FROM tasks WHERE claim_id = ?1 AND (assignee = ?2 OR actor = ?2)"
-				 " ORDER BY id DESC LIMIT 1",
-				 &st)))
+	if ((ret = store_prepare(
+		 s,
+		 "SELECT step FROM tasks WHERE claim_id = ?1 AND (assignee = ?2 OR actor = ?2 OR assignee IN"
+		 " (SELECT uid FROM delegations WHERE delegate = ?2))"
+		 " ORDER BY id DESC LIMIT 1",
+		 &st)))
 		return ret;
 	sqlite3_bind_int64(st, 1, claim_id);
 	bind_text(st, 2, actor);
@@ -472,7 +518,31 @@ struct act_ctx {
 	enum wf_mode mode;
 };
 
-static int act_begin(struct store *s, int64_t id, const char *actor, const char *today, struct act_ctx *a,
+/*
+ * Whether actor approved an earlier step of this round of the claim: an
+ * action that names only the claim must not run on into the next step (a
+ * repeated submit, or a delegator's task on the following step).
+ */
+static bool approved_earlier_locked(struct store *s, int64_t id, const char *actor, int step)
+{
+	sqlite3_stmt *st = NULL;
+	bool found = false;
+
+	if (store_prepare(
+		s,
+		"SELECT 1 FROM tasks t JOIN claims c ON c.id = t.claim_id WHERE t.claim_id = ?1 AND t.actor = ?2"
+		" AND t.state = 'approved' AND t.step < ?3 AND t.acted_at >= c.submitted_at LIMIT 1",
+		&st))
+		return false;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, actor);
+	sqlite3_bind_int(st, 3, step);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+static int act_begin(struct store *s, int64_t id, int64_t only, const char *actor, const char *today, struct act_ctx *a,
 		     struct act_result *r)
 {
 	int ret;
@@ -483,20 +553,27 @@ static int act_begin(struct store *s, int64_t id, const char *actor, const char 
 	r->status = a->status;
 	if (!strcmp(a->owner, actor))
 		return BR_ERR_DENIED;
-	ret =
-	    find_task_locked(s, id, actor, today, &a->task, a->assignee, &a->step, r->step, sizeof(r->step), &a->mode);
+	ret = find_task_locked(s, id, only, actor, today, &a->task, a->assignee, &a->step, r->step, sizeof(r->step),
+			       &a->mode);
 	if (ret == BR_ERR_NOT_FOUND)
 		return explain_locked(s, id, actor, r);
 	if (ret)
 		return ret;
+	if (a->status != CLAIM_SUBMITTED)
+		return BR_ERR_INVALID;
+	if (!only && approved_earlier_locked(s, id, actor, a->step)) {
+		str_copy(r->by, actor, sizeof(r->by));
+		str_copy(r->by_action, "earlier", sizeof(r->by_action));
+		return BR_ERR_CONFLICT;
+	}
 	a->obo = strcmp(a->assignee, actor) ? a->assignee : "";
 	str_copy(r->on_behalf_of, a->obo, sizeof(r->on_behalf_of));
 	/* a delegate who is the claimant may not act on their own claim either */
 	return strcmp(a->owner, a->assignee) ? BR_OK : BR_ERR_DENIED;
 }
 
-int store_claim_act(struct store *s, int64_t id, const char *actor, const char *today, enum task_action act,
-		    const char *comment, struct act_result *r)
+int store_claim_act(struct store *s, int64_t id, int64_t task, const char *actor, const char *today,
+		    enum task_action act, const char *comment, struct act_result *r)
 {
 	static const char *const states[] = {
 		[TASK_APPROVE] = "approved", [TASK_REJECT] = "rejected", [TASK_RETURN] = "returned"
@@ -510,7 +587,7 @@ int store_claim_act(struct store *s, int64_t id, const char *actor, const char *
 
 	if (ret)
 		return ret;
-	if ((ret = act_begin(s, id, actor, today, &a, r)) ||
+	if ((ret = act_begin(s, id, task, actor, today, &a, r)) ||
 	    (ret = close_task_locked(s, a.task, states[act], actor, a.obo, comment)) ||
 	    (ret = event_locked(s, id, actor, a.obo, actions[act], r->step, comment)))
 		goto out;
@@ -549,6 +626,9 @@ int store_claim_act(struct store *s, int64_t id, const char *actor, const char *
 		r->status = act == TASK_REJECT ? CLAIM_REJECTED : CLAIM_DRAFT;
 		if ((ret = set_claim_locked(s, id, act == TASK_REJECT ? "rejected" : "draft",
 					    act == TASK_RETURN ? a.step : 0, false)) ||
+		    (act == TASK_REJECT &&
+		     (ret = exec_bind2(s, "UPDATE claim_steps SET state = 'done' WHERE claim_id = ?1 AND seq = ?2", id,
+				       a.step))) ||
 		    (act == TASK_RETURN &&
 		     (ret = exec_bind2(s, "UPDATE claim_steps SET state = 'waiting' WHERE claim_id = ?1 AND seq = ?2",
 				       id, a.step))) ||
@@ -597,7 +677,7 @@ int store_task_transfer(struct store *s, int64_t id, const char *actor, const ch
 
 	if (ret)
 		return ret;
-	if ((ret = act_begin(s, id, actor, today, &a, r)))
+	if ((ret = act_begin(s, id, 0, actor, today, &a, r)))
 		goto out;
 	if (!strcmp(person, a.owner)) {
 		ret = BR_ERR_DENIED;
@@ -626,7 +706,7 @@ int store_step_insert(struct store *s, int64_t id, const char *actor, const char
 
 	if (ret)
 		return ret;
-	if ((ret = act_begin(s, id, actor, today, &a, r)))
+	if ((ret = act_begin(s, id, 0, actor, today, &a, r)))
 		goto out;
 	if (!strcmp(person, a.owner)) {
 		ret = BR_ERR_DENIED;
@@ -670,7 +750,8 @@ int store_inbox(struct store *s, const char *uid, const char *today, store_task_
 		 " (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'block'),"
 		 " (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'warn')"
 		 " FROM tasks t JOIN claims c ON c.id = t.claim_id LEFT JOIN users u ON u.uid = c.owner"
-		 " WHERE t.state = 'open' AND c.status = 'submitted' AND (t.assignee = ?1 OR t.assignee IN"
+		 " WHERE t.state = 'open' AND c.status = 'submitted' AND c.owner != ?1 AND (t.assignee = ?1 OR "
+		 "t.assignee IN"
 		 " (SELECT uid FROM delegations WHERE delegate = ?1 AND from_date <= ?2 AND to_date >= ?2))"
 		 " ORDER BY t.created_at, t.id",
 		 &st)))
@@ -888,7 +969,7 @@ int store_tasks_overdue(struct store *s, const char *cutoff, store_due_cb cb, vo
 	int ret, rc;
 
 	if ((ret = store_prepare(s,
-				 "SELECT t.id, t.claim_id, t.assignee, c.number, t.due_at FROM tasks t"
+				 "SELECT t.id, t.claim_id, t.assignee, c.number, t.due_at, c.owner FROM tasks t"
 				 " JOIN claims c ON c.id = t.claim_id WHERE t.state = 'open' AND c.status = 'submitted'"
 				 " AND t.due_at != '' AND t.due_at < ? ORDER BY t.due_at",
 				 &st)))
@@ -901,6 +982,7 @@ int store_tasks_overdue(struct store *s, const char *cutoff, store_due_cb cb, vo
 		str_copy(t.assignee, col_text(st, 2), sizeof(t.assignee));
 		str_copy(t.number, col_text(st, 3), sizeof(t.number));
 		str_copy(t.due_at, col_text(st, 4), sizeof(t.due_at));
+		str_copy(t.owner, col_text(st, 5), sizeof(t.owner));
 		if (cb(&t, arg))
 			break;
 	}
@@ -960,19 +1042,39 @@ int workflow_withdraw_locked(struct store *s, int64_t id, const char *actor)
 
 	if ((ret = cancel_open_locked(s, id, 0)) ||
 	    (ret = exec_bind1(s, "UPDATE claims SET return_step = 0 WHERE id = ?", id)) ||
+	    (ret = exec_bind1(s, "UPDATE claim_steps SET state = 'waiting' WHERE claim_id = ?", id)) ||
 	    (ret = event_locked(s, id, actor, "", "withdraw", "", "")))
 		return ret;
 	return step_text_locked(s, id);
 }
 
-int store_claim_involves(struct store *s, int64_t id, const char *uid)
+int store_claim_involves(struct store *s, int64_t id, const char *uid, const char *today)
 {
 	sqlite3_stmt *st = NULL;
-	int ret =
-	    store_prepare(s,
-			  "SELECT 1 FROM tasks WHERE claim_id = ?1 AND (assignee = ?2 OR actor = ?2 OR assignee IN"
-			  " (SELECT uid FROM delegations WHERE delegate = ?2)) LIMIT 1",
-			  &st);
+	int ret = store_prepare(s,
+				"SELECT 1 FROM tasks WHERE claim_id = ?1 AND (assignee = ?2 OR actor = ?2 OR"
+				" (state = 'open' AND assignee IN (SELECT uid FROM delegations WHERE delegate = ?2"
+				" AND from_date <= ?3 AND to_date >= ?3))) LIMIT 1",
+				&st);
+
+	if (ret)
+		return ret;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, uid);
+	bind_text(st, 3, today);
+	ret = sqlite3_step(st) == SQLITE_ROW ? BR_OK : BR_ERR_NOT_FOUND;
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_claim_engaged(struct store *s, int64_t id, const char *uid)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = store_prepare(s,
+				"SELECT 1 FROM tasks t JOIN claims c ON c.id = t.claim_id WHERE t.claim_id = ?1"
+				" AND ((t.assignee = ?2 AND t.state = 'open') OR (t.actor = ?2 AND t.state = 'approved'"
+				" AND t.acted_at >= c.submitted_at)) LIMIT 1",
+				&st);
 
 	if (ret)
 		return ret;

@@ -820,7 +820,7 @@ static void approver_act(struct ui *ui, struct editor *ed, enum task_action a)
 		 money_format(ed->c.total, total, sizeof(total), MONEY_GROUP | MONEY_SYMBOL));
 	if (!approval_comment(ui, a, what, comment, sizeof(comment)))
 		return;
-	if (service_claim_act(ui->app, ed->c.number, a, comment, &r, msg, sizeof(msg)))
+	if (service_claim_act(ui->app, ed->c.number, 0, a, comment, &r, msg, sizeof(msg)))
 		ui_message(ui, THEME_ERROR, "%s", msg);
 	else
 		approval_result(ui, a, ed->c.number, &r);

@@ -745,9 +745,10 @@ static void act_one(struct ui *ui, struct inbox_state *st, enum task_action a)
 	describe(r, what, sizeof(what));
 	if (!approval_comment(ui, a, what, comment, sizeof(comment)))
 		return;
+	int64_t task = r->t.task_id;
 	str_copy(number, r->t.number, sizeof(number));
 	memset(&res, 0, sizeof(res));
-	if (service_claim_act(ui->app, number, a, comment, &res, msg, sizeof(msg)))
+	if (service_claim_act(ui->app, number, task, a, comment, &res, msg, sizeof(msg)))
 		ui_message(ui, THEME_ERROR, "%s", msg);
 	else
 		approval_result(ui, a, number, &res);
@@ -762,6 +763,7 @@ static void act_tagged(struct ui *ui, struct inbox_state *st)
 	static const char *const done[] = { N_("Approved %d"), N_("Rejected %d"), N_("Returned %d") };
 	const char *items[3];
 	char(*text)[512] = NULL, (*numbers)[CLAIM_NUMBER_MAX] = NULL;
+	int64_t *tasks = NULL;
 	const char **lines = NULL;
 	char title[256], total[32], what[64], comment[1024], first_err[BR_MSG_MAX + 32] = "", msg[BR_MSG_MAX];
 	int n = 0, ok = 0, failed = 0, k;
@@ -775,6 +777,7 @@ static void act_tagged(struct ui *ui, struct inbox_state *st)
 	}
 	text = xcalloc((size_t)n, sizeof(*text));
 	numbers = xcalloc((size_t)n, sizeof(*numbers));
+	tasks = xcalloc((size_t)n, sizeof(*tasks));
 	lines = xcalloc((size_t)n, sizeof(*lines));
 	for (int i = 0, j = 0; i < st->nshown; i++) {
 		const struct inbox_row *r = &st->rows[st->shown[i]];
@@ -786,6 +789,7 @@ static void act_tagged(struct ui *ui, struct inbox_state *st)
 		snprintf(text[j], sizeof(text[j]), "%-13s %s %s %12s", r->t.number, name, ttl,
 			 money_format(r->t.total, total, sizeof(total), MONEY_GROUP));
 		str_copy(numbers[j], r->t.number, sizeof(numbers[j]));
+		tasks[j] = r->t.task_id;
 		lines[j] = text[j];
 		sum += r->t.total;
 		j++;
@@ -806,7 +810,7 @@ static void act_tagged(struct ui *ui, struct inbox_state *st)
 	for (int j = 0; j < n; j++) {
 		struct act_result res;
 		memset(&res, 0, sizeof(res));
-		if (service_claim_act(ui->app, numbers[j], (enum task_action)k, comment, &res, msg, sizeof(msg))) {
+		if (service_claim_act(ui->app, numbers[j], tasks[j], (enum task_action)k, comment, &res, msg, sizeof(msg))) {
 			/* service messages mostly name the claim already */
 			if (!failed++)
 				snprintf(first_err, sizeof(first_err), "%s%s%s",
@@ -828,6 +832,7 @@ static void act_tagged(struct ui *ui, struct inbox_state *st)
 out:
 	free(text);
 	free(numbers);
+	free(tasks);
 	free(lines);
 }
 

@@ -185,6 +185,39 @@ check "50 concurrent approvals: exactly one succeeds ($won)" [ "$won" -eq 1 ]
 check "the 49 others are told who approved ($told)" [ "$told" -eq 49 ]
 check "the claim is approved once" [ "$(ssh_exec zhangwei "$PASSWORD" claim history "$C9" --json | jq '[.[] | select(.action == "approve")] | length')" -eq 2 ]
 
+# ---- a repeated approval never runs on into the next step ----
+ssh_exec wangfang "$PASSWORD" delegate set limei --from "$TODAY" --to "$TODAY" >/dev/null
+D1=$(new_claim zhangwei 700.00)
+ssh_exec zhangwei "$PASSWORD" claim submit "$D1" >/dev/null
+pids=""
+for i in $(seq 10); do
+	(ssh_exec limei "$PASSWORD" approve "$D1" >/dev/null 2>"$E2E_DIR/race/d$i.err"; echo $? >"$E2E_DIR/race/d$i.rc") &
+	pids="$pids $!"
+done
+for p in $pids; do wait "$p" 2>/dev/null; done
+won=$(grep -lx 0 "$E2E_DIR"/race/d*.rc | wc -l)
+check "10 concurrent approvals by the manager (also finance's delegate): one succeeds ($won)" [ "$won" -eq 1 ]
+check "the claim waits at finance, not approved by the same person twice" [ "$(status_of zhangwei "$D1")" = submitted ]
+err=$(ssh_exec limei "$PASSWORD" approve "$D1" 2>&1); rc=$?
+check "approving again is refused with the reason" [ $rc -eq 1 ] && grep -q "already approved an earlier step" <<<"$err"
+ssh_exec wangfang "$PASSWORD" delegate clear >/dev/null
+
+# ---- a returned claim that grew starts its workflow again ----
+G1=$(new_claim zhangwei 800.00)
+ssh_exec zhangwei "$PASSWORD" claim submit "$G1" >/dev/null
+ssh_exec limei "$PASSWORD" approve "$G1" >/dev/null
+ssh_exec wangfang "$PASSWORD" return "$G1" --comment "金额有误" >/dev/null
+ssh_exec zhangwei "$PASSWORD" claim update "$G1" >/dev/null <<EOF
+{"title": "采购 加大", "fields": {"purpose": "办公"},
+ "lines": [{"category": "office", "date": "$TODAY", "amount": "4,900.00", "description": "电脑",
+            "invoice": {"kind": "digital", "number": "26119900000000000001", "date": "$TODAY", "total": "4,900.00"}},
+           {"category": "other", "date": "$TODAY", "amount": "1,200.00", "description": "配件",
+            "invoice": {"kind": "digital", "number": "26119900000000000002", "date": "$TODAY", "total": "1,200.00"}}]}
+EOF
+ssh_exec zhangwei "$PASSWORD" claim submit "$G1" >/dev/null
+check "after growing past 5,000 it goes back to the manager, not to the returning step" inbox_has limei "$G1"
+check "and waits there first" [ "$(ssh_exec zhangwei "$PASSWORD" claim show "$G1" --json | jq -r .step)" = "Manager: 李梅" ]
+
 # ---- turnaround and the audit trail ----
 out=$(ssh_exec wangfang "$PASSWORD" report turnaround --json); rc=$?
 check "finance sees approval turnaround per step and per approver" \
