@@ -41,8 +41,8 @@ struct form_field {
 	enum field_type type;
 	bool required;
 	bool has_min, has_max;
-	int64_t min, max;     /* characters (text), value (number), fen (money) */
-	char pattern[256];    /* POSIX extended regular expression, or "" */
+	int64_t min, max; /* characters (text), value (number), fen (money) */
+	char pattern[256]; /* POSIX extended regular expression, or "" */
 	char options[FORM_MAX_OPTIONS][64];
 	int noptions;
 	int line;
@@ -50,7 +50,7 @@ struct form_field {
 
 struct form_limit {
 	char rank[FORM_ID_MAX]; /* an employee rank, or "*" for everyone else */
-	int64_t fen;            /* per line */
+	int64_t fen; /* per line */
 };
 
 struct form_category {
@@ -61,10 +61,10 @@ struct form_category {
 };
 
 struct form {
-	char id[FORM_ID_MAX];   /* the file name without .md */
+	char id[FORM_ID_MAX]; /* the file name without .md */
 	char title_zh[128];
 	char title_en[128];
-	char *help;             /* Markdown prose (owned) */
+	char *help; /* Markdown prose (owned) */
 	struct form_field fields[FORM_MAX_FIELDS];
 	int nfields;
 	struct form_category categories[FORM_MAX_CATEGORIES];
@@ -80,8 +80,8 @@ typedef bool (*form_category_known)(const char *code, void *arg);
  * "NAME:LINE: reason" (NAME as given); returns the number of problems, 0
  * when the form is usable.  form_release() frees what a parse allocated.
  */
-int form_parse(const char *name, const char *text, struct form *f, form_category_known known, void *arg,
-	       char *errs, size_t errs_size);
+int form_parse(const char *name, const char *text, struct form *f, form_category_known known, void *arg, char *errs,
+	       size_t errs_size);
 void form_release(struct form *f);
 /* "text", "money", ...; field_type_from_name() returns -1 if unknown. */
 const char *field_type_name(enum field_type t);
@@ -106,5 +106,28 @@ int form_set_load(struct form_set *set, const char *dir, form_category_known kno
 		  size_t errs_size);
 const struct form *form_set_find(const struct form_set *set, const char *id);
 void form_set_release(struct form_set *set);
+
+/* ---- shared by the Markdown definition files (forms and workflows) ---- */
+
+/* Problems of one file, appended to errs as "NAME:LINE: reason" lines. */
+struct form_problems {
+	const char *name;
+	char *errs;
+	size_t size, used;
+	int count;
+};
+void form_problems_init(struct form_problems *p, const char *name, char *errs, size_t size);
+void form_problem(struct form_problems *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Splits "中文 | English" into two labels (the English part optional). */
+void form_label_split(const char *v, char *zh, size_t zs, char *en, size_t es);
+
+/*
+ * Calls cb for every NAME.md in dir (README.md excepted) with the file
+ * name, NAME and the text; cb returns non-zero when it leaves the file out.
+ * A bad file name or an unreadable file is a problem in errs (`what` names
+ * the kind of file).  Returns the number left out, or -1 if dir cannot be read.
+ */
+typedef int (*form_file_cb)(const char *file, const char *id, const char *text, void *arg);
+int form_dir_load(const char *dir, const char *what, char *errs, size_t errs_size, form_file_cb cb, void *arg);
 
 #endif

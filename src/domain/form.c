@@ -33,9 +33,9 @@
 #include <strings.h>
 
 static const char *const type_names[FIELD_TYPE_COUNT] = {
-	[FIELD_TEXT] = "text",     [FIELD_MARKDOWN] = "markdown", [FIELD_NUMBER] = "number",
-	[FIELD_MONEY] = "money",   [FIELD_DATE] = "date",         [FIELD_DATERANGE] = "daterange",
-	[FIELD_CHOICE] = "choice", [FIELD_PERSON] = "person",     [FIELD_DEPARTMENT] = "department",
+	[FIELD_TEXT] = "text",       [FIELD_MARKDOWN] = "markdown", [FIELD_NUMBER] = "number",
+	[FIELD_MONEY] = "money",     [FIELD_DATE] = "date",         [FIELD_DATERANGE] = "daterange",
+	[FIELD_CHOICE] = "choice",   [FIELD_PERSON] = "person",     [FIELD_DEPARTMENT] = "department",
 	[FIELD_PROJECT] = "project",
 };
 
@@ -52,16 +52,16 @@ int field_type_from_name(const char *name)
 	return -1;
 }
 
-struct parse {
-	const char *name;
-	char *errs;
-	size_t size, used;
-	int count;
-};
+void form_problems_init(struct form_problems *p, const char *name, char *errs, size_t size)
+{
+	p->name = name;
+	p->errs = errs;
+	p->size = size;
+	p->used = errs && size ? strlen(errs) : 0;
+	p->count = 0;
+}
 
-static void problem(struct parse *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void problem(struct parse *p, int line, const char *fmt, ...)
+void form_problem(struct form_problems *p, int line, const char *fmt, ...)
 {
 	char msg[300];
 	va_list ap;
@@ -91,8 +91,7 @@ static bool ident_ok(const char *s)
 	return true;
 }
 
-/* Splits "中文 | English" into two labels (the English part optional). */
-static void split_label(const char *v, char *zh, size_t zs, char *en, size_t es)
+void form_label_split(const char *v, char *zh, size_t zs, char *en, size_t es)
 {
 	const char *bar = strchr(v, '|');
 	char tmp[256];
@@ -134,34 +133,35 @@ static bool parse_bound(const struct form_field *fl, const char *v, int64_t *out
 	return true;
 }
 
-static void field_line(struct parse *p, struct form_field *fl, int line, char *key, char *value, char *seen_min,
+static void field_line(struct form_problems *p, struct form_field *fl, int line, char *key, char *value, char *seen_min,
 		       char *seen_max)
 {
 	if (!strcmp(key, "name")) {
 		if (!ident_ok(value))
-			problem(p, line, "field name `%s` must be lower-case letters, digits or _", value);
+			form_problem(p, line, "field name `%s` must be lower-case letters, digits or _", value);
 		str_copy(fl->name, value, sizeof(fl->name));
 	} else if (!strcmp(key, "label")) {
-		split_label(value, fl->label_zh, sizeof(fl->label_zh), fl->label_en, sizeof(fl->label_en));
+		form_label_split(value, fl->label_zh, sizeof(fl->label_zh), fl->label_en, sizeof(fl->label_en));
 	} else if (!strcmp(key, "type")) {
 		int t = field_type_from_name(value);
 		if (t < 0)
-			problem(p, line,
-				"unknown type `%s` (text, markdown, number, money, date, daterange, choice, person, "
-				"department, project)",
-				value);
+			form_problem(
+			    p, line,
+			    "unknown type `%s` (text, markdown, number, money, date, daterange, choice, person, "
+			    "department, project)",
+			    value);
 		else
 			fl->type = (enum field_type)t;
 	} else if (!strcmp(key, "required")) {
 		if (!parse_yes(value, &fl->required))
-			problem(p, line, "required must be yes or no");
+			form_problem(p, line, "required must be yes or no");
 	} else if (!strcmp(key, "min") || !strcmp(key, "max")) {
 		/* Checked once the type is known: remember the text. */
 		str_copy(!strcmp(key, "min") ? seen_min : seen_max, value, 64);
 	} else if (!strcmp(key, "pattern")) {
 		regex_t re;
 		if (regcomp(&re, value, REG_EXTENDED | REG_NOSUB) != 0)
-			problem(p, line, "pattern is not a valid regular expression");
+			form_problem(p, line, "pattern is not a valid regular expression");
 		else
 			regfree(&re);
 		str_copy(fl->pattern, value, sizeof(fl->pattern));
@@ -171,18 +171,19 @@ static void field_line(struct parse *p, struct form_field *fl, int line, char *k
 		fl->noptions = 0;
 		for (char *o = strtok_r(buf, "|", &save); o; o = strtok_r(NULL, "|", &save)) {
 			if (fl->noptions == FORM_MAX_OPTIONS) {
-				problem(p, line, "more than %d options", FORM_MAX_OPTIONS);
+				form_problem(p, line, "more than %d options", FORM_MAX_OPTIONS);
 				break;
 			}
 			if (*str_trim(o))
 				str_copy(fl->options[fl->noptions++], o, sizeof(fl->options[0]));
 		}
 	} else {
-		problem(p, line, "unknown key `%s` (name, label, type, required, min, max, pattern, options)", key);
+		form_problem(p, line, "unknown key `%s` (name, label, type, required, min, max, pattern, options)",
+			     key);
 	}
 }
 
-static void parse_field(struct parse *p, struct form *f, const char *text, int first_line)
+static void parse_field(struct form_problems *p, struct form *f, const char *text, int first_line)
 {
 	struct form_field *fl;
 	char *copy = xstrdup(text), *rest = copy, *l;
@@ -190,7 +191,7 @@ static void parse_field(struct parse *p, struct form *f, const char *text, int f
 	int line = first_line - 1, min_line = first_line, max_line = first_line;
 
 	if (f->nfields == FORM_MAX_FIELDS) {
-		problem(p, first_line - 1, "more than %d fields", FORM_MAX_FIELDS);
+		form_problem(p, first_line - 1, "more than %d fields", FORM_MAX_FIELDS);
 		free(copy);
 		return;
 	}
@@ -204,7 +205,7 @@ static void parse_field(struct parse *p, struct form *f, const char *text, int f
 			continue;
 		colon = strchr(l, ':');
 		if (!colon) {
-			problem(p, line, "expected `key: value`");
+			form_problem(p, line, "expected `key: value`");
 			continue;
 		}
 		*colon = '\0';
@@ -218,37 +219,37 @@ static void parse_field(struct parse *p, struct form *f, const char *text, int f
 	}
 	free(copy);
 	if (!fl->name[0]) {
-		problem(p, fl->line, "field without a name");
+		form_problem(p, fl->line, "field without a name");
 		return;
 	}
 	for (int i = 0; i < f->nfields; i++)
 		if (!strcmp(f->fields[i].name, fl->name))
-			problem(p, fl->line, "field `%s` is declared twice", fl->name);
+			form_problem(p, fl->line, "field `%s` is declared twice", fl->name);
 	if (!fl->label_zh[0])
-		split_label(fl->name, fl->label_zh, sizeof(fl->label_zh), fl->label_en, sizeof(fl->label_en));
+		form_label_split(fl->name, fl->label_zh, sizeof(fl->label_zh), fl->label_en, sizeof(fl->label_en));
 	if (fl->type == FIELD_CHOICE && fl->noptions == 0)
-		problem(p, fl->line, "choice field `%s` needs options: a | b | c", fl->name);
+		form_problem(p, fl->line, "choice field `%s` needs options: a | b | c", fl->name);
 	if (fl->type != FIELD_CHOICE && fl->noptions)
-		problem(p, fl->line, "options are only for choice fields");
+		form_problem(p, fl->line, "options are only for choice fields");
 	if (seen_min[0] || seen_max[0]) {
 		bool bounded = fl->type == FIELD_TEXT || fl->type == FIELD_MARKDOWN || fl->type == FIELD_NUMBER ||
 			       fl->type == FIELD_MONEY;
 		if (!bounded)
-			problem(p, seen_min[0] ? min_line : max_line, "min/max do not apply to %s fields",
-				field_type_name(fl->type));
+			form_problem(p, seen_min[0] ? min_line : max_line, "min/max do not apply to %s fields",
+				     field_type_name(fl->type));
 		if (bounded && seen_min[0] && !(fl->has_min = parse_bound(fl, seen_min, &fl->min)))
-			problem(p, min_line, "min `%s` is not a valid %s", seen_min,
-				fl->type == FIELD_MONEY ? "amount" : "whole number");
+			form_problem(p, min_line, "min `%s` is not a valid %s", seen_min,
+				     fl->type == FIELD_MONEY ? "amount" : "whole number");
 		if (bounded && seen_max[0] && !(fl->has_max = parse_bound(fl, seen_max, &fl->max)))
-			problem(p, max_line, "max `%s` is not a valid %s", seen_max,
-				fl->type == FIELD_MONEY ? "amount" : "whole number");
+			form_problem(p, max_line, "max `%s` is not a valid %s", seen_max,
+				     fl->type == FIELD_MONEY ? "amount" : "whole number");
 		if (fl->has_min && fl->has_max && fl->min > fl->max)
-			problem(p, max_line, "max is smaller than min");
+			form_problem(p, max_line, "max is smaller than min");
 	}
 	f->nfields++;
 }
 
-static void parse_categories(struct parse *p, struct form *f, const char *text, int first_line,
+static void parse_categories(struct form_problems *p, struct form *f, const char *text, int first_line,
 			     form_category_known known, void *arg)
 {
 	char *copy = xstrdup(text), *rest = copy, *l;
@@ -262,15 +263,15 @@ static void parse_categories(struct parse *p, struct form *f, const char *text, 
 			continue;
 		code = strtok_r(l, " \t", &wsave);
 		if (f->ncategories == FORM_MAX_CATEGORIES) {
-			problem(p, line, "more than %d categories", FORM_MAX_CATEGORIES);
+			form_problem(p, line, "more than %d categories", FORM_MAX_CATEGORIES);
 			break;
 		}
 		if (!ident_ok(code)) {
-			problem(p, line, "category code `%s` is not valid", code);
+			form_problem(p, line, "category code `%s` is not valid", code);
 			continue;
 		}
 		if (known && !known(code, arg)) {
-			problem(p, line, "unknown category `%s`", code);
+			form_problem(p, line, "unknown category `%s`", code);
 			continue;
 		}
 		c = &f->categories[f->ncategories];
@@ -281,43 +282,44 @@ static void parse_categories(struct parse *p, struct form *f, const char *text, 
 			char *eq = strchr(w, '=');
 			struct form_limit *lim;
 			if (!eq || eq == w) {
-				problem(p, line, "expected RANK=AMOUNT, not `%s`", w);
+				form_problem(p, line, "expected RANK=AMOUNT, not `%s`", w);
 				continue;
 			}
 			*eq = '\0';
 			if (strcmp(w, "*") && !ident_ok(w)) {
-				problem(p, line, "rank `%s` is not valid", w);
+				form_problem(p, line, "rank `%s` is not valid", w);
 				continue;
 			}
 			if (c->nlimits == FORM_MAX_LIMITS) {
-				problem(p, line, "more than %d limits", FORM_MAX_LIMITS);
+				form_problem(p, line, "more than %d limits", FORM_MAX_LIMITS);
 				break;
 			}
 			lim = &c->limits[c->nlimits];
 			str_copy(lim->rank, w, sizeof(lim->rank));
 			if (money_parse(eq + 1, &lim->fen, NULL) || lim->fen <= 0) {
-				problem(p, line, "limit `%s` is not a positive amount", eq + 1);
+				form_problem(p, line, "limit `%s` is not a positive amount", eq + 1);
 				continue;
 			}
 			c->nlimits++;
 		}
 		for (int i = 0; i < f->ncategories; i++)
 			if (!strcmp(f->categories[i].code, c->code))
-				problem(p, line, "category `%s` is listed twice", c->code);
+				form_problem(p, line, "category `%s` is listed twice", c->code);
 		f->ncategories++;
 	}
 	free(copy);
 }
 
-int form_parse(const char *name, const char *text, struct form *f, form_category_known known, void *arg,
-	       char *errs, size_t errs_size)
+int form_parse(const char *name, const char *text, struct form *f, form_category_known known, void *arg, char *errs,
+	       size_t errs_size)
 {
-	struct parse p = { name, errs, errs_size, errs && errs_size ? strlen(errs) : 0, 0 };
+	struct form_problems p;
 	cmark_node *doc = cmark_parse_document(text, strlen(text), CMARK_OPT_DEFAULT);
 	cmark_node *n, *next;
 	int categories_blocks = 0;
 	bool titled = false;
 
+	form_problems_init(&p, name, errs, errs_size);
 	memset(f, 0, sizeof(*f));
 	str_copy(f->id, name, sizeof(f->id));
 	str_copy(f->workflow, "standard", sizeof(f->workflow));
@@ -327,7 +329,7 @@ int form_parse(const char *name, const char *text, struct form *f, form_category
 			char *title = cmark_render_commonmark(n, CMARK_OPT_DEFAULT, 0);
 			char *t = title + strspn(title, "# ");
 			str_trim(t);
-			split_label(t, f->title_zh, sizeof(f->title_zh), f->title_en, sizeof(f->title_en));
+			form_label_split(t, f->title_zh, sizeof(f->title_zh), f->title_en, sizeof(f->title_en));
 			free(title);
 			titled = true;
 			cmark_node_free(n); /* not part of the help */
@@ -343,14 +345,14 @@ int form_parse(const char *name, const char *text, struct form *f, form_category
 			str_copy(wf, cmark_node_get_literal(n), sizeof(wf));
 			str_trim(wf);
 			if (!ident_ok(wf))
-				problem(&p, cmark_node_get_start_line(n) + 1,
-					"the workflow block names one workflow file (forms/workflows/NAME.md)");
+				form_problem(&p, cmark_node_get_start_line(n) + 1,
+					     "the workflow block names one workflow file (forms/workflows/NAME.md)");
 			else
 				str_copy(f->workflow, wf, sizeof(f->workflow));
 			cmark_node_free(n);
 		} else if (!strcmp(cmark_node_get_fence_info(n), "categories")) {
 			if (categories_blocks++)
-				problem(&p, cmark_node_get_start_line(n), "only one categories block per form");
+				form_problem(&p, cmark_node_get_start_line(n), "only one categories block per form");
 			else
 				parse_categories(&p, f, cmark_node_get_literal(n), cmark_node_get_start_line(n) + 1,
 						 known, arg);
@@ -358,9 +360,9 @@ int form_parse(const char *name, const char *text, struct form *f, form_category
 		}
 	}
 	if (!titled || !f->title_zh[0])
-		problem(&p, 1, "the form needs a title: a first-level heading `# 名称 | Name`");
+		form_problem(&p, 1, "the form needs a title: a first-level heading `# 名称 | Name`");
 	if (f->ncategories == 0)
-		problem(&p, 1, "the form lists no expense categories (a ```categories block)");
+		form_problem(&p, 1, "the form lists no expense categories (a ```categories block)");
 	f->help = cmark_render_commonmark(doc, CMARK_OPT_DEFAULT, 0);
 	cmark_node_free(doc);
 	return p.count;
@@ -404,49 +406,72 @@ static int cmp_form(const void *a, const void *b)
 	return strcmp(((const struct form *)a)->id, ((const struct form *)b)->id);
 }
 
-int form_set_load(struct form_set *set, const char *dir, form_category_known known, void *arg, char *errs,
-		  size_t errs_size)
+int form_dir_load(const char *dir, const char *what, char *errs, size_t errs_size, form_file_cb cb, void *arg)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	int left_out = 0;
 
-	memset(set, 0, sizeof(*set));
 	if (!d)
 		return -1;
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name);
 		char id[FORM_ID_MAX], path[4200], *text = NULL;
-		struct form f;
+		struct form_problems p;
 
 		if (len < 4 || strcmp(e->d_name + len - 3, ".md") || !strcmp(e->d_name, "README.md"))
 			continue;
+		form_problems_init(&p, e->d_name, errs, errs_size);
 		snprintf(id, sizeof(id), "%.*s", (int)(len - 3), e->d_name);
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (!ident_ok(id) || strchr(id, '.')) {
-			struct parse p = { e->d_name, errs, errs_size, errs && errs_size ? strlen(errs) : 0, 0 };
-			problem(&p, 1, "form file names are lower-case letters, digits and _ (then .md)");
+		if (len - 3 >= sizeof(id) || !ident_ok(id) || strchr(id, '.')) {
+			form_problem(&p, 1, "%s file names are lower-case letters, digits and _ (then .md)", what);
 			left_out++;
-			continue;
-		}
-		if (file_read_all(path, 1 << 20, &text)) {
-			struct parse p = { e->d_name, errs, errs_size, errs && errs_size ? strlen(errs) : 0, 0 };
-			problem(&p, 1, "cannot read the file (or it is larger than 1 MiB)");
-			left_out++;
-			continue;
-		}
-		if (form_parse(e->d_name, text, &f, known, arg, errs, errs_size)) {
-			form_release(&f);
+		} else if (file_read_all(path, 1 << 20, &text)) {
+			form_problem(&p, 1, "cannot read the file (or it is larger than 1 MiB)");
 			left_out++;
 		} else {
-			str_copy(f.id, id, sizeof(f.id));
-			set->forms = xrealloc(set->forms, sizeof(*set->forms) * (size_t)(set->n + 1));
-			set->forms[set->n++] = f;
+			left_out += cb(e->d_name, id, text, arg) != 0;
 		}
 		free(text);
 	}
 	closedir(d);
-	if (set->n)
+	return left_out;
+}
+
+struct form_load {
+	struct form_set *set;
+	form_category_known known;
+	void *arg;
+	char *errs;
+	size_t errs_size;
+};
+
+static int form_load_one(const char *file, const char *id, const char *text, void *arg)
+{
+	struct form_load *l = arg;
+	struct form f;
+
+	/* problems name the file; the form is known by its name without .md */
+	if (form_parse(file, text, &f, l->known, l->arg, l->errs, l->errs_size)) {
+		form_release(&f);
+		return 1;
+	}
+	str_copy(f.id, id, sizeof(f.id));
+	l->set->forms = xrealloc(l->set->forms, sizeof(*l->set->forms) * (size_t)(l->set->n + 1));
+	l->set->forms[l->set->n++] = f;
+	return 0;
+}
+
+int form_set_load(struct form_set *set, const char *dir, form_category_known known, void *arg, char *errs,
+		  size_t errs_size)
+{
+	struct form_load l = { set, known, arg, errs, errs_size };
+	int left_out;
+
+	memset(set, 0, sizeof(*set));
+	left_out = form_dir_load(dir, "form", errs, errs_size, form_load_one, &l);
+	if (set->n > 1)
 		qsort(set->forms, (size_t)set->n, sizeof(*set->forms), cmp_form);
 	return left_out;
 }

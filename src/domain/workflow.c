@@ -10,54 +10,11 @@
 
 #include <cmark.h>
 #include <ctype.h>
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-struct parse {
-	const char *name;
-	char *errs;
-	size_t size, used;
-	int count;
-};
-
-static void problem(struct parse *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void problem(struct parse *p, int line, const char *fmt, ...)
-{
-	char msg[300];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	p->count++;
-	if (p->errs && p->used < p->size) {
-		int n = snprintf(p->errs + p->used, p->size - p->used, "%s:%d: %s\n", p->name, line, msg);
-		p->used += n > 0 ? (size_t)n : 0;
-		if (p->used >= p->size)
-			p->used = p->size - 1;
-	}
-}
-
-static void split_label(const char *v, char *zh, size_t zs, char *en, size_t es)
-{
-	const char *bar = strchr(v, '|');
-	char tmp[256];
-
-	if (!bar) {
-		str_copy(zh, v, zs);
-		str_copy(en, v, es);
-		return;
-	}
-	snprintf(tmp, sizeof(tmp), "%.*s", (int)(bar - v), v);
-	str_copy(zh, str_trim(tmp), zs);
-	str_copy(tmp, bar + 1, sizeof(tmp));
-	str_copy(en, str_trim(tmp), es);
-}
 
 static bool parse_approver(struct wf_step *s, char *v)
 {
@@ -140,7 +97,7 @@ static const char *parse_cond(struct wf_cond *c, char *term)
 	return "unknown condition (total, category, department, project, findings, no findings)";
 }
 
-static void parse_step(struct parse *p, struct workflow *w, const char *text, int first_line)
+static void parse_step(struct form_problems *p, struct workflow *w, const char *text, int first_line)
 {
 	struct wf_step *s;
 	char *copy, *rest, *l;
@@ -148,7 +105,7 @@ static void parse_step(struct parse *p, struct workflow *w, const char *text, in
 	bool has_approver = false;
 
 	if (w->nsteps == WF_MAX_STEPS) {
-		problem(p, first_line - 1, "more than %d steps", WF_MAX_STEPS);
+		form_problem(p, first_line - 1, "more than %d steps", WF_MAX_STEPS);
 		return;
 	}
 	s = &w->steps[w->nsteps];
@@ -160,18 +117,18 @@ static void parse_step(struct parse *p, struct workflow *w, const char *text, in
 		if (!*str_trim(l) || l[0] == '#')
 			continue;
 		if (!(colon = strchr(l, ':'))) {
-			problem(p, line, "expected `key: value`");
+			form_problem(p, line, "expected `key: value`");
 			continue;
 		}
 		*colon = '\0';
 		value = str_trim(colon + 1);
 		str_trim(key);
 		if (!strcmp(key, "name")) {
-			split_label(value, s->name_zh, sizeof(s->name_zh), s->name_en, sizeof(s->name_en));
+			form_label_split(value, s->name_zh, sizeof(s->name_zh), s->name_en, sizeof(s->name_en));
 		} else if (!strcmp(key, "approver")) {
 			has_approver = parse_approver(s, value);
 			if (!has_approver)
-				problem(
+				form_problem(
 				    p, line,
 				    "approver must be auto, manager, manager N, any ROLE, all ROLE, person UID or head "
 				    "(roles: staff, approver, finance, admin, auditor)");
@@ -185,52 +142,54 @@ static void parse_step(struct parse *p, struct workflow *w, const char *text, in
 			for (char *t = strtok_r(value, "\x1f", &tsave); t; t = strtok_r(NULL, "\x1f", &tsave)) {
 				const char *why;
 				if (s->nconds == WF_MAX_CONDS) {
-					problem(p, line, "more than %d conditions", WF_MAX_CONDS);
+					form_problem(p, line, "more than %d conditions", WF_MAX_CONDS);
 					break;
 				}
 				if ((why = parse_cond(&s->conds[s->nconds], str_trim(t))))
-					problem(p, line, "%s", why);
+					form_problem(p, line, "%s", why);
 				else
 					s->nconds++;
 			}
 		} else if (!strcmp(key, "sla")) {
 			long h;
 			if (str_to_int(value, 1, 24 * 365, &h))
-				problem(p, line, "sla is a number of hours from 1 to 8760");
+				form_problem(p, line, "sla is a number of hours from 1 to 8760");
 			else
 				s->sla_hours = (int)h;
 		} else if (!strcmp(key, "repeat")) {
 			if (strcasecmp(value, "yes") && strcasecmp(value, "no"))
-				problem(p, line, "repeat must be yes or no");
+				form_problem(p, line, "repeat must be yes or no");
 			s->repeat = !strcasecmp(value, "yes");
 		} else {
-			problem(p, line, "unknown key `%s` (name, approver, when, sla, repeat)", key);
+			form_problem(p, line, "unknown key `%s` (name, approver, when, sla, repeat)", key);
 		}
 	}
 	free(copy);
 	if (!s->name_zh[0])
-		problem(p, s->line, "step without a name");
+		form_problem(p, s->line, "step without a name");
 	if (!has_approver)
-		problem(p, s->line, "step without an approver");
+		form_problem(p, s->line, "step without an approver");
 	if (has_approver && s->approver == WF_AUTO && s->nconds == 0)
-		problem(p, s->line, "an auto step needs a condition (when: ...), or it would approve everything");
+		form_problem(p, s->line, "an auto step needs a condition (when: ...), or it would approve everything");
 	w->nsteps++;
 }
 
 int workflow_parse(const char *name, const char *text, struct workflow *w, char *errs, size_t errs_size)
 {
-	struct parse p = { name, errs, errs_size, errs && errs_size ? strlen(errs) : 0, 0 };
+	struct form_problems p;
 	cmark_node *doc = cmark_parse_document(text, strlen(text), CMARK_OPT_DEFAULT);
 	bool titled = false;
 	int people = 0;
 
+	form_problems_init(&p, name, errs, errs_size);
 	memset(w, 0, sizeof(*w));
 	str_copy(w->id, name, sizeof(w->id));
 	for (cmark_node *n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
 		if (cmark_node_get_type(n) == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1 && !titled) {
 			char *title = cmark_render_commonmark(n, CMARK_OPT_DEFAULT, 0);
 			char *t = title + strspn(title, "# ");
-			split_label(str_trim(t), w->title_zh, sizeof(w->title_zh), w->title_en, sizeof(w->title_en));
+			form_label_split(str_trim(t), w->title_zh, sizeof(w->title_zh), w->title_en,
+					 sizeof(w->title_en));
 			free(title);
 			titled = true;
 		} else if (cmark_node_get_type(n) == CMARK_NODE_CODE_BLOCK && cmark_node_get_fence_info(n) &&
@@ -240,11 +199,11 @@ int workflow_parse(const char *name, const char *text, struct workflow *w, char 
 	}
 	cmark_node_free(doc);
 	if (!titled || !w->title_zh[0])
-		problem(&p, 1, "the workflow needs a title: a first-level heading `# 名称 | Name`");
+		form_problem(&p, 1, "the workflow needs a title: a first-level heading `# 名称 | Name`");
 	for (int i = 0; i < w->nsteps; i++)
 		people += w->steps[i].approver != WF_AUTO;
 	if (people == 0)
-		problem(&p, 1, "the workflow has no step with an approver (a ```step block)");
+		form_problem(&p, 1, "the workflow has no step with an approver (a ```step block)");
 	return p.count;
 }
 
@@ -260,41 +219,32 @@ static int cmp_workflow(const void *a, const void *b)
 	return strcmp(((const struct workflow *)a)->id, ((const struct workflow *)b)->id);
 }
 
+struct workflow_load {
+	struct workflow_set *set;
+	char *errs;
+	size_t errs_size;
+};
+
+static int workflow_load_one(const char *file, const char *id, const char *text, void *arg)
+{
+	struct workflow_load *l = arg;
+	struct workflow w;
+
+	if (workflow_parse(file, text, &w, l->errs, l->errs_size))
+		return 1;
+	str_copy(w.id, id, sizeof(w.id));
+	l->set->items = xrealloc(l->set->items, sizeof(*l->set->items) * (size_t)(l->set->n + 1));
+	l->set->items[l->set->n++] = w;
+	return 0;
+}
+
 int workflow_set_load(struct workflow_set *set, const char *dir, char *errs, size_t errs_size)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int left_out = 0;
+	struct workflow_load l = { set, errs, errs_size };
+	int left_out;
 
 	memset(set, 0, sizeof(*set));
-	if (!d)
-		return -1;
-	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-		char path[4096], name[FORM_ID_MAX], *text = NULL;
-		struct workflow w;
-		if (len < 4 || strcmp(e->d_name + len - 3, ".md") || !strcmp(e->d_name, "README.md") ||
-		    len - 3 >= sizeof(name))
-			continue;
-		snprintf(name, sizeof(name), "%.*s", (int)(len - 3), e->d_name);
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (file_read_all(path, 1 << 20, &text)) {
-			struct parse p = { e->d_name, errs, errs_size, errs && errs_size ? strlen(errs) : 0, 0 };
-			problem(&p, 1, "cannot read the file (missing, unreadable or larger than 1 MiB)");
-			left_out++;
-			continue;
-		}
-		/* problems name the file; the workflow is known by its name without .md */
-		if (workflow_parse(e->d_name, text, &w, errs, errs_size) == 0) {
-			str_copy(w.id, name, sizeof(w.id));
-			set->items = xrealloc(set->items, sizeof(*set->items) * (size_t)(set->n + 1));
-			set->items[set->n++] = w;
-		} else {
-			left_out++;
-		}
-		free(text);
-	}
-	closedir(d);
+	left_out = form_dir_load(dir, "workflow", errs, errs_size, workflow_load_one, &l);
 	if (set->n > 1)
 		qsort(set->items, (size_t)set->n, sizeof(*set->items), cmp_workflow);
 	return left_out;
