@@ -16,6 +16,14 @@ char *xstrdup(const char *s);
 /* Returns a newly allocated formatted string; never NULL. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A growing string; start with { NULL, 0 }, free(b.s) when done. */
+struct strbuf {
+	char *s;
+	size_t len;
+};
+/* Appends formatted text (aborts on exhaustion, like xmalloc). */
+void strbuf_addf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Copies at most size-1 bytes and always terminates; returns strlen(src). */
 size_t str_copy(char *dst, const char *src, size_t size);
 /* Formats into a fixed buffer (truncating); returns the buffer. */

@@ -241,3 +241,20 @@ void str_duration(int64_t s, char *out, size_t size)
 	else
 		snprintf(out, size, "%lldd%02lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
 }
+
+void strbuf_addf(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *chunk = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&chunk, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort(); /* out of memory, as xmalloc */
+	b->s = xrealloc(b->s, b->len + (size_t)n + 1);
+	memcpy(b->s + b->len, chunk, (size_t)n + 1);
+	b->len += (size_t)n;
+	free(chunk);
+}

@@ -80,8 +80,7 @@ static void flush(struct layout *l, const char *first_prefix)
 	if (!l->npending)
 		return;
 	add_line(l);
-	put(l, "                                ", (size_t)(l->indent > 32 ? 32 : l->indent), THEME_NORMAL,
-	    l->indent);
+	put(l, "                                ", (size_t)(l->indent > 32 ? 32 : l->indent), THEME_NORMAL, l->indent);
 	if (first_prefix)
 		put(l, first_prefix, strlen(first_prefix), THEME_DIM, text_width(first_prefix));
 	for (int i = 0; i < l->npending; i++) {
@@ -123,13 +122,15 @@ static void flush(struct layout *l, const char *first_prefix)
 					n = (size_t)(l->cols - l->lines[l->nlines - 1].width);
 					if (n == 0) {
 						add_line(l);
-						put(l, "                                ", (size_t)(hang > 32 ? 32 : hang), THEME_NORMAL, hang);
+						put(l, "                                ",
+						    (size_t)(hang > 32 ? 32 : hang), THEME_NORMAL, hang);
 						continue;
 					}
 					w = (int)n;
 				} else {
 					add_line(l);
-					put(l, "                                ", (size_t)(hang > 32 ? 32 : hang), THEME_NORMAL, hang);
+					put(l, "                                ", (size_t)(hang > 32 ? 32 : hang),
+					    THEME_NORMAL, hang);
 				}
 			}
 			put(l, p, n, l->pending[i].elem, w);
@@ -194,18 +195,10 @@ void md_layout(struct md_layout *m, const char *markdown, int cols, bool ascii)
 			case CMARK_NODE_CODE:
 				pend(l, cmark_node_get_literal(n), t == CMARK_NODE_CODE ? THEME_KEY : inline_elem(n));
 				break;
-			case CMARK_NODE_SOFTBREAK:
-				pend(l, " ", THEME_NORMAL);
-				break;
-			case CMARK_NODE_LINEBREAK:
-				flush(l, NULL);
-				break;
-			case CMARK_NODE_LIST:
-				l->indent += 2;
-				break;
-			case CMARK_NODE_ITEM:
-				item_prefix = l->ascii ? "* " : "• ";
-				break;
+			case CMARK_NODE_SOFTBREAK: pend(l, " ", THEME_NORMAL); break;
+			case CMARK_NODE_LINEBREAK: flush(l, NULL); break;
+			case CMARK_NODE_LIST: l->indent += 2; break;
+			case CMARK_NODE_ITEM: item_prefix = l->ascii ? "* " : "• "; break;
 			case CMARK_NODE_CODE_BLOCK: {
 				char *copy = xstrdup(cmark_node_get_literal(n)), *rest = copy, *line;
 				while ((line = strsep(&rest, "\n")) && (*line || rest)) {
@@ -218,11 +211,8 @@ void md_layout(struct md_layout *m, const char *markdown, int cols, bool ascii)
 				add_line(l);
 				break;
 			}
-			case CMARK_NODE_THEMATIC_BREAK:
-				add_line(l);
-				break;
-			default:
-				break;
+			case CMARK_NODE_THEMATIC_BREAK: add_line(l); break;
+			default: break;
 			}
 		} else if (ev == CMARK_EVENT_EXIT) {
 			switch (t) {
@@ -230,7 +220,8 @@ void md_layout(struct md_layout *m, const char *markdown, int cols, bool ascii)
 				flush(l, item_prefix);
 				item_prefix = NULL;
 				/* a blank line after paragraphs outside lists */
-				if (!cmark_node_parent(n) || cmark_node_get_type(cmark_node_parent(n)) != CMARK_NODE_ITEM)
+				if (!cmark_node_parent(n) ||
+				    cmark_node_get_type(cmark_node_parent(n)) != CMARK_NODE_ITEM)
 					add_line(l);
 				break;
 			case CMARK_NODE_HEADING:
@@ -241,8 +232,7 @@ void md_layout(struct md_layout *m, const char *markdown, int cols, bool ascii)
 				l->indent -= 2;
 				add_line(l);
 				break;
-			default:
-				break;
+			default: break;
 			}
 		}
 	}
@@ -266,4 +256,32 @@ void md_draw(struct ui *ui, const struct md_layout *m, int first, int top, int l
 			x += w;
 		}
 	}
+}
+
+void md_view_draw(struct ui *ui, struct md_view *v, int top, int left, int rows, int cols)
+{
+	if (v->cols != cols) { /* lay out again after a resize */
+		md_layout_free(&v->md);
+		md_layout(&v->md, v->text, cols, ui->ascii);
+		v->cols = cols;
+	}
+	v->list.page = rows;
+	/* the "selection" is the first line shown; the last page stays full */
+	if (v->list.sel > v->md.nlines - rows)
+		v->list.sel = v->md.nlines - rows;
+	if (v->list.sel < 0)
+		v->list.sel = 0;
+	md_draw(ui, &v->md, v->list.sel, top, left, rows);
+}
+
+int md_view_key(struct md_view *v, int op)
+{
+	return ui_list_key(&v->list, op, v->md.nlines) ? UI_REDRAW : 0;
+}
+
+void md_view_free(struct md_view *v)
+{
+	md_layout_free(&v->md);
+	free(v->text);
+	free(v);
 }

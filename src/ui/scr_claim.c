@@ -20,7 +20,6 @@
 #include "bursar/text.h"
 #include "bursar/util.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -451,21 +450,13 @@ static void draw_pane(struct ui *ui, struct editor *ed, int top, int left, int r
 	}
 	if (ed->pane == PANE_PREVIEW && ed->form) {
 		if (ed->md_cols != cols) {
-			struct {
-				char *s;
-				size_t n;
-			} b = { NULL, 0 };
+			struct strbuf b = { NULL, 0 };
 			for (int i = 0; i < ed->form->nfields; i++) {
 				const struct form_field *fl = &ed->form->fields[i];
-				char *chunk;
-				if (fl->type != FIELD_MARKDOWN)
-					continue;
-				chunk = xasprintf("## %s\n\n%s\n\n", form_field_label(fl, app_language(ui->app)),
-						  *claim_value(&ed->c, fl->name) ? claim_value(&ed->c, fl->name) : "-");
-				b.s = xrealloc(b.s, b.n + strlen(chunk) + 1);
-				memcpy(b.s + b.n, chunk, strlen(chunk) + 1);
-				b.n += strlen(chunk);
-				free(chunk);
+				const char *v = claim_value(&ed->c, fl->name);
+				if (fl->type == FIELD_MARKDOWN)
+					strbuf_addf(&b, "## %s\n\n%s\n\n", form_field_label(fl, app_language(ui->app)),
+						    *v ? v : "-");
 			}
 			free(ed->md_text);
 			ed->md_text = b.s ? b.s : xstrdup(_("This form has no Markdown field."));
@@ -914,82 +905,53 @@ static int close_editor(struct ui *ui, struct editor *ed)
 
 static char *timeline_text; /* handed from the editor to the timeline screen */
 
-struct text_acc {
-	char *s;
-	size_t n;
-};
-
-static void acc(struct text_acc *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void acc(struct text_acc *b, const char *fmt, ...)
-{
-	va_list ap;
-	char *chunk;
-
-	va_start(ap, fmt);
-	if (vasprintf(&chunk, fmt, ap) < 0)
-		chunk = NULL;
-	va_end(ap);
-	if (!chunk)
-		return;
-	b->s = xrealloc(b->s, b->n + strlen(chunk) + 1);
-	memcpy(b->s + b->n, chunk, strlen(chunk) + 1);
-	b->n += strlen(chunk);
-	free(chunk);
-}
-
 static char *timeline_markdown(struct ui *ui, const struct editor *ed)
 {
-	struct text_acc b = { NULL, 0 };
+	struct strbuf b = { NULL, 0 };
 
-	acc(&b, "# %s %s\n\n## %s\n\n", ed->c.number, ed->c.title, _("Approval steps"));
+	strbuf_addf(&b, "# %s %s\n\n## %s\n\n", ed->c.number, ed->c.title, _("Approval steps"));
 	if (!ed->nsteps)
-		acc(&b, "%s\n\n", _("Not submitted yet: no steps, no history."));
+		strbuf_addf(&b, "%s\n\n", _("Not submitted yet: no steps, no history."));
 	for (int i = 0; i < ed->nsteps; i++)
-		acc(&b, "%d. **%s** (%s) %s\n", i + 1, ed->steps[i].r.name,
-		    !strcmp(ed->steps[i].r.state, "done")     ? _("done")
-		    : !strcmp(ed->steps[i].r.state, "active") ? _("now")
-							      : _("later"),
-		    ed->steps[i].names);
-	acc(&b, "\n## %s\n\n", _("History"));
+		strbuf_addf(&b, "%d. **%s** (%s) %s\n", i + 1, ed->steps[i].r.name,
+			    !strcmp(ed->steps[i].r.state, "done")     ? _("done")
+			    : !strcmp(ed->steps[i].r.state, "active") ? _("now")
+								      : _("later"),
+			    ed->steps[i].names);
+	strbuf_addf(&b, "\n## %s\n\n", _("History"));
 	for (int i = 0; i < ed->nhist; i++) {
 		const struct claim_history_entry *e = &ed->hist[i];
 		char when[12], name[256];
 		bool handed = !strcmp(e->action, "transfer") || !strcmp(e->action, "add-approver");
 		const char *note = e->comment;
 		approval_time(e->ts, when);
-		acc(&b, "**%s** · %s · %s", when, !strcmp(e->actor, "-") ? _("(system)") : e->actor_name,
-		    approval_action_label(e->action));
+		strbuf_addf(&b, "**%s** · %s · %s", when, !strcmp(e->actor, "-") ? _("(system)") : e->actor_name,
+			    approval_action_label(e->action));
 		if (e->step[0])
-			acc(&b, " · %s", e->step);
+			strbuf_addf(&b, " · %s", e->step);
 		if (e->on_behalf_of[0])
-			acc(&b, " · %s %s", _("on behalf of"),
-			    approval_person(ui, e->on_behalf_of, name, sizeof(name)));
+			strbuf_addf(&b, " · %s %s", _("on behalf of"),
+				    approval_person(ui, e->on_behalf_of, name, sizeof(name)));
 		if (handed) {
 			char person[USER_LOGIN_MAX + 1];
 			size_t n = strcspn(e->comment, "\n");
 			snprintf(person, sizeof(person), "%.*s", (int)n, e->comment);
-			acc(&b, " → %s", approval_person(ui, person, name, sizeof(name)));
+			strbuf_addf(&b, " → %s", approval_person(ui, person, name, sizeof(name)));
 			note = e->comment[n] ? e->comment + n + 1 : "";
 		}
-		acc(&b, "\n\n");
+		strbuf_addf(&b, "\n\n");
 		/* the comment is Markdown: quoted, so its own headings and lists render inside */
 		if (*note && strcmp(e->action, "escalate")) {
-			acc(&b, "> ");
-			for (const char *c = note; *c; c++)
-				acc(&b, *c == '\n' ? "\n> " : "%c", *c);
-			acc(&b, "\n\n");
+			for (const char *line = note; *line;) {
+				int len = (int)strcspn(line, "\n");
+				strbuf_addf(&b, "> %.*s\n", len, line);
+				line += len + (line[len] == '\n');
+			}
+			strbuf_addf(&b, "\n");
 		}
 	}
 	return b.s;
 }
-
-struct timeline_state {
-	char *text;
-	struct md_layout md;
-	int cols;
-	struct ui_list list;
-};
 
 static const struct key_binding timeline_keys[] = {
 	UI_LIST_KEYS(N_("Top"), N_("Bottom")),
@@ -997,47 +959,29 @@ static const struct key_binding timeline_keys[] = {
 
 static void *timeline_enter(struct ui *ui)
 {
-	struct timeline_state *st = xcalloc(1, sizeof(*st));
+	struct md_view *v = xcalloc(1, sizeof(*v));
 
 	(void)ui;
-	st->text = timeline_text ? timeline_text : xstrdup("");
+	v->text = timeline_text ? timeline_text : xstrdup("");
 	timeline_text = NULL;
-	return st;
+	return v;
 }
 
 static void timeline_leave(struct ui *ui, void *state)
 {
-	struct timeline_state *st = state;
-
 	(void)ui;
-	md_layout_free(&st->md);
-	free(st->text);
-	free(st);
+	md_view_free(state);
 }
 
 static void timeline_draw(struct ui *ui, void *state, int top, int left, int rows, int cols)
 {
-	struct timeline_state *st = state;
-
-	if (st->cols != cols) {
-		md_layout_free(&st->md);
-		md_layout(&st->md, st->text, cols, ui->ascii);
-		st->cols = cols;
-	}
-	st->list.page = rows;
-	if (st->list.sel > st->md.nlines - rows)
-		st->list.sel = st->md.nlines - rows;
-	if (st->list.sel < 0)
-		st->list.sel = 0;
-	md_draw(ui, &st->md, st->list.sel, top, left, rows);
+	md_view_draw(ui, state, top, left, rows, cols);
 }
 
 static int timeline_key(struct ui *ui, void *state, int op)
 {
-	struct timeline_state *st = state;
-
 	(void)ui;
-	return ui_list_key(&st->list, op, st->md.nlines) ? UI_REDRAW : 0;
+	return md_view_key(state, op);
 }
 
 const struct screen_ops screen_timeline = {

@@ -104,38 +104,6 @@ const struct screen_ops screen_forms = {
 
 /* ---- one form ---- */
 
-struct form_state {
-	char *markdown;
-	struct md_layout md;
-	int laid_cols;
-	struct ui_list list;
-};
-
-struct text_buf {
-	char *s;
-	size_t len;
-};
-
-static void add(struct text_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void add(struct text_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char tmp[1024];
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(tmp))
-		n = sizeof(tmp) - 1;
-	b->s = xrealloc(b->s, b->len + (size_t)n + 1);
-	memcpy(b->s + b->len, tmp, (size_t)n + 1);
-	b->len += (size_t)n;
-}
-
 struct cat_names {
 	struct category *items;
 	int n;
@@ -162,84 +130,65 @@ static const char *category_label(const struct cat_names *cn, const char *code, 
 static char *describe(struct ui *ui, const struct form *f)
 {
 	const char *lang = app_language(ui->app);
-	struct text_buf b = { 0 };
+	struct strbuf b = { NULL, 0 };
 	struct cat_names cn = { 0 };
 
 	store_category_list(ui->app->store, collect_name, &cn);
 
-	add(&b, "# %s\n\n## %s\n\n", form_title(f, lang), _("Fields"));
+	strbuf_addf(&b, "# %s\n\n## %s\n\n", form_title(f, lang), _("Fields"));
 	for (int i = 0; i < f->nfields; i++) {
 		const struct form_field *fl = &f->fields[i];
-		add(&b, "- **%s** `%s` %s%s\n", form_field_label(fl, lang), field_type_name(fl->type),
-		    fl->required ? _("required") : _("optional"), "");
+		strbuf_addf(&b, "- **%s** `%s` %s%s\n", form_field_label(fl, lang), field_type_name(fl->type),
+			    fl->required ? _("required") : _("optional"), "");
 	}
-	add(&b, "\n## %s\n\n", _("Expense categories"));
+	strbuf_addf(&b, "\n## %s\n\n", _("Expense categories"));
 	for (int i = 0; i < f->ncategories; i++) {
 		const struct form_category *c = &f->categories[i];
-		add(&b, "- **%s** `%s`", category_label(&cn, c->code, lang), c->code);
+		strbuf_addf(&b, "- **%s** `%s`", category_label(&cn, c->code, lang), c->code);
 		for (int k = 0; k < c->nlimits; k++) {
 			char amount[32];
-			add(&b, "%s%s %s", k ? ", " : " — ",
-			    !strcmp(c->limits[k].rank, "*") ? _("others") : c->limits[k].rank,
-			    money_format(c->limits[k].fen, amount, sizeof(amount), MONEY_GROUP));
+			strbuf_addf(&b, "%s%s %s", k ? ", " : " — ",
+				    !strcmp(c->limits[k].rank, "*") ? _("others") : c->limits[k].rank,
+				    money_format(c->limits[k].fen, amount, sizeof(amount), MONEY_GROUP));
 		}
-		add(&b, "\n");
+		strbuf_addf(&b, "\n");
 	}
-	add(&b, "\n---\n\n%s", f->help ? f->help : "");
+	strbuf_addf(&b, "\n---\n\n%s", f->help ? f->help : "");
 	free(cn.items);
 	return b.s;
 }
 
 static void *form_enter(struct ui *ui)
 {
-	struct form_state *st = xcalloc(1, sizeof(*st));
+	struct md_view *v = xcalloc(1, sizeof(*v));
 	struct form_set set;
 
 	if (store_forms_load(ui->app->store, ui->app->forms_dir, &set, NULL, 0) >= 0) {
 		const struct form *f = form_set_find(&set, chosen);
 		if (f)
-			st->markdown = describe(ui, f);
+			v->text = describe(ui, f);
 		form_set_release(&set);
 	}
-	if (!st->markdown)
-		st->markdown = xstrdup(_("This form is no longer available."));
-	return st;
+	if (!v->text)
+		v->text = xstrdup(_("This form is no longer available."));
+	return v;
 }
 
 static void form_leave(struct ui *ui, void *state)
 {
-	struct form_state *st = state;
-
 	(void)ui;
-	md_layout_free(&st->md);
-	free(st->markdown);
-	free(st);
+	md_view_free(state);
 }
 
 static void form_draw(struct ui *ui, void *state, int top, int left, int rows, int cols)
 {
-	struct form_state *st = state;
-
-	if (st->laid_cols != cols) { /* lay out again after a resize */
-		md_layout_free(&st->md);
-		md_layout(&st->md, st->markdown, cols, ui->ascii);
-		st->laid_cols = cols;
-	}
-	st->list.page = rows;
-	/* the "selection" is the first line shown; the last page stays full */
-	if (st->list.sel > st->md.nlines - rows)
-		st->list.sel = st->md.nlines - rows;
-	if (st->list.sel < 0)
-		st->list.sel = 0;
-	md_draw(ui, &st->md, st->list.sel, top, left, rows);
+	md_view_draw(ui, state, top, left, rows, cols);
 }
 
 static int form_key(struct ui *ui, void *state, int op)
 {
-	struct form_state *st = state;
-
 	(void)ui;
-	return ui_list_key(&st->list, op, st->md.nlines) ? UI_REDRAW : 0;
+	return md_view_key(state, op);
 }
 
 const struct screen_ops screen_form = {

@@ -122,6 +122,19 @@ void md_layout(struct md_layout *m, const char *markdown, int cols, bool ascii);
 void md_draw(struct ui *ui, const struct md_layout *m, int first, int top, int left, int rows);
 void md_layout_free(struct md_layout *m);
 
+/* A whole screen of Markdown that scrolls with the list keys. */
+struct md_view {
+	char *text; /* owned */
+	struct md_layout md;
+	int cols; /* the width laid out for */
+	struct ui_list list;
+};
+void md_view_draw(struct ui *ui, struct md_view *v, int top, int left, int rows, int cols);
+/* UI_REDRAW for a list movement, else 0. */
+int md_view_key(struct md_view *v, int op);
+/* Frees the text, the layout and v itself. */
+void md_view_free(struct md_view *v);
+
 extern const struct screen_ops screen_menu;
 extern const struct screen_ops screen_profile;
 extern const struct screen_ops screen_prefs;
