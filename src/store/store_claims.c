@@ -238,6 +238,20 @@ int claim_head_locked(struct store *s, int64_t id, char *owner, size_t size, enu
 	return ret;
 }
 
+/* The claim must be actor's own draft: DENIED for someone else's, INVALID when not a draft. */
+static int own_draft_locked(struct store *s, int64_t id, const char *actor, char number[CLAIM_NUMBER_MAX])
+{
+	char owner[USER_LOGIN_MAX + 1];
+	enum claim_status status;
+	int ret = claim_head_locked(s, id, owner, sizeof(owner), &status, number);
+
+	if (ret)
+		return ret;
+	if (strcmp(owner, actor))
+		return BR_ERR_DENIED;
+	return status == CLAIM_DRAFT ? BR_OK : BR_ERR_INVALID;
+}
+
 /*
  * Attachments follow their line when lines are deleted or reordered (by
  * origin, the number a line had when loaded); those of a deleted line stay
@@ -274,22 +288,13 @@ int store_claim_update(struct store *s, struct claim *c, const char *actor, int 
 		       struct invoice_holder *holder)
 {
 	sqlite3_stmt *st = NULL;
-	char owner[USER_LOGIN_MAX + 1], now[32], detail[256];
-	enum claim_status status;
+	char now[32], detail[256];
 	int ret = store_begin(s);
 
 	if (ret)
 		return ret;
-	if ((ret = claim_head_locked(s, c->id, owner, sizeof(owner), &status, c->number)))
+	if ((ret = own_draft_locked(s, c->id, actor, c->number)))
 		goto out;
-	if (strcmp(owner, actor)) {
-		ret = BR_ERR_DENIED;
-		goto out;
-	}
-	if (status != CLAIM_DRAFT) {
-		ret = BR_ERR_INVALID;
-		goto out;
-	}
 	audit_now(now);
 	if ((ret = store_prepare(
 		 s, "UPDATE claims SET title = ?2, total = ?3, deductible = ?4, updated_at = ?5 WHERE id = ?1", &st)))
@@ -301,7 +306,7 @@ int store_claim_update(struct store *s, struct claim *c, const char *actor, int 
 	bind_text(st, 5, now);
 	if ((ret = store_step_done(st)) || (ret = delete_parts_locked(s, c->id, false)))
 		goto out;
-	str_copy(c->owner, owner, sizeof(c->owner));
+	str_copy(c->owner, actor, sizeof(c->owner)); /* own_draft_locked: the owner is the actor */
 	str_copy(c->updated_at, now, sizeof(c->updated_at));
 	if ((ret = write_parts_locked(s, c, bad_line, holder)) || (ret = move_attachments_locked(s, c)))
 		goto out;
@@ -553,22 +558,13 @@ out:
 int store_claim_delete(struct store *s, int64_t id, const char *actor)
 {
 	sqlite3_stmt *st = NULL;
-	char owner[USER_LOGIN_MAX + 1], number[CLAIM_NUMBER_MAX];
-	enum claim_status status;
+	char number[CLAIM_NUMBER_MAX];
 	int ret = store_begin(s);
 
 	if (ret)
 		return ret;
-	if ((ret = claim_head_locked(s, id, owner, sizeof(owner), &status, number)))
+	if ((ret = own_draft_locked(s, id, actor, number)))
 		goto out;
-	if (strcmp(owner, actor)) {
-		ret = BR_ERR_DENIED;
-		goto out;
-	}
-	if (status != CLAIM_DRAFT) {
-		ret = BR_ERR_INVALID;
-		goto out;
-	}
 	if ((ret = delete_parts_locked(s, id, false)))
 		goto out;
 	if ((ret = store_prepare(s, "DELETE FROM attachments WHERE claim_id = ?", &st)))
@@ -697,22 +693,13 @@ static int lines_locked(struct store *s, int64_t claim_id)
 int store_attachment_add(struct store *s, int64_t claim_id, const char *actor, struct claim_attachment *a)
 {
 	sqlite3_stmt *st = NULL;
-	char owner[USER_LOGIN_MAX + 1], number[CLAIM_NUMBER_MAX], detail[256];
-	enum claim_status status;
+	char number[CLAIM_NUMBER_MAX], detail[256];
 	int ret = store_begin(s);
 
 	if (ret)
 		return ret;
-	if ((ret = claim_head_locked(s, claim_id, owner, sizeof(owner), &status, number)))
+	if ((ret = own_draft_locked(s, claim_id, actor, number)))
 		goto out;
-	if (strcmp(owner, actor)) {
-		ret = BR_ERR_DENIED;
-		goto out;
-	}
-	if (status != CLAIM_DRAFT) {
-		ret = BR_ERR_INVALID;
-		goto out;
-	}
 	if (a->line < 0 || a->line > lines_locked(s, claim_id)) {
 		ret = BR_ERR_INVALID;
 		goto out;

@@ -12,7 +12,6 @@
 #include "bursar/text.h"
 #include "bursar/util.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
