@@ -274,6 +274,8 @@ int store_task_escalate(struct store *s, int64_t task_id, const char *person);
  */
 int store_forms_load(struct store *s, const char *dir, struct form_set *set, char *errs, size_t errs_size);
 
+/* Loads the whole category table into set (release with category_set_release). */
+int store_categories_load(struct store *s, struct category_set *set);
 typedef int (*store_category_cb)(const struct category *c, void *arg);
 /* Calls cb for every expense category, by code; cb returns non-zero to stop. */
 int store_category_list(struct store *s, store_category_cb cb, void *arg);

@@ -39,21 +39,20 @@ const struct cmd_entry cmd_table[] = {
 	  cmd_whoami },
 	{ "prefs", "[--theme NAME] [--language zh_CN|en] [--json]", N_("Show or change your theme and language"),
 	  ROLE_ANY, cmd_prefs },
-	{ "forms", "[--json]", N_("List the claim forms, their fields and expense categories"), ROLE_ANY,
-	  cmd_forms },
+	{ "forms", "[--json]", N_("List the claim forms, their fields and expense categories"), ROLE_ANY, cmd_forms },
 	{ "invoice add", "[--json] < INVOICE.json",
 	  N_("Register an invoice (JSON on stdin); the same invoice can never be registered twice"),
 	  ROLE_BIT(ROLE_STAFF), cmd_invoice_add },
 	{ "invoice import", "[--json] < INVOICES.csv",
-	  N_("Import invoices from CSV (UTF-8 or GBK): all rows or none, with a report per row"),
-	  ROLE_BIT(ROLE_STAFF), cmd_invoice_import },
+	  N_("Import invoices from CSV (UTF-8 or GBK): all rows or none, with a report per row"), ROLE_BIT(ROLE_STAFF),
+	  cmd_invoice_import },
 	{ "invoice list", "[--all] [--json]", N_("List your invoices (--all: everyone's, for finance and auditors)"),
 	  ROLE_ANY, cmd_invoice_list },
 	{ "claim create", "[--json] < CLAIM.json",
 	  N_("Create a draft claim from JSON on stdin (form, title, fields, lines with invoices)"),
 	  ROLE_BIT(ROLE_STAFF), cmd_claim_create },
-	{ "claim update", "ID [--json] < CLAIM.json", N_("Replace your draft's title, fields and lines (JSON on stdin)"),
-	  ROLE_BIT(ROLE_STAFF), cmd_claim_update },
+	{ "claim update", "ID [--json] < CLAIM.json",
+	  N_("Replace your draft's title, fields and lines (JSON on stdin)"), ROLE_BIT(ROLE_STAFF), cmd_claim_update },
 	{ "claim show", "ID [--json]", N_("Show a claim: fields, lines, deductible tax, findings, attachments"),
 	  ROLE_ANY, cmd_claim_show },
 	{ "claim list", "[--status S] [--all] [--json]",
@@ -71,9 +70,10 @@ const struct cmd_entry cmd_table[] = {
 	  ROLE_ANY, cmd_claim_history },
 	{ "inbox", "[--json]", N_("The claims waiting for your approval (yours and delegated to you), oldest first"),
 	  ROLE_ANY, cmd_inbox },
-	{ "approve", "ID [--comment TEXT] [--task N] [--json]", N_("Approve a claim you hold a task for"), ROLE_ANY, cmd_approve },
-	{ "reject", "ID --comment TEXT [--task N] [--json]", N_("Reject a claim (final); the comment says why"), ROLE_ANY,
-	  cmd_reject },
+	{ "approve", "ID [--comment TEXT] [--task N] [--json]", N_("Approve a claim you hold a task for"), ROLE_ANY,
+	  cmd_approve },
+	{ "reject", "ID --comment TEXT [--task N] [--json]", N_("Reject a claim (final); the comment says why"),
+	  ROLE_ANY, cmd_reject },
 	{ "return", "ID --comment TEXT [--task N] [--json]",
 	  N_("Return a claim to the claimant; after resubmission it comes back to this step"), ROLE_ANY, cmd_return },
 	{ "transfer", "ID PERSON [--comment TEXT]", N_("Hand your approval task to another person (转交)"), ROLE_ANY,
@@ -125,8 +125,7 @@ static int scan_opts(const char *name, int argc, char **argv, const char *optstr
 	return optind;
 }
 
-int parse_opts(const char *name, int argc, char **argv, const struct option *longopts, struct opt_values *v,
-	       FILE *err)
+int parse_opts(const char *name, int argc, char **argv, const struct option *longopts, struct opt_values *v, FILE *err)
 {
 	if (scan_opts(name, argc, argv, "+", longopts, v, err) < 0)
 		return -1;
@@ -137,8 +136,8 @@ int parse_opts(const char *name, int argc, char **argv, const struct option *lon
 	return optind;
 }
 
-int parse_opts_operands(const char *name, int argc, char **argv, const struct option *longopts,
-			struct opt_values *v, char **operands, int n, FILE *err)
+int parse_opts_operands(const char *name, int argc, char **argv, const struct option *longopts, struct opt_values *v,
+			char **operands, int n, FILE *err)
 {
 	/* GNU getopt permutes: options may follow the operands ("claim show 7 --json"). */
 	if (scan_opts(name, argc, argv, "", longopts, v, err) < 0)
@@ -419,29 +418,6 @@ static int cmd_audit_log(struct app *app, int argc, char **argv, FILE *out, FILE
 	return p.arr ? print_json(p.arr, out) : CMD_OK;
 }
 
-/* The category table, collected for form checks and listings. */
-struct category_list {
-	struct category *items;
-	int n;
-};
-
-static int category_collect(const struct category *c, void *arg)
-{
-	struct category_list *l = arg;
-
-	l->items = xrealloc(l->items, sizeof(*l->items) * (size_t)(l->n + 1));
-	l->items[l->n++] = *c;
-	return 0;
-}
-
-static const struct category *category_find(const struct category_list *l, const char *code)
-{
-	for (int i = 0; i < l->n; i++)
-		if (!strcmp(l->items[i].code, code))
-			return &l->items[i];
-	return NULL;
-}
-
 static json_t *field_json(const struct form_field *fl, const char *lang)
 {
 	char buf[64];
@@ -449,13 +425,13 @@ static json_t *field_json(const struct form_field *fl, const char *lang)
 			      field_type_name(fl->type), "required", fl->required);
 
 	if (fl->has_min)
-		json_object_set_new(j, "min", fl->type == FIELD_MONEY
-						      ? json_string(money_format(fl->min, buf, sizeof(buf), 0))
-						      : json_integer(fl->min));
+		json_object_set_new(j, "min",
+				    fl->type == FIELD_MONEY ? json_string(money_format(fl->min, buf, sizeof(buf), 0))
+							    : json_integer(fl->min));
 	if (fl->has_max)
-		json_object_set_new(j, "max", fl->type == FIELD_MONEY
-						      ? json_string(money_format(fl->max, buf, sizeof(buf), 0))
-						      : json_integer(fl->max));
+		json_object_set_new(j, "max",
+				    fl->type == FIELD_MONEY ? json_string(money_format(fl->max, buf, sizeof(buf), 0))
+							    : json_integer(fl->max));
 	if (fl->pattern[0])
 		json_object_set_new(j, "pattern", json_string(fl->pattern));
 	if (fl->noptions) {
@@ -469,9 +445,9 @@ static json_t *field_json(const struct form_field *fl, const char *lang)
 
 static json_t *category_json(const struct category *c, const struct form_category *fc, const char *lang)
 {
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "code", c->code, "name",
-			      !strcmp(lang, "en") ? c->name_en : c->name_zh, "account", c->account, "vat_rule",
-			      vat_rule_name(c->vat));
+	json_t *j =
+	    json_pack("{s:s, s:s, s:s, s:s}", "code", c->code, "name", !strcmp(lang, "en") ? c->name_en : c->name_zh,
+		      "account", c->account, "vat_rule", vat_rule_name(c->vat));
 
 	if (fc && fc->nlimits) {
 		json_t *limits = json_object();
@@ -487,7 +463,7 @@ static json_t *category_json(const struct category *c, const struct form_categor
 static int cmd_forms(struct app *app, int argc, char **argv, FILE *out, FILE *err)
 {
 	struct opt_values v = { 0 };
-	struct category_list cats = { 0 };
+	struct category_set cats = { 0 };
 	struct form_set set = { 0 };
 	const char *lang = app_language(app);
 	int ret = CMD_FAIL;
@@ -496,7 +472,7 @@ static int cmd_forms(struct app *app, int argc, char **argv, FILE *out, FILE *er
 		usage_line(err, "forms");
 		return CMD_USAGE;
 	}
-	if (store_category_list(app->store, category_collect, &cats) ||
+	if (store_categories_load(app->store, &cats) ||
 	    store_forms_load(app->store, app->forms_dir, &set, NULL, 0) < 0) {
 		fprintf(err, _("bursar: forms: cannot read the forms or categories\n"));
 		goto out;
@@ -509,11 +485,12 @@ static int cmd_forms(struct app *app, int argc, char **argv, FILE *out, FILE *er
 			for (int k = 0; k < f->nfields; k++)
 				json_array_append_new(fields, field_json(&f->fields[k], lang));
 			for (int k = 0; k < f->ncategories; k++)
-				json_array_append_new(fcats, category_json(category_find(&cats, f->categories[k].code),
-									   &f->categories[k], lang));
-			json_array_append_new(forms, json_pack("{s:s, s:s, s:o, s:o}", "form", f->id, "title",
-							       form_title(f, lang), "fields", fields, "categories",
-							       fcats));
+				json_array_append_new(
+				    fcats, category_json(category_find(cats.items, cats.n, f->categories[k].code),
+							 &f->categories[k], lang));
+			json_array_append_new(forms,
+					      json_pack("{s:s, s:s, s:o, s:o}", "form", f->id, "title",
+							form_title(f, lang), "fields", fields, "categories", fcats));
 		}
 		for (int i = 0; i < cats.n; i++)
 			json_array_append_new(all, category_json(&cats.items[i], NULL, lang));
@@ -534,7 +511,7 @@ static int cmd_forms(struct app *app, int argc, char **argv, FILE *out, FILE *er
 	ret = CMD_OK;
 out:
 	form_set_release(&set);
-	free(cats.items);
+	category_set_release(&cats);
 	return ret;
 }
 
@@ -558,7 +535,8 @@ int invoice_from_json(json_t *root, const char *path, struct invoice *inv, char 
 		snprintf(msg, size, _("field `%s`: must be an object"), *path ? path : "invoice");
 		return -1;
 	}
-	json_object_foreach(root, key, v) {
+	json_object_foreach(root, key, v)
+	{
 		int rc;
 		if (!strcmp(key, "seller") || !strcmp(key, "buyer"))
 			continue;
@@ -654,21 +632,23 @@ static int cmd_invoice_add(struct app *app, int argc, char **argv, FILE *out, FI
 	date_today(today);
 	n = invoice_validate(&inv, today, app->cfg->company.name, app->cfg->company.tax_id, f, INVOICE_MAX_FINDINGS);
 	for (int i = 0; i < n; i++)
-		fprintf(err, "bursar: invoice add: %s `%s`: %s\n", f[i].level == FINDING_ERROR ? _("error in") : _("warning:"),
-			f[i].field, _(f[i].message));
+		fprintf(err, "bursar: invoice add: %s `%s`: %s\n",
+			f[i].level == FINDING_ERROR ? _("error in") : _("warning:"), f[i].field, _(f[i].message));
 	if (findings_have_error(f, n))
 		return CMD_FAIL;
 	invoice_dedup_key(inv.code, inv.number, key, sizeof(key));
 	ret = store_invoice_add(app->store, &inv, app->user->uid, &id, &holder);
 	if (ret == BR_ERR_CONFLICT && holder.claim[0]) {
-		fprintf(err, _("bursar: invoice add: invoice %s is already on claim %s (registered by %s); an invoice "
-			       "can be reimbursed only once\n"),
+		fprintf(err,
+			_("bursar: invoice add: invoice %s is already on claim %s (registered by %s); an invoice "
+			  "can be reimbursed only once\n"),
 			key, holder.claim, holder.owner);
 		return CMD_FAIL;
 	}
 	if (ret == BR_ERR_CONFLICT) {
-		fprintf(err, _("bursar: invoice add: invoice %s is already registered (#%lld, by %s, %.10s); an invoice "
-			       "can be reimbursed only once\n"),
+		fprintf(err,
+			_("bursar: invoice add: invoice %s is already registered (#%lld, by %s, %.10s); an invoice "
+			  "can be reimbursed only once\n"),
 			key, (long long)holder.id, holder.owner, holder.created_at);
 		return CMD_FAIL;
 	}
@@ -679,12 +659,12 @@ static int cmd_invoice_add(struct app *app, int argc, char **argv, FILE *out, FI
 	if (v.json) {
 		json_t *warnings = json_array();
 		for (int i = 0; i < n; i++)
-			json_array_append_new(warnings, json_pack("{s:s, s:s}", "field", f[i].field, "message",
-								  _(f[i].message)));
+			json_array_append_new(warnings,
+					      json_pack("{s:s, s:s}", "field", f[i].field, "message", _(f[i].message)));
 		return print_json(json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)id, "key", key, "total",
 					    money_format(inv.total, msg, sizeof(msg), 0), "tax",
-					    money_format(inv.tax, tax, sizeof(tax), 0), "status", "registered", "warnings",
-					    warnings),
+					    money_format(inv.tax, tax, sizeof(tax), 0), "status", "registered",
+					    "warnings", warnings),
 				  out);
 	}
 	fprintf(out, _("Registered invoice #%lld (%s), total %s\n"), (long long)id, key,
@@ -706,12 +686,11 @@ static int invoice_print_one(const struct invoice *inv, const struct invoice_hol
 	money_format(inv->total, total, sizeof(total), 0);
 	money_format(inv->tax, tax, sizeof(tax), 0);
 	if (p->arr) {
-		json_array_append_new(p->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s?}", "id",
-							(json_int_t)h->id, "key", key, "kind",
-							invoice_kind_name(inv->kind), "date", inv->date, "seller",
-							inv->seller_name, "total", total, "tax", tax, "rate_bp",
-							inv->rate_bp, "owner", h->owner, "claim",
-							h->claim[0] ? h->claim : NULL));
+		json_array_append_new(
+		    p->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s?}", "id", (json_int_t)h->id,
+				      "key", key, "kind", invoice_kind_name(inv->kind), "date", inv->date, "seller",
+				      inv->seller_name, "total", total, "tax", tax, "rate_bp", inv->rate_bp, "owner",
+				      h->owner, "claim", h->claim[0] ? h->claim : NULL));
 		return 0;
 	}
 	text_fit(seller, sizeof(seller), inv->seller_name[0] ? inv->seller_name : "-", 20, 1, 1);
@@ -808,13 +787,15 @@ static int cmd_invoice_import(struct app *app, int argc, char **argv, FILE *out,
 		goto out;
 	}
 	if (t.nrows < 2 || t.nrows > IMPORT_MAX_ROWS + 1 || t.rows[0].nfields > 64) {
-		fprintf(err, _("bursar: invoice import: expected a header row and 1 to %d invoices\n"), IMPORT_MAX_ROWS);
+		fprintf(err, _("bursar: invoice import: expected a header row and 1 to %d invoices\n"),
+			IMPORT_MAX_ROWS);
 		goto out;
 	}
 	for (int c = 0; c < t.rows[0].nfields; c++) {
 		keys[c] = invoice_column_key(str_trim(t.rows[0].fields[c]));
 		if (!keys[c]) {
-			fprintf(err, _("bursar: invoice import: unknown column `%s` in the header\n"), t.rows[0].fields[c]);
+			fprintf(err, _("bursar: invoice import: unknown column `%s` in the header\n"),
+				t.rows[0].fields[c]);
 			goto out;
 		}
 	}
@@ -878,8 +859,8 @@ static int cmd_invoice_import(struct app *app, int argc, char **argv, FILE *out,
 		}
 	}
 	if (v.json)
-		print_json(json_pack("{s:b, s:i, s:i, s:O}", "imported", nproblems == 0, "rows", t.nrows - 1, "invoices",
-				     nproblems ? 0 : n, "problems", problems),
+		print_json(json_pack("{s:b, s:i, s:i, s:O}", "imported", nproblems == 0, "rows", t.nrows - 1,
+				     "invoices", nproblems ? 0 : n, "problems", problems),
 			   out);
 	if (nproblems) {
 		fprintf(err, _("bursar: invoice import: nothing imported: %d of %d rows have problems\n"), nproblems,

@@ -3,10 +3,14 @@
  */
 #include "bursar/category.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const rule_names[VAT_RULE_COUNT] = {
-	[VAT_INVOICE] = "invoice", [VAT_FARE_9] = "fare_9", [VAT_FARE_3] = "fare_3", [VAT_NONE] = "none",
+	[VAT_INVOICE] = "invoice",
+	[VAT_FARE_9] = "fare_9",
+	[VAT_FARE_3] = "fare_3",
+	[VAT_NONE] = "none",
 };
 
 const char *vat_rule_name(enum vat_rule r)
@@ -38,3 +42,25 @@ const struct category category_defaults[] = {
 	{ "other", "其他", "Other", "660299", "管理费用—其他", VAT_INVOICE },
 };
 const int category_default_count = (int)(sizeof(category_defaults) / sizeof(category_defaults[0]));
+
+const struct category *category_find(const struct category *items, int n, const char *code)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(items[i].code, code))
+			return &items[i];
+	return NULL;
+}
+
+const char *category_name(const struct category *c, const char *code, const char *lang)
+{
+	if (!c)
+		return code;
+	return lang && !strcmp(lang, "en") ? c->name_en : c->name_zh;
+}
+
+void category_set_release(struct category_set *set)
+{
+	free(set->items);
+	set->items = NULL;
+	set->n = 0;
+}

@@ -16,14 +16,12 @@
 
 static const char *const status_names[CLAIM_STATUS_COUNT] = {
 	[CLAIM_DRAFT] = "draft",       [CLAIM_SUBMITTED] = "submitted", [CLAIM_APPROVED] = "approved",
-	[CLAIM_REJECTED] = "rejected",
-	[CLAIM_EXPORTED] = "exported", [CLAIM_PAID] = "paid",
+	[CLAIM_REJECTED] = "rejected", [CLAIM_EXPORTED] = "exported",   [CLAIM_PAID] = "paid",
 };
 
 static const char *const status_labels[CLAIM_STATUS_COUNT] = {
 	[CLAIM_DRAFT] = N_("draft"),       [CLAIM_SUBMITTED] = N_("submitted"), [CLAIM_APPROVED] = N_("approved"),
-	[CLAIM_REJECTED] = N_("rejected"),
-	[CLAIM_EXPORTED] = N_("exported"), [CLAIM_PAID] = N_("paid"),
+	[CLAIM_REJECTED] = N_("rejected"), [CLAIM_EXPORTED] = N_("exported"),   [CLAIM_PAID] = N_("paid"),
 };
 
 /* The lifecycle as a table: event, from, to. */
@@ -249,14 +247,6 @@ static long utf8_chars(const char *s)
 	return n;
 }
 
-static const struct category *find_category(const struct claim_context *ctx, const char *code)
-{
-	for (int i = 0; i < ctx->ncategories; i++)
-		if (!strcmp(ctx->categories[i].code, code))
-			return &ctx->categories[i];
-	return NULL;
-}
-
 static const struct form_category *form_category(const struct form *f, const char *code)
 {
 	for (int i = 0; i < f->ncategories; i++)
@@ -397,7 +387,7 @@ static void check_policy_line(struct claim *c, const struct claim_context *ctx, 
 	char a[32], b[32];
 	long day, today;
 	int64_t limit = form_category_limit(fc, ctx->rank ? ctx->rank : "");
-	const char *cname = cat ? (!strcmp(ctx->lang, "en") ? cat->name_en : cat->name_zh) : l->category;
+	const char *cname = category_name(cat, l->category, ctx->lang);
 
 	if (limit >= 0 && l->amount > limit)
 		claim_add_finding(c, level_of(ctx, POLICY_LIMIT), "limit", ln, "amount",
@@ -436,7 +426,7 @@ static void check_lines(struct claim *c, const struct claim_context *ctx)
 	for (int i = 0; i < c->nlines; i++) {
 		struct claim_line *l = &c->lines[i];
 		const struct form_category *fc = form_category(ctx->form, l->category);
-		const struct category *cat = find_category(ctx, l->category);
+		const struct category *cat = category_find(ctx->categories, ctx->ncategories, l->category);
 		long day;
 		int ln = i + 1;
 

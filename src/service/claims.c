@@ -41,25 +41,11 @@ int service_forms_load(struct app *app, struct form_set *forms)
 	return store_forms_load(app->store, app->forms_dir, forms, NULL, 0) < 0 ? BR_ERR_IO : BR_OK;
 }
 
-struct cat_list {
-	struct category *items;
-	int n;
-};
-
-static int cat_collect(const struct category *c, void *arg)
-{
-	struct cat_list *l = arg;
-
-	l->items = xrealloc(l->items, sizeof(*l->items) * (size_t)(l->n + 1));
-	l->items[l->n++] = *c;
-	return 0;
-}
-
 int service_claim_review(struct app *app, const struct form_set *forms, struct claim *c, char *msg, size_t size)
 {
 	const struct form *f = form_set_find(forms, c->form);
 	struct claim_context ctx = { 0 };
-	struct cat_list cats = { 0 };
+	struct category_set cats = { 0 };
 	struct claim_peer *peers = NULL;
 	const char *range = "";
 	char today[11];
@@ -72,7 +58,7 @@ int service_claim_review(struct app *app, const struct form_set *forms, struct c
 			range = f->fields[i].name;
 			break;
 		}
-	if ((ret = store_category_list(app->store, cat_collect, &cats)) ||
+	if ((ret = store_categories_load(app->store, &cats)) ||
 	    (ret = store_claim_peers(app->store, c->owner[0] ? c->owner : app->user->uid, c->id, range, &peers,
 				     &npeers))) {
 		fail(ret, msg, size, _("cannot read the data the checks need (%s)"), br_strerror(ret));
@@ -91,7 +77,7 @@ int service_claim_review(struct app *app, const struct form_set *forms, struct c
 	ret = claim_check(c, &ctx);
 out:
 	store_claim_peers_free(peers, npeers);
-	free(cats.items);
+	category_set_release(&cats);
 	return ret;
 }
 

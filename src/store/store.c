@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /* Forward-only: entry i brings the schema from version i to i+1. */
 static const char *const migrations[] = {
 	"CREATE TABLE users ("
@@ -361,8 +360,7 @@ const char *col_text(sqlite3_stmt *st, int i)
 }
 
 /* Appends one chained entry; caller holds the write transaction. */
-int audit_append_locked(struct store *s, const char *actor, const char *action, const char *object,
-			       const char *detail)
+int audit_append_locked(struct store *s, const char *actor, const char *action, const char *object, const char *detail)
 {
 	struct audit_entry e = { 0 };
 	sqlite3_stmt *st = NULL;
@@ -475,10 +473,11 @@ int store_user_remember(struct store *s, const char *uid, const char *display_na
 	int ret = BR_ERR_STORE;
 
 	/* first_login stays empty until the person really logs in */
-	if (sqlite3_prepare_v2(s->db,
-			       "INSERT INTO users (uid, dn, display_name, first_login, last_login) VALUES (?, '', ?, '', '')"
-			       " ON CONFLICT (uid) DO NOTHING",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		s->db,
+		"INSERT INTO users (uid, dn, display_name, first_login, last_login) VALUES (?, '', ?, '', '')"
+		" ON CONFLICT (uid) DO NOTHING",
+		-1, &st, NULL) != SQLITE_OK)
 		return ret;
 	bind_text(st, 1, uid);
 	bind_text(st, 2, display_name);
@@ -623,7 +622,7 @@ out:
 
 /* Registers one invoice; the caller holds the write transaction. */
 int invoice_add_locked(struct store *s, const struct invoice *inv, const char *owner, int64_t *id,
-			      struct invoice_holder *holder)
+		       struct invoice_holder *holder)
 {
 	sqlite3_stmt *st = NULL;
 	char key[64], now[32], detail[160], total[32];
@@ -796,39 +795,41 @@ out:
 	return ret;
 }
 
-struct code_list {
-	char (*codes)[33];
-	int n;
-};
-
-static int code_collect(const struct category *c, void *arg)
-{
-	struct code_list *l = arg;
-
-	l->codes = xrealloc(l->codes, sizeof(*l->codes) * (size_t)(l->n + 1));
-	str_copy(l->codes[l->n++], c->code, sizeof(l->codes[0]));
-	return 0;
-}
-
 static bool code_known(const char *code, void *arg)
 {
-	const struct code_list *l = arg;
+	const struct category_set *set = arg;
 
-	for (int i = 0; i < l->n; i++)
-		if (!strcmp(l->codes[i], code))
-			return true;
-	return false;
+	return category_find(set->items, set->n, code) != NULL;
 }
 
 int store_forms_load(struct store *s, const char *dir, struct form_set *set, char *errs, size_t errs_size)
 {
-	struct code_list codes = { 0 };
+	struct category_set cats;
 	int ret;
 
 	memset(set, 0, sizeof(*set));
-	if (store_category_list(s, code_collect, &codes))
+	if (store_categories_load(s, &cats))
 		return -1;
-	ret = form_set_load(set, dir, code_known, &codes, errs, errs_size);
-	free(codes.codes);
+	ret = form_set_load(set, dir, code_known, &cats, errs, errs_size);
+	category_set_release(&cats);
+	return ret;
+}
+
+static int category_add(const struct category *c, void *arg)
+{
+	struct category_set *set = arg;
+
+	set->items = xrealloc(set->items, sizeof(*set->items) * (size_t)(set->n + 1));
+	set->items[set->n++] = *c;
+	return 0;
+}
+
+int store_categories_load(struct store *s, struct category_set *set)
+{
+	int ret;
+
+	memset(set, 0, sizeof(*set));
+	if ((ret = store_category_list(s, category_add, set)))
+		category_set_release(set);
 	return ret;
 }

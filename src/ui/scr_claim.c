@@ -88,8 +88,7 @@ struct editor {
 	struct claim c;
 	struct form_set forms;
 	const struct form *form;
-	struct category *cats;
-	int ncats;
+	struct category_set cats;
 	bool dirty, editable, broken;
 	bool task; /* the reader holds an open approval task on it */
 	struct ui_list list;
@@ -110,21 +109,9 @@ void claim_editor_open(struct ui *ui, int64_t id, const char *form)
 	ui_push(ui, &screen_claim);
 }
 
-static int cat_collect(const struct category *c, void *arg)
-{
-	struct editor *ed = arg;
-
-	ed->cats = xrealloc(ed->cats, sizeof(*ed->cats) * (size_t)(ed->ncats + 1));
-	ed->cats[ed->ncats++] = *c;
-	return 0;
-}
-
 static const char *cat_name(const struct editor *ed, const char *code, const char *lang)
 {
-	for (int i = 0; i < ed->ncats; i++)
-		if (!strcmp(ed->cats[i].code, code))
-			return !strcmp(lang, "en") ? ed->cats[i].name_en : ed->cats[i].name_zh;
-	return code;
+	return category_name(category_find(ed->cats.items, ed->cats.n, code), code, lang);
 }
 
 static int nrows(const struct editor *ed)
@@ -214,7 +201,7 @@ static void *claim_enter(struct ui *ui)
 
 	claim_init(&ed->c);
 	service_forms_load(ui->app, &ed->forms);
-	store_category_list(ui->app->store, cat_collect, ed);
+	store_categories_load(ui->app->store, &ed->cats);
 	if (open_id) {
 		char ref[32];
 		snprintf(ref, sizeof(ref), "%lld", (long long)open_id);
@@ -254,7 +241,7 @@ static void claim_leave(struct ui *ui, void *state)
 	form_set_release(&ed->forms);
 	md_layout_free(&ed->md);
 	free(ed->md_text);
-	free(ed->cats);
+	category_set_release(&ed->cats);
 	free(ed->hist);
 	free(ed->steps);
 	free(ed);

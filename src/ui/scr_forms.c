@@ -103,36 +103,14 @@ const struct screen_ops screen_forms = {
 
 /* ---- one form ---- */
 
-struct cat_names {
-	struct category *items;
-	int n;
-};
-
-static int collect_name(const struct category *c, void *arg)
-{
-	struct cat_names *cn = arg;
-
-	cn->items = xrealloc(cn->items, sizeof(*cn->items) * (size_t)(cn->n + 1));
-	cn->items[cn->n++] = *c;
-	return 0;
-}
-
-static const char *category_label(const struct cat_names *cn, const char *code, const char *lang)
-{
-	for (int i = 0; i < cn->n; i++)
-		if (!strcmp(cn->items[i].code, code))
-			return !strcmp(lang, "en") ? cn->items[i].name_en : cn->items[i].name_zh;
-	return code;
-}
-
 /* The form as Markdown: fields and categories first, then its own help. */
 static char *describe(struct ui *ui, const struct form *f)
 {
 	const char *lang = app_language(ui->app);
 	struct strbuf b = { NULL, 0 };
-	struct cat_names cn = { 0 };
+	struct category_set cn = { 0 };
 
-	store_category_list(ui->app->store, collect_name, &cn);
+	store_categories_load(ui->app->store, &cn);
 
 	strbuf_addf(&b, "# %s\n\n## %s\n\n", form_title(f, lang), _("Fields"));
 	for (int i = 0; i < f->nfields; i++) {
@@ -143,7 +121,8 @@ static char *describe(struct ui *ui, const struct form *f)
 	strbuf_addf(&b, "\n## %s\n\n", _("Expense categories"));
 	for (int i = 0; i < f->ncategories; i++) {
 		const struct form_category *c = &f->categories[i];
-		strbuf_addf(&b, "- **%s** `%s`", category_label(&cn, c->code, lang), c->code);
+		strbuf_addf(&b, "- **%s** `%s`", category_name(category_find(cn.items, cn.n, c->code), c->code, lang),
+			    c->code);
 		for (int k = 0; k < c->nlimits; k++) {
 			char amount[32];
 			strbuf_addf(&b, "%s%s %s", k ? ", " : " — ",
@@ -153,7 +132,7 @@ static char *describe(struct ui *ui, const struct form *f)
 		strbuf_addf(&b, "\n");
 	}
 	strbuf_addf(&b, "\n---\n\n%s", f->help ? f->help : "");
-	free(cn.items);
+	category_set_release(&cn);
 	return b.s;
 }
 
