@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 void *xmalloc(size_t n);
@@ -39,6 +40,11 @@ void str_hex(const unsigned char *in, size_t n, char *out);
 
 /* Length of the longest line in text; *lineno (1-based) names it. */
 size_t str_longest_line(const char *text, int *lineno);
+/*
+ * Reads a stream to its end, or until it holds more than max bytes (then
+ * *len > max tells the caller it was too large).  Never NULL.
+ */
+char *stream_read_all(FILE *in, size_t max, size_t *len);
 /* Reads a whole file of at most max bytes into a new NUL-terminated buffer. */
 int file_read_all(const char *path, size_t max, char **out);
 

@@ -731,21 +731,6 @@ static int cmd_invoice_list(struct app *app, int argc, char **argv, FILE *out, F
 #define IMPORT_MAX_BYTES (16u << 20)
 #define IMPORT_MAX_ROWS 100000
 
-static char *read_all(FILE *in, size_t *len)
-{
-	size_t cap = 65536, n = 0, got;
-	char *buf = xmalloc(cap);
-
-	while ((got = fread(buf + n, 1, cap - n, in)) > 0) {
-		n += got;
-		if (n > IMPORT_MAX_BYTES)
-			break;
-		if (n == cap)
-			buf = xrealloc(buf, cap *= 2);
-	}
-	*len = n;
-	return buf;
-}
 
 /* One problem of an import, reported per row. */
 static void import_problem(FILE *err, json_t *arr, int row, int line, const char *field, const char *message)
@@ -777,7 +762,7 @@ static int cmd_invoice_import(struct app *app, int argc, char **argv, FILE *out,
 	}
 	if (v.json)
 		problems = json_array();
-	data = read_all(app->in ? app->in : stdin, &len);
+	data = stream_read_all(app->in ? app->in : stdin, IMPORT_MAX_BYTES, &len);
 	if (len > IMPORT_MAX_BYTES) {
 		fprintf(err, _("bursar: invoice import: the file is larger than %u MiB\n"), IMPORT_MAX_BYTES >> 20);
 		goto out;

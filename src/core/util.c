@@ -258,3 +258,19 @@ void strbuf_addf(struct strbuf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 	free(chunk);
 }
+
+char *stream_read_all(FILE *in, size_t max, size_t *len)
+{
+	size_t cap = 65536, n = 0, got;
+	char *buf = xmalloc(cap);
+
+	while ((got = fread(buf + n, 1, cap - n, in)) > 0) {
+		n += got;
+		if (n > max)
+			break;
+		if (n == cap)
+			buf = xrealloc(buf, cap *= 2);
+	}
+	*len = n;
+	return buf;
+}

@@ -353,7 +353,7 @@ out:
 int service_attach(struct app *app, const char *ref, const char *name, int line, FILE *in, struct claim_attachment *out,
 		   char *msg, size_t size)
 {
-	size_t max = (size_t)app->cfg->attachments.max_kib * 1024, cap = 65536, len = 0, got;
+	size_t max = (size_t)app->cfg->attachments.max_kib * 1024, len = 0;
 	char *data = NULL;
 	const char *type;
 	bool ext_known;
@@ -377,15 +377,7 @@ int service_attach(struct app *app, const char *ref, const char *name, int line,
 		ret = fail(BR_ERR_INVALID, msg, size, _("claim %s has no line %d"), c.number, line);
 		goto out;
 	}
-	/* Read one byte past the limit to know it was exceeded. */
-	data = xmalloc(cap);
-	while ((got = fread(data + len, 1, cap - len, in)) > 0) {
-		len += got;
-		if (len > max)
-			break;
-		if (len == cap)
-			data = xrealloc(data, cap *= 2);
-	}
+	data = stream_read_all(in, max, &len);
 	if (len > max) {
 		ret = fail(BR_ERR_INVALID, msg, size, _("the file is larger than the limit of %d KiB; nothing stored"),
 			   app->cfg->attachments.max_kib);

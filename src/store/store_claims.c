@@ -77,9 +77,9 @@ static int write_parts_locked(struct store *s, const struct claim *c, int *bad_l
 			return ret;
 		}
 		if ((ret = store_prepare(s,
-				   "INSERT INTO claim_lines (claim_id, seq, category, date, amount, deductible,"
-				   " description, invoice_id) VALUES (?,?,?,?,?,?,?,?)",
-				   &st)))
+					 "INSERT INTO claim_lines (claim_id, seq, category, date, amount, deductible,"
+					 " description, invoice_id) VALUES (?,?,?,?,?,?,?,?)",
+					 &st)))
 			return ret;
 		sqlite3_bind_int64(st, 1, c->id);
 		sqlite3_bind_int(st, 2, i + 1);
@@ -99,9 +99,9 @@ static int write_parts_locked(struct store *s, const struct claim *c, int *bad_l
 	for (int i = 0; i < c->nfindings; i++) {
 		const struct claim_finding *f = &c->findings[i];
 		if ((ret = store_prepare(s,
-				   "INSERT INTO claim_findings (claim_id, seq, level, rule, line, field, message)"
-				   " VALUES (?,?,?,?,?,?,?)",
-				   &st)))
+					 "INSERT INTO claim_findings (claim_id, seq, level, rule, line, field, message)"
+					 " VALUES (?,?,?,?,?,?,?)",
+					 &st)))
 			return ret;
 		sqlite3_bind_int64(st, 1, c->id);
 		sqlite3_bind_int(st, 2, i + 1);
@@ -156,9 +156,9 @@ static int next_number_locked(struct store *s, const char *today, char out[CLAIM
 
 	snprintf(month, sizeof(month), "%.7s", today);
 	if ((ret = store_prepare(s,
-			   "INSERT INTO claim_numbers (month, last) VALUES (?, 1)"
-			   " ON CONFLICT (month) DO UPDATE SET last = last + 1 RETURNING last",
-			   &st)))
+				 "INSERT INTO claim_numbers (month, last) VALUES (?, 1)"
+				 " ON CONFLICT (month) DO UPDATE SET last = last + 1 RETURNING last",
+				 &st)))
 		return ret;
 	bind_text(st, 1, month);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -182,10 +182,11 @@ int store_claim_create(struct store *s, struct claim *c, int *bad_line, struct i
 	date_today(today);
 	if ((ret = next_number_locked(s, today, c->number)))
 		goto out;
-	if ((ret = store_prepare(s,
-			   "INSERT INTO claims (number, form, owner, title, status, total, deductible, created_at,"
-			   " updated_at) VALUES (?,?,?,?,'draft',?,?,?,?7)",
-			   &st)))
+	if ((ret =
+		 store_prepare(s,
+			       "INSERT INTO claims (number, form, owner, title, status, total, deductible, created_at,"
+			       " updated_at) VALUES (?,?,?,?,'draft',?,?,?,?7)",
+			       &st)))
 		goto out;
 	bind_text(st, 1, c->number);
 	bind_text(st, 2, c->form);
@@ -270,7 +271,8 @@ static int move_attachments_locked(struct store *s, const struct claim *c)
 	for (int i = 0; i < c->nlines; i++) {
 		if (!c->lines[i].origin)
 			continue;
-		if ((ret = store_prepare(s, "UPDATE attachments SET line = ?3 WHERE claim_id = ?1 AND line = -?2", &st)))
+		if ((ret =
+			 store_prepare(s, "UPDATE attachments SET line = ?3 WHERE claim_id = ?1 AND line = -?2", &st)))
 			return ret;
 		sqlite3_bind_int64(st, 1, c->id);
 		sqlite3_bind_int(st, 2, c->lines[i].origin);
@@ -374,14 +376,15 @@ static int load_lines(struct store *s, struct claim *c)
 	sqlite3_stmt *st = NULL;
 	int ret, rc;
 
-	if ((ret = store_prepare(s,
-			   "SELECT l.category, l.date, l.amount, l.deductible, l.description, i.id, i.kind, i.code,"
-			   " i.number, i.date, i.seller_name, i.seller_tax_id, i.buyer_name, i.buyer_tax_id, i.amount,"
-			   " i.rate_bp, i.tax, i.total, i.check_code,"
-			   " (SELECT count(*) FROM attachments a WHERE a.claim_id = l.claim_id AND a.line = l.seq)"
-			   " FROM claim_lines l LEFT JOIN invoices i ON i.id = l.invoice_id"
-			   " WHERE l.claim_id = ? ORDER BY l.seq",
-			   &st)))
+	if ((ret = store_prepare(
+		 s,
+		 "SELECT l.category, l.date, l.amount, l.deductible, l.description, i.id, i.kind, i.code,"
+		 " i.number, i.date, i.seller_name, i.seller_tax_id, i.buyer_name, i.buyer_tax_id, i.amount,"
+		 " i.rate_bp, i.tax, i.total, i.check_code,"
+		 " (SELECT count(*) FROM attachments a WHERE a.claim_id = l.claim_id AND a.line = l.seq)"
+		 " FROM claim_lines l LEFT JOIN invoices i ON i.id = l.invoice_id"
+		 " WHERE l.claim_id = ? ORDER BY l.seq",
+		 &st)))
 		return ret;
 	sqlite3_bind_int64(st, 1, c->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -443,10 +446,11 @@ static int load_rest(struct store *s, struct claim *c)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return BR_ERR_STORE;
-	if ((ret = store_prepare(s,
-			   "SELECT id, line, name, sha256, size, type, created_at FROM attachments WHERE claim_id = ?"
-			   " ORDER BY id",
-			   &st)))
+	if ((ret = store_prepare(
+		 s,
+		 "SELECT id, line, name, sha256, size, type, created_at FROM attachments WHERE claim_id = ?"
+		 " ORDER BY id",
+		 &st)))
 		return ret;
 	sqlite3_bind_int64(st, 1, c->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -525,10 +529,11 @@ int store_claim_transition(struct store *s, int64_t id, enum claim_event ev, con
 	if ((ret = claim_transition(from, ev, &to)))
 		goto out;
 	audit_now(now);
-	if ((ret = store_prepare(s,
-			   "UPDATE claims SET status = ?2, updated_at = ?3,"
-			   " submitted_at = CASE WHEN ?2 = 'submitted' THEN ?3 ELSE submitted_at END WHERE id = ?1",
-			   &st)))
+	if ((ret =
+		 store_prepare(s,
+			       "UPDATE claims SET status = ?2, updated_at = ?3,"
+			       " submitted_at = CASE WHEN ?2 = 'submitted' THEN ?3 ELSE submitted_at END WHERE id = ?1",
+			       &st)))
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
 	bind_text(st, 2, claim_status_name(to));
@@ -586,10 +591,10 @@ int store_claim_list(struct store *s, const char *owner, int status, store_claim
 	int ret, rc;
 
 	if ((ret = store_prepare(s,
-			   "SELECT " SUMMARY_COLUMNS
-			   " WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR c.status = ?2)"
-			   " ORDER BY c.id DESC",
-			   &st)))
+				 "SELECT " SUMMARY_COLUMNS
+				 " WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR c.status = ?2)"
+				 " ORDER BY c.id DESC",
+				 &st)))
 		return ret;
 	if (owner)
 		bind_text(st, 1, owner);
@@ -610,61 +615,50 @@ int store_claim_peers(struct store *s, const char *owner, int64_t exclude_id, co
 {
 	sqlite3_stmt *st = NULL;
 	struct claim_peer *p = NULL;
-	int64_t *ids = NULL;
+	int64_t last = 0;
 	int np = 0, ret, rc;
 
 	*peers = NULL;
 	*n = 0;
+	/* one pass: a row per line (or one for a claim without lines), claims in order */
 	if ((ret = store_prepare(s,
-			   "SELECT c.id, c.number, coalesce(v.value, '') FROM claims c"
-			   " LEFT JOIN claim_values v ON v.claim_id = c.id AND v.name = ?3"
-			   " WHERE c.owner = ?1 AND c.id != ?2 ORDER BY c.id",
-			   &st)))
+				 "SELECT c.id, c.number, coalesce(v.value, ''), l.date, l.amount FROM claims c"
+				 " LEFT JOIN claim_values v ON v.claim_id = c.id AND v.name = ?3"
+				 " LEFT JOIN claim_lines l ON l.claim_id = c.id"
+				 " WHERE c.owner = ?1 AND c.id != ?2 ORDER BY c.id, l.seq",
+				 &st)))
 		return ret;
 	bind_text(st, 1, owner);
 	sqlite3_bind_int64(st, 2, exclude_id);
 	bind_text(st, 3, range_field ? range_field : "");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		p = xrealloc(p, sizeof(*p) * (size_t)(np + 1));
-		ids = xrealloc(ids, sizeof(*ids) * (size_t)(np + 1));
-		memset(&p[np], 0, sizeof(p[np]));
-		ids[np] = sqlite3_column_int64(st, 0);
-		str_copy(p[np].number, col_text(st, 1), sizeof(p[np].number));
-		if (!claim_parse_daterange(col_text(st, 2), p[np].from, p[np].to))
-			p[np].from[0] = p[np].to[0] = '\0';
-		np++;
+		struct claim_peer *q;
+		if (np == 0 || sqlite3_column_int64(st, 0) != last) {
+			p = xrealloc(p, sizeof(*p) * (size_t)(np + 1));
+			q = &p[np++];
+			memset(q, 0, sizeof(*q));
+			last = sqlite3_column_int64(st, 0);
+			str_copy(q->number, col_text(st, 1), sizeof(q->number));
+			if (!claim_parse_daterange(col_text(st, 2), q->from, q->to))
+				q->from[0] = q->to[0] = '\0';
+		}
+		q = &p[np - 1];
+		if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+			continue;
+		q->amounts = xrealloc(q->amounts, sizeof(*q->amounts) * (size_t)(q->nlines + 1));
+		q->dates = xrealloc(q->dates, sizeof(*q->dates) * (size_t)(q->nlines + 1));
+		q->amounts[q->nlines] = sqlite3_column_int64(st, 4);
+		str_copy(q->dates[q->nlines], col_text(st, 3), sizeof(q->dates[0]));
+		q->nlines++;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		ret = BR_ERR_STORE;
-		goto out;
-	}
-	for (int i = 0; i < np; i++) {
-		if ((ret = store_prepare(s, "SELECT date, amount FROM claim_lines WHERE claim_id = ? ORDER BY seq", &st)))
-			goto out;
-		sqlite3_bind_int64(st, 1, ids[i]);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			struct claim_peer *q = &p[i];
-			q->amounts = xrealloc(q->amounts, sizeof(*q->amounts) * (size_t)(q->nlines + 1));
-			q->dates = xrealloc(q->dates, sizeof(*q->dates) * (size_t)(q->nlines + 1));
-			q->amounts[q->nlines] = sqlite3_column_int64(st, 1);
-			str_copy(q->dates[q->nlines], col_text(st, 0), sizeof(q->dates[0]));
-			q->nlines++;
-		}
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE) {
-			ret = BR_ERR_STORE;
-			goto out;
-		}
+		store_claim_peers_free(p, np);
+		return BR_ERR_STORE;
 	}
 	*peers = p;
 	*n = np;
-	p = NULL;
-	ret = BR_OK;
-out:
-	store_claim_peers_free(p, np);
-	free(ids);
-	return ret;
+	return BR_OK;
 }
 
 void store_claim_peers_free(struct claim_peer *peers, int n)
@@ -706,9 +700,9 @@ int store_attachment_add(struct store *s, int64_t claim_id, const char *actor, s
 	}
 	audit_now(a->created_at);
 	if ((ret = store_prepare(s,
-			   "INSERT INTO attachments (claim_id, line, name, sha256, size, type, owner, created_at)"
-			   " VALUES (?,?,?,?,?,?,?,?)",
-			   &st)))
+				 "INSERT INTO attachments (claim_id, line, name, sha256, size, type, owner, created_at)"
+				 " VALUES (?,?,?,?,?,?,?,?)",
+				 &st)))
 		goto out;
 	sqlite3_bind_int64(st, 1, claim_id);
 	sqlite3_bind_int(st, 2, a->line);

@@ -47,7 +47,8 @@ struct menu_state {
 	int visible[ARRAY_SIZE(areas)];
 	int n;
 	int sel;
-	int tasks; /* open approval tasks when last drawn */
+	int tasks; /* open approval tasks, counted on entry, on each tick and after changes */
+	unsigned version; /* ui->data_version when counted */
 };
 
 static void *menu_enter(struct ui *ui)
@@ -57,6 +58,8 @@ static void *menu_enter(struct ui *ui)
 	for (size_t i = 0; i < ARRAY_SIZE(areas); i++)
 		if (areas[i].roles == ROLE_ANY || (ui->app->user->roles & areas[i].roles))
 			st->visible[st->n++] = (int)i;
+	st->tasks = inbox_count(ui);
+	st->version = ui->data_version;
 	return st;
 }
 
@@ -72,7 +75,11 @@ static void menu_draw(struct ui *ui, void *state, int top, int left, int rows, i
 	char labels[ARRAY_SIZE(areas)][256];
 	int labelw = 0, gap, first;
 
-	st->tasks = inbox_count(ui);
+	/* count again only when a screen changed something, not on every key */
+	if (st->version != ui->data_version) {
+		st->tasks = inbox_count(ui);
+		st->version = ui->data_version;
+	}
 	for (int i = 0; i < st->n; i++) {
 		const struct area *a = &areas[st->visible[i]];
 		int w;
@@ -102,7 +109,12 @@ static int menu_tick(struct ui *ui, void *state)
 {
 	struct menu_state *st = state;
 
-	return inbox_count(ui) != st->tasks ? UI_REDRAW : 0;
+	int n = inbox_count(ui);
+
+	if (n == st->tasks)
+		return 0;
+	st->tasks = n;
+	return UI_REDRAW;
 }
 
 static int menu_key(struct ui *ui, void *state, int op)
