@@ -60,6 +60,23 @@ json=$(ssh_exec zhangwei "$PASSWORD" claim list --json)
 NUM=$(jq -r '.[0].number' <<<"$json")
 check "the TUI claim is stored, submitted, with total 916.00" [ "$(jq -r '.[0].status + " " + .[0].total' <<<"$json")" = "submitted 916.00" ]
 
+# ---- a Markdown justification: the multi-line editor and its preview ----
+tui_open md zhangwei en_US.UTF-8 100 30
+wait_for md "Main menu" >/dev/null
+keys md Enter n 2
+check "the general form has a Markdown field" wait_for md "Justification +-"
+keys md j j j Enter
+check "a Markdown field opens the multi-line editor" wait_for md "Ctrl-D done, Esc cancel"
+keys md "## 说明" Enter Enter "- **打印纸** 10 包" Enter "- 墨盒" C-d
+check "the field shows its first line and how many lines it has" wait_for md "Justification +## 说明 …\(4\)"
+keys md p
+check "p previews it rendered: the list item without its Markdown" wait_for md "• 打印纸 10 包"
+keys md p q
+check "leaving with unsaved changes asks first" wait_for md "This claim has unsaved changes"
+keys md 2
+check "and discarding leaves nothing behind" wait_for md "1 claim\(s\), total ¥916.00"
+keys md q q
+
 # ---- the scripting interface ----
 claim_json() { # TITLE CATEGORY AMOUNT NUMBER [DATES]
 	cat <<-EOF

@@ -200,6 +200,10 @@ check "10 concurrent approvals by the manager (also finance's delegate): one suc
 check "the claim waits at finance, not approved by the same person twice" [ "$(status_of zhangwei "$D1")" = submitted ]
 err=$(ssh_exec limei "$PASSWORD" approve "$D1" 2>&1); rc=$?
 check "approving again is refused with the reason" [ $rc -eq 1 ] && grep -q "already approved an earlier step" <<<"$err"
+task=$(ssh_exec limei "$PASSWORD" inbox --json | jq -r --arg n "$D1" '.[] | select(.number == $n) | .task')
+out=$(ssh_exec limei "$PASSWORD" approve "$D1" --task "$task" --json); rc=$?
+check "naming the task (--task, from the inbox) approves the next step on purpose" \
+	[ $rc -eq 0 ] && [ "$(jq -r .on_behalf_of <<<"$out")" = wangfang ]
 ssh_exec wangfang "$PASSWORD" delegate clear >/dev/null
 
 # ---- a returned claim that grew starts its workflow again ----
