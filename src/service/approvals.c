@@ -8,6 +8,7 @@
 #include "bursar/i18n.h"
 #include "bursar/log.h"
 #include "bursar/service.h"
+#include "internal.h"
 #include "bursar/store.h"
 #include "bursar/util.h"
 #include "bursar/workflow.h"
@@ -16,18 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int fail(int ret, char *msg, size_t size, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int fail(int ret, char *msg, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, size, fmt, ap);
-	va_end(ap);
-	return ret;
-}
 
 bool service_sees_all(const struct app *app)
 {
@@ -105,11 +94,11 @@ int service_workflow_resolve(struct app *app, const struct form *form, const str
 
 	snprintf(path, sizeof(path), "%s/workflows", app->forms_dir);
 	if (workflow_set_load(&set, path, NULL, 0) < 0)
-		return fail(BR_ERR_IO, msg, size, _("cannot read the approval workflows"));
+		return service_fail(BR_ERR_IO, msg, size, _("cannot read the approval workflows"));
 	if (!(w = workflow_set_find(&set, form->workflow))) {
-		ret = fail(BR_ERR_NOT_FOUND, msg, size,
-			   _("the form's approval workflow %s is missing or broken; ask an administrator"),
-			   form->workflow);
+		ret = service_fail(BR_ERR_NOT_FOUND, msg, size,
+				   _("the form's approval workflow %s is missing or broken; ask an administrator"),
+				   form->workflow);
 		goto out;
 	}
 	for (int i = 0; i < c->nlines; i++)
@@ -133,27 +122,30 @@ static int act_message(int ret, const char *ref, const struct act_result *r, cha
 {
 	switch (ret) {
 	case BR_OK: return BR_OK;
-	case BR_ERR_NOT_FOUND: return fail(ret, msg, size, _("you hold no approval task on claim %s"), ref);
+	case BR_ERR_NOT_FOUND: return service_fail(ret, msg, size, _("you hold no approval task on claim %s"), ref);
 	case BR_ERR_CONFLICT: {
 		const char *n = r->number[0] ? r->number : ref;
 		if (!strcmp(r->by_action, "earlier"))
-			return fail(ret, msg, size,
-				    _("you already approved an earlier step of claim %s; to approve the next one too, "
-				      "name its task (inbox, or --task)"),
-				    n);
+			return service_fail(
+			    ret, msg, size,
+			    _("you already approved an earlier step of claim %s; to approve the next one too, "
+			      "name its task (inbox, or --task)"),
+			    n);
 		if (!strcmp(r->by_action, "rejected"))
-			return fail(ret, msg, size, _("claim %s was already rejected by %s"), n, r->by);
+			return service_fail(ret, msg, size, _("claim %s was already rejected by %s"), n, r->by);
 		if (!strcmp(r->by_action, "returned"))
-			return fail(ret, msg, size, _("claim %s was already returned by %s"), n, r->by);
+			return service_fail(ret, msg, size, _("claim %s was already returned by %s"), n, r->by);
 		if (!strcmp(r->by_action, "transferred"))
-			return fail(ret, msg, size, _("claim %s was already handed on by %s"), n, r->by);
-		return fail(ret, msg, size, _("claim %s was already approved by %s"), n, r->by);
+			return service_fail(ret, msg, size, _("claim %s was already handed on by %s"), n, r->by);
+		return service_fail(ret, msg, size, _("claim %s was already approved by %s"), n, r->by);
 	}
 	case BR_ERR_DENIED:
-		return fail(ret, msg, size, _("nobody approves their own claim (%s)"), r->number[0] ? r->number : ref);
+		return service_fail(ret, msg, size, _("nobody approves their own claim (%s)"),
+				    r->number[0] ? r->number : ref);
 	case BR_ERR_INVALID:
-		return fail(ret, msg, size, _("claim %s is not waiting for approval"), r->number[0] ? r->number : ref);
-	default: return fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
+		return service_fail(ret, msg, size, _("claim %s is not waiting for approval"),
+				    r->number[0] ? r->number : ref);
+	default: return service_fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
 	}
 }
 
@@ -162,9 +154,9 @@ static int find_claim(struct app *app, const char *ref, int64_t *id, char *msg, 
 	int ret = store_claim_find(app->store, ref, id);
 
 	if (ret == BR_ERR_NOT_FOUND)
-		return fail(ret, msg, size, _("there is no claim %s"), ref);
+		return service_fail(ret, msg, size, _("there is no claim %s"), ref);
 	if (ret)
-		return fail(ret, msg, size, _("cannot read claim %s (%s)"), ref, br_strerror(ret));
+		return service_fail(ret, msg, size, _("cannot read claim %s (%s)"), ref, br_strerror(ret));
 	return BR_OK;
 }
 
@@ -177,11 +169,11 @@ int service_claim_act(struct app *app, const char *ref, int64_t task, enum task_
 
 	memset(r, 0, sizeof(*r));
 	if (a != TASK_APPROVE && (!comment || !*comment))
-		return fail(BR_ERR_INVALID, msg, size,
-			    a == TASK_REJECT ? _("a rejection needs a comment saying why")
-					     : _("returning a claim needs a comment saying what to change"));
+		return service_fail(BR_ERR_INVALID, msg, size,
+				    a == TASK_REJECT ? _("a rejection needs a comment saying why")
+						     : _("returning a claim needs a comment saying what to change"));
 	if (comment && strlen(comment) > 4000)
-		return fail(BR_ERR_INVALID, msg, size, _("the comment is longer than 4000 bytes"));
+		return service_fail(BR_ERR_INVALID, msg, size, _("the comment is longer than 4000 bytes"));
 	if ((ret = find_claim(app, ref, &id, msg, size)))
 		return ret;
 	date_today(today);
@@ -192,44 +184,43 @@ int service_claim_act(struct app *app, const char *ref, int64_t task, enum task_
 static int person_check(struct app *app, const char *person, char *msg, size_t size)
 {
 	if (!user_login_valid(person) || dir_person_exists(app, person))
-		return fail(BR_ERR_NOT_FOUND, msg, size, _("%s is not in the directory"), person);
+		return service_fail(BR_ERR_NOT_FOUND, msg, size, _("%s is not in the directory"), person);
 	if (!strcmp(person, app->user->uid))
-		return fail(BR_ERR_INVALID, msg, size, _("that is you"));
+		return service_fail(BR_ERR_INVALID, msg, size, _("that is you"));
 	return BR_OK;
+}
+
+typedef int (*hand_on_fn)(struct store *s, int64_t id, const char *actor, const char *today, const char *person,
+			  const char *comment, struct act_result *r);
+
+/* Transfer and added approver: both put a person on the caller's step. */
+static int hand_on(struct app *app, hand_on_fn fn, const char *ref, const char *person, const char *comment,
+		   struct act_result *r, char *msg, size_t size)
+{
+	char today[11];
+	int64_t id;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	if ((ret = person_check(app, person, msg, size)) || (ret = find_claim(app, ref, &id, msg, size)))
+		return ret;
+	date_today(today);
+	ret = fn(app->store, id, app->user->uid, today, person, comment ? comment : "", r);
+	if (ret == BR_ERR_DENIED && r->number[0])
+		return service_fail(ret, msg, size, _("the claimant cannot approve their own claim"));
+	return act_message(ret, ref, r, msg, size);
 }
 
 int service_task_transfer(struct app *app, const char *ref, const char *person, const char *comment,
 			  struct act_result *r, char *msg, size_t size)
 {
-	char today[11];
-	int64_t id;
-	int ret;
-
-	memset(r, 0, sizeof(*r));
-	if ((ret = person_check(app, person, msg, size)) || (ret = find_claim(app, ref, &id, msg, size)))
-		return ret;
-	date_today(today);
-	ret = store_task_transfer(app->store, id, app->user->uid, today, person, comment ? comment : "", r);
-	if (ret == BR_ERR_DENIED && r->number[0])
-		return fail(ret, msg, size, _("the claimant cannot approve their own claim"));
-	return act_message(ret, ref, r, msg, size);
+	return hand_on(app, store_task_transfer, ref, person, comment, r, msg, size);
 }
 
 int service_add_approver(struct app *app, const char *ref, const char *person, const char *comment,
 			 struct act_result *r, char *msg, size_t size)
 {
-	char today[11];
-	int64_t id;
-	int ret;
-
-	memset(r, 0, sizeof(*r));
-	if ((ret = person_check(app, person, msg, size)) || (ret = find_claim(app, ref, &id, msg, size)))
-		return ret;
-	date_today(today);
-	ret = store_step_insert(app->store, id, app->user->uid, today, person, comment ? comment : "", r);
-	if (ret == BR_ERR_DENIED && r->number[0])
-		return fail(ret, msg, size, _("the claimant cannot approve their own claim"));
-	return act_message(ret, ref, r, msg, size);
+	return hand_on(app, store_step_insert, ref, person, comment, r, msg, size);
 }
 
 int service_delegate_set(struct app *app, const char *person, const char *from, const char *to, char *msg, size_t size)
@@ -237,11 +228,12 @@ int service_delegate_set(struct app *app, const char *person, const char *from, 
 	int ret;
 
 	if (!date_valid(from) || !date_valid(to) || strcmp(from, to) > 0)
-		return fail(BR_ERR_INVALID, msg, size, _("--from and --to must be dates YYYY-MM-DD, from before to"));
+		return service_fail(BR_ERR_INVALID, msg, size,
+				    _("--from and --to must be dates YYYY-MM-DD, from before to"));
 	if ((ret = person_check(app, person, msg, size)))
 		return ret;
 	if ((ret = store_delegate_set(app->store, app->user->uid, person, from, to)))
-		return fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
+		return service_fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
 	return BR_OK;
 }
 
@@ -285,9 +277,9 @@ int service_turnaround(struct app *app, struct turnaround_row **rows, int *n, ch
 	*rows = NULL;
 	*n = 0;
 	if (!(app->user->roles & (ROLE_BIT(ROLE_FINANCE) | ROLE_BIT(ROLE_ADMIN))))
-		return fail(BR_ERR_DENIED, msg, size, _("approval turnaround is for finance and admins"));
+		return service_fail(BR_ERR_DENIED, msg, size, _("approval turnaround is for finance and admins"));
 	if ((ret = store_tasks_done(app->store, collect_done, &d)))
-		return fail(ret, msg, size, _("cannot read the approval records (%s)"), br_strerror(ret));
+		return service_fail(ret, msg, size, _("cannot read the approval records (%s)"), br_strerror(ret));
 	v = xcalloc((size_t)d.n + 1, sizeof(*v));
 	for (int pass = 0; pass < 2; pass++) {
 		for (int i = 0; i < d.n; i++) {

@@ -4,6 +4,7 @@
  * caller's ownership and the claim's status checked before anything moves.
  */
 #include "bursar/service.h"
+#include "internal.h"
 #include "bursar/err.h"
 #include "bursar/i18n.h"
 #include "bursar/log.h"
@@ -22,11 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SEE_ALL (ROLE_BIT(ROLE_FINANCE) | ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR))
-
-static int fail(int ret, char *msg, size_t size, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int fail(int ret, char *msg, size_t size, const char *fmt, ...)
+int service_fail(int ret, char *msg, size_t size, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -52,7 +49,8 @@ int service_claim_review(struct app *app, const struct form_set *forms, struct c
 	int npeers = 0, ret;
 
 	if (!f)
-		return fail(BR_ERR_INVALID, msg, size, _("form: there is no claim form `%s` (see: forms)"), c->form);
+		return service_fail(BR_ERR_INVALID, msg, size, _("form: there is no claim form `%s` (see: forms)"),
+				    c->form);
 	for (int i = 0; i < f->nfields; i++)
 		if (f->fields[i].type == FIELD_DATERANGE) {
 			range = f->fields[i].name;
@@ -61,7 +59,7 @@ int service_claim_review(struct app *app, const struct form_set *forms, struct c
 	if ((ret = store_categories_load(app->store, &cats)) ||
 	    (ret = store_claim_peers(app->store, c->owner[0] ? c->owner : app->user->uid, c->id, range, &peers,
 				     &npeers))) {
-		fail(ret, msg, size, _("cannot read the data the checks need (%s)"), br_strerror(ret));
+		service_fail(ret, msg, size, _("cannot read the data the checks need (%s)"), br_strerror(ret));
 		goto out;
 	}
 	date_today(today);
@@ -104,15 +102,15 @@ static void finding_text(const struct claim_finding *f, char *msg, size_t size)
 static int conflict_message(int bad_line, const struct invoice_holder *h, char *msg, size_t size)
 {
 	if (h->claim[0])
-		return fail(
+		return service_fail(
 		    BR_ERR_CONFLICT, msg, size,
 		    _("line %d, invoice: this invoice is already on claim %s (registered by %s); an invoice can "
 		      "be reimbursed only once"),
 		    bad_line, h->claim, h->owner);
-	return fail(BR_ERR_CONFLICT, msg, size,
-		    _("line %d, invoice: this invoice is already registered by %s (%.10s); an invoice can be "
-		      "reimbursed only once"),
-		    bad_line, h->owner, h->created_at);
+	return service_fail(BR_ERR_CONFLICT, msg, size,
+			    _("line %d, invoice: this invoice is already registered by %s (%.10s); an invoice can be "
+			      "reimbursed only once"),
+			    bad_line, h->owner, h->created_at);
 }
 
 int service_claim_save(struct app *app, const struct form_set *forms, struct claim *c, bool strict, char *msg,
@@ -125,7 +123,7 @@ int service_claim_save(struct app *app, const struct form_set *forms, struct cla
 	if (c->id == 0) {
 		str_copy(c->owner, app->user->uid, sizeof(c->owner));
 	} else if (strcmp(c->owner, app->user->uid)) {
-		return fail(BR_ERR_DENIED, msg, size, _("claim %s is not yours"), c->number);
+		return service_fail(BR_ERR_DENIED, msg, size, _("claim %s is not yours"), c->number);
 	}
 	if ((ret = service_claim_review(app, forms, c, msg, size)) < 0)
 		return ret;
@@ -138,11 +136,11 @@ int service_claim_save(struct app *app, const struct form_set *forms, struct cla
 	switch (ret) {
 	case BR_OK: return BR_OK;
 	case BR_ERR_CONFLICT: return conflict_message(bad_line, &holder, msg, size);
-	case BR_ERR_DENIED: return fail(ret, msg, size, _("claim %s is not yours"), c->number);
+	case BR_ERR_DENIED: return service_fail(ret, msg, size, _("claim %s is not yours"), c->number);
 	case BR_ERR_INVALID:
-		return fail(ret, msg, size, _("claim %s is no longer a draft; withdraw it first"), c->number);
-	case BR_ERR_NOT_FOUND: return fail(ret, msg, size, _("claim %s no longer exists"), c->number);
-	default: return fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
+		return service_fail(ret, msg, size, _("claim %s is no longer a draft; withdraw it first"), c->number);
+	case BR_ERR_NOT_FOUND: return service_fail(ret, msg, size, _("claim %s no longer exists"), c->number);
+	default: return service_fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
 	}
 }
 
@@ -156,14 +154,14 @@ int service_claim_load(struct app *app, const char *ref, struct claim *c, char *
 	if (ret == BR_OK)
 		ret = store_claim_get(app->store, id, c);
 	if (ret == BR_ERR_NOT_FOUND)
-		return fail(ret, msg, size, _("there is no claim %s"), ref);
+		return service_fail(ret, msg, size, _("there is no claim %s"), ref);
 	if (ret)
-		return fail(ret, msg, size, _("cannot read claim %s (%s)"), ref, br_strerror(ret));
+		return service_fail(ret, msg, size, _("cannot read claim %s (%s)"), ref, br_strerror(ret));
 	/* the claimant, finance/admins/auditors, and whoever holds or held a task on it */
-	if (strcmp(c->owner, app->user->uid) && !(app->user->roles & SEE_ALL) &&
+	if (strcmp(c->owner, app->user->uid) && !service_sees_all(app) &&
 	    store_claim_involves(app->store, c->id, app->user->uid, today) != BR_OK) {
 		claim_release(c);
-		return fail(BR_ERR_DENIED, msg, size, _("claim %s is not yours"), ref);
+		return service_fail(BR_ERR_DENIED, msg, size, _("claim %s is not yours"), ref);
 	}
 	return BR_OK;
 }
@@ -175,7 +173,7 @@ static int load_own(struct app *app, const char *ref, struct claim *c, char *msg
 
 	if (ret == BR_OK && strcmp(c->owner, app->user->uid)) {
 		claim_release(c);
-		return fail(BR_ERR_DENIED, msg, size, _("claim %s is not yours"), ref);
+		return service_fail(BR_ERR_DENIED, msg, size, _("claim %s is not yours"), ref);
 	}
 	return ret;
 }
@@ -183,8 +181,8 @@ static int load_own(struct app *app, const char *ref, struct claim *c, char *msg
 static int transition_message(int ret, const struct claim *c, enum claim_status now, char *msg, size_t size)
 {
 	if (ret == BR_ERR_INVALID)
-		return fail(ret, msg, size, _("claim %s is %s"), c->number, _(claim_status_label(now)));
-	return fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
+		return service_fail(ret, msg, size, _("claim %s is %s"), c->number, _(claim_status_label(now)));
+	return service_fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
 }
 
 int service_claim_submit(struct app *app, const struct form_set *forms, const char *ref, struct claim *c, char *msg,
@@ -199,13 +197,13 @@ int service_claim_submit(struct app *app, const struct form_set *forms, const ch
 	if (ret)
 		return ret;
 	if (c->status != CLAIM_DRAFT)
-		return fail(BR_ERR_INVALID, msg, size, _("claim %s is %s; only a draft can be submitted"), c->number,
-			    _(claim_status_label(c->status)));
+		return service_fail(BR_ERR_INVALID, msg, size, _("claim %s is %s; only a draft can be submitted"),
+				    c->number, _(claim_status_label(c->status)));
 	if ((ret = service_claim_review(app, forms, c, msg, size)) < 0)
 		return ret;
 	if (ret > 0)
-		return fail(BR_ERR_INVALID, msg, size, _("claim %s cannot be submitted: %d finding(s) block it"),
-			    c->number, ret);
+		return service_fail(BR_ERR_INVALID, msg, size,
+				    _("claim %s cannot be submitted: %d finding(s) block it"), c->number, ret);
 	if ((ret = service_workflow_resolve(app, form_set_find(forms, c->form), c, steps, &nsteps, auto_rule,
 					    sizeof(auto_rule), msg, size)))
 		return ret;
@@ -224,8 +222,9 @@ int service_claim_withdraw(struct app *app, const char *ref, struct claim *c, ch
 	if (ret)
 		return ret;
 	if (c->status != CLAIM_SUBMITTED)
-		return fail(BR_ERR_INVALID, msg, size, _("claim %s is %s; only a submitted claim can be withdrawn"),
-			    c->number, _(claim_status_label(c->status)));
+		return service_fail(BR_ERR_INVALID, msg, size,
+				    _("claim %s is %s; only a submitted claim can be withdrawn"), c->number,
+				    _(claim_status_label(c->status)));
 	ret = store_claim_transition(app->store, c->id, CLAIM_EV_WITHDRAW, app->user->uid, NULL, &now);
 	if (ret)
 		return transition_message(ret, c, now, msg, size);
@@ -242,10 +241,10 @@ int service_claim_delete(struct app *app, const char *ref, char *msg, size_t siz
 	if ((ret = load_own(app, ref, &c, msg, size)))
 		return ret;
 	if (c.status != CLAIM_DRAFT)
-		ret = fail(BR_ERR_INVALID, msg, size, _("claim %s is %s; only a draft can be deleted"), c.number,
-			   _(claim_status_label(c.status)));
+		ret = service_fail(BR_ERR_INVALID, msg, size, _("claim %s is %s; only a draft can be deleted"),
+				   c.number, _(claim_status_label(c.status)));
 	else if ((ret = store_claim_delete(app->store, c.id, app->user->uid)))
-		fail(ret, msg, size, _("could not delete (%s)"), br_strerror(ret));
+		service_fail(ret, msg, size, _("could not delete (%s)"), br_strerror(ret));
 	claim_release(&c);
 	return ret;
 }
@@ -363,35 +362,38 @@ int service_attach(struct app *app, const char *ref, const char *name, int line,
 	claim_init(&c);
 	memset(out, 0, sizeof(*out));
 	if (!attachment_name_ok(name))
-		return fail(BR_ERR_INVALID, msg, size,
-			    _("the name must be 1 to 100 characters, without / or control characters, such as "
-			      "receipt.pdf"));
+		return service_fail(BR_ERR_INVALID, msg, size,
+				    _("the name must be 1 to 100 characters, without / or control characters, such as "
+				      "receipt.pdf"));
 	if ((ret = load_own(app, ref, &c, msg, size)))
 		goto out;
 	if (c.status != CLAIM_DRAFT) {
-		ret = fail(BR_ERR_INVALID, msg, size, _("claim %s is %s; attachments can be added to drafts only"),
-			   c.number, _(claim_status_label(c.status)));
+		ret = service_fail(BR_ERR_INVALID, msg, size,
+				   _("claim %s is %s; attachments can be added to drafts only"), c.number,
+				   _(claim_status_label(c.status)));
 		goto out;
 	}
 	if (line < 0 || line > c.nlines) {
-		ret = fail(BR_ERR_INVALID, msg, size, _("claim %s has no line %d"), c.number, line);
+		ret = service_fail(BR_ERR_INVALID, msg, size, _("claim %s has no line %d"), c.number, line);
 		goto out;
 	}
 	data = stream_read_all(in, max, &len);
 	if (len > max) {
-		ret = fail(BR_ERR_INVALID, msg, size, _("the file is larger than the limit of %d KiB; nothing stored"),
-			   app->cfg->attachments.max_kib);
+		ret = service_fail(BR_ERR_INVALID, msg, size,
+				   _("the file is larger than the limit of %d KiB; nothing stored"),
+				   app->cfg->attachments.max_kib);
 		goto out;
 	}
 	if (len == 0) {
-		ret = fail(BR_ERR_INVALID, msg, size, _("the file is empty; nothing stored"));
+		ret = service_fail(BR_ERR_INVALID, msg, size, _("the file is empty; nothing stored"));
 		goto out;
 	}
 	if (!(type = attachment_type(name, data, len, &ext_known))) {
-		ret = fail(BR_ERR_INVALID, msg, size,
-			   ext_known ? _("the content of %s does not match its type; nothing stored")
-				     : _("%s: only pdf, jpg, png, ofd and xml files are accepted; nothing stored"),
-			   name);
+		ret = service_fail(BR_ERR_INVALID, msg, size,
+				   ext_known
+				       ? _("the content of %s does not match its type; nothing stored")
+				       : _("%s: only pdf, jpg, png, ofd and xml files are accepted; nothing stored"),
+				   name);
 		goto out;
 	}
 	str_copy(out->name, name, sizeof(out->name));
@@ -401,11 +403,11 @@ int service_attach(struct app *app, const char *ref, const char *name, int line,
 	sha256_hex(data, len, out->sha256);
 	if ((ret = blob_put(app->cfg->server.data_dir, out->sha256, data, len))) {
 		log_event("attach: cannot write %s under %s/attachments: %m", out->sha256, app->cfg->server.data_dir);
-		fail(ret, msg, size, _("could not store the file (%s)"), br_strerror(ret));
+		service_fail(ret, msg, size, _("could not store the file (%s)"), br_strerror(ret));
 		goto out;
 	}
 	if ((ret = store_attachment_add(app->store, c.id, app->user->uid, out)))
-		fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
+		service_fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
 out:
 	free(data);
 	claim_release(&c);
