@@ -52,6 +52,7 @@ holder=$!
 for _ in $(seq 50); do stack_port_free "$port" || break; sleep 0.05; done
 expect_fail "a port in use is named" "\[server\] port $port on 127.0.0.1 is already in use" "$D/ok/bursar.ini"
 kill $holder 2>/dev/null
+wait $holder 2>/dev/null # the port is free only once it has exited
 
 # Claim forms: check-forms names file and line; a broken form does not stop the others.
 check "the shipped forms are all usable" quiet "$BURSAR" check-forms --config "$D/ok/bursar.ini"
