@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		char owner[32];
 		snprintf(owner, sizeof(owner), "user%d", i % 50);
-		if (store_claim_submit(s, ids[i], owner, NULL, steps, 2, "", NULL)) {
+		if (store_claim_submit(s, ids[i], owner, NULL, steps, 2, "", NULL, NULL)) {
 			fprintf(stderr, "submit %d failed\n", i);
 			return 1;
 		}

@@ -107,6 +107,7 @@ struct claim {
 	char form[FORM_ID_MAX];
 	char owner[USER_LOGIN_MAX + 1];
 	char owner_name[256];
+	char department[128]; /* the claimant's, when saved: budgets and reports use it */
 	char title[CLAIM_TITLE_MAX * 4 + 1];
 	enum claim_status status;
 	char step[512]; /* where the claim waits and who holds it, "" when nowhere */
@@ -159,6 +160,7 @@ struct claim_summary {
 	char form[FORM_ID_MAX];
 	char owner[USER_LOGIN_MAX + 1];
 	char owner_name[256];
+	char department[128];
 	char title[CLAIM_TITLE_MAX * 4 + 1];
 	enum claim_status status;
 	char step[512];

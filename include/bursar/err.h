@@ -18,6 +18,7 @@ enum br_err {
 	BR_ERR_STORE = -7,
 	BR_ERR_CORRUPT = -8, /* integrity check failed */
 	BR_ERR_CONFLICT = -9, /* already exists (e.g. a duplicate invoice) */
+	BR_ERR_LIMIT = -10, /* a limit would be passed (e.g. a blocking budget) */
 };
 
 /* A short description of an error code in the session's language. */

@@ -15,6 +15,7 @@
 
 #include "bursar/app.h"
 #include "bursar/claim.h"
+#include "bursar/err.h"
 #include "bursar/form.h"
 #include "bursar/store.h"
 
@@ -111,5 +112,118 @@ void service_reminder_loop(const struct config *cfg);
 
 /* Whether the person may see everyone's claims (finance, admins, auditors). */
 bool service_sees_all(const struct app *app);
+
+/* ---- budgets ---- */
+
+/* A list of departments (or projects); ptrs point into items. */
+struct dept_list {
+	char (*items)[128];
+	const char **ptrs;
+	int n;
+	bool all; /* the caller sees every department */
+};
+void dept_list_release(struct dept_list *l);
+bool dept_list_has(const struct dept_list *l, const char *department);
+/*
+ * The departments whose figures the caller may see: every one for
+ * finance, admins and auditors; else their own and those of the claims
+ * they approve or approved.
+ */
+int service_visible_departments(struct app *app, struct dept_list *l);
+
+/* Whether the caller may create and change budgets (finance, admins). */
+bool service_budget_may_manage(const struct app *app);
+/* The budget nodes the caller may see, of period's time when period is not NULL or "". */
+int service_budget_list(struct app *app, const char *period, struct budget_node **nodes, int *n, char *msg,
+			size_t size);
+int service_budget_get(struct app *app, int64_t id, struct budget_node *node, char *msg, size_t size);
+
+/* A budget to set, as typed: NULL or "" leaves a value as it is (frozen: -1). */
+struct budget_input {
+	const char *department, *project, *category, *period;
+	const char *amount, *mode, *overrun;
+	int frozen;
+};
+/*
+ * Creates the node with in's dimensions and period (amount required; mode
+ * block unless given) or changes it (a reason required).  out gets the
+ * stored node.
+ */
+int service_budget_set(struct app *app, const struct budget_input *in, const char *reason, struct budget_node *out,
+		       bool *created, char *msg, size_t size);
+int service_budget_freeze(struct app *app, int64_t id, bool frozen, const char *reason, char *msg, size_t size);
+
+/* A row of an import that cannot be taken, and why. */
+struct import_problem {
+	int row; /* 1-based data row */
+	int line; /* line in the file */
+	char column[32];
+	char message[BR_MSG_MAX];
+};
+struct budget_import {
+	int rows, nnodes, created;
+	struct import_problem *problems;
+	int nproblems;
+};
+/*
+ * Imports budgets from CSV (UTF-8 or GBK; columns department, project,
+ * category, period, amount, mode, overrun, frozen, reason, in English or
+ * Chinese): every row, or none with a problem per bad row in r.
+ */
+int service_budget_import(struct app *app, const char *data, size_t len, const char *reason, struct budget_import *r,
+			  char *msg, size_t size);
+void budget_import_release(struct budget_import *r);
+
+/* What a claim line leaves in its budget node. */
+struct budget_line_view {
+	int node; /* -1: no budget node counts this line */
+	char label[300];
+	char period[BUDGET_PERIOD_MAX];
+	enum budget_mode mode;
+	bool frozen;
+	bool over_limit; /* this line takes the node past its limit */
+	int64_t left; /* the node's balance after this claim's lines up to this one */
+};
+/* The node each of c's lines hits and its balance left (v has c->nlines entries). */
+int service_budget_preview(struct app *app, const struct claim *c, struct budget_line_view *v);
+/* Replaces a draft's "budget" findings with the budgets' verdicts now; returns how many block. */
+int service_budget_review(struct app *app, struct claim *c);
+
+struct spend_list {
+	char period[BUDGET_PERIOD_MAX], from[11], to[11];
+	struct spend_row *rows;
+	int n;
+	bool all; /* every department counted, else only the visible ones */
+};
+/* Spend in period grouped by by, over the departments the caller may see. */
+int service_spend(struct app *app, enum spend_by by, const char *period, struct spend_list *out, char *msg,
+		  size_t size);
+void spend_list_release(struct spend_list *l);
+
+#define DASH_TREND 12
+#define DASH_TOP 5
+/* One department's or project's figures for a period. */
+struct dashboard {
+	char key[128];
+	bool project;
+	char period[BUDGET_PERIOD_MAX], from[11], to[11];
+	bool has_budget;
+	int64_t budget, committed, actual, available; /* of its top budget nodes */
+	struct budget_node *nodes; /* its nodes in the period */
+	int nnodes;
+	int64_t spent; /* lines dated in the period, submitted or later */
+	int64_t trend[DASH_TREND]; /* spend per month, the twelve months to the period's end */
+	char trend_month[DASH_TREND][8];
+	struct spend_row top_categories[DASH_TOP], top_people[DASH_TOP];
+	int ntop_categories, ntop_people;
+	int waiting, overdue; /* open approval tasks */
+	int turnaround_count;
+	int64_t turnaround_median, turnaround_p90; /* seconds */
+};
+/* The departments (or projects) the caller may open a dashboard for. */
+int service_dashboard_keys(struct app *app, bool projects, struct dept_list *out);
+int service_dashboard(struct app *app, bool project, const char *key, const char *period, struct dashboard *d,
+		      char *msg, size_t size);
+void dashboard_release(struct dashboard *d);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "bursar/audit.h"
+#include "bursar/budget.h"
 #include "bursar/category.h"
 #include "bursar/claim.h"
 #include "bursar/form.h"
@@ -130,15 +131,25 @@ int store_attachment_add(struct store *s, int64_t claim_id, const char *actor, s
 
 /* ---- approvals ---- */
 
+/* The budget node that stopped a submission, as it stood, and by how much. */
+struct budget_refusal {
+	struct budget_node node;
+	struct budget_verdict verdict;
+};
+
 /*
- * Submits a draft with its findings: starts the resolved steps (or, for a
+ * Submits a draft with its findings: commits its lines against the budget
+ * nodes they match (BR_ERR_LIMIT and *refused when a blocking or frozen
+ * node would go over; findings gets the claim's budget findings), then
+ * starts the resolved steps (or, for a
  * claim returned by an approver, resumes at the step that returned it,
  * with its approvers), or approves it at once when auto_rule is not empty.
  * *status gets the resulting status.  BR_ERR_INVALID when the claim is not
  * a draft; ownership is the caller's to check.
  */
-int store_claim_submit(struct store *s, int64_t id, const char *actor, const struct claim *findings,
-		       const struct wf_resolved *steps, int nsteps, const char *auto_rule, enum claim_status *status);
+int store_claim_submit(struct store *s, int64_t id, const char *actor, struct claim *findings,
+		       const struct wf_resolved *steps, int nsteps, const char *auto_rule, enum claim_status *status,
+		       struct budget_refusal *refused);
 
 enum task_action { TASK_APPROVE, TASK_REJECT, TASK_RETURN };
 
@@ -247,7 +258,6 @@ struct task_done {
 	int64_t seconds; /* from the task's creation to the action */
 };
 typedef int (*store_done_cb)(const struct task_done *t, void *arg);
-int store_tasks_done(struct store *s, store_done_cb cb, void *arg);
 
 /* Open tasks whose deadline passed before cutoff (an ISO time), for escalation. */
 struct task_due {
@@ -267,6 +277,98 @@ int store_tasks_overdue(struct store *s, const char *cutoff, store_due_cb cb, vo
 int store_claim_engaged(struct store *s, int64_t id, const char *uid);
 /* Moves an overdue open task to person (the assignee's manager), audited; CONFLICT if no longer open. */
 int store_task_escalate(struct store *s, int64_t task_id, const char *person);
+
+/* ---- budgets ---- */
+
+/* Every budget node, by id (free *nodes). */
+int store_budget_nodes(struct store *s, struct budget_node **nodes, int *n);
+int store_budget_get(struct store *s, int64_t id, struct budget_node *n);
+/* The node with key's dimensions and period; NOT_FOUND. */
+int store_budget_find(struct store *s, const struct budget_node *key, struct budget_node *out);
+/*
+ * Creates n (checked with budget_node_check) or, when a node with its
+ * dimensions and period exists, sets that node's amount, mode, overrun and
+ * frozen flag, with reason; audited, with an entry in the node's history.
+ * A new node is charged with the claims already in its period.  n gets
+ * the stored node.
+ */
+int store_budget_set(struct store *s, struct budget_node *n, const char *actor, const char *reason, bool *created);
+/* Sets n nodes in one transaction: all or (*failed = the index) none; *created counts new ones. */
+int store_budget_import(struct store *s, struct budget_node *nodes, int n, const char *actor, const char *reason,
+			int *failed, int *created);
+/* Freezes (no new commitments) or unfreezes node id, audited. */
+int store_budget_freeze(struct store *s, int64_t id, bool frozen, const char *actor, const char *reason);
+
+/* One entry of a node's history. */
+struct budget_change {
+	char ts[32];
+	char actor[USER_LOGIN_MAX + 1];
+	char action[16]; /* "create", "adjust", "freeze", "unfreeze" */
+	int64_t old_amount, new_amount;
+	char detail[300];
+	char reason[512];
+};
+typedef int (*store_budget_change_cb)(const struct budget_change *c, void *arg);
+int store_budget_changes(struct store *s, int64_t id, store_budget_change_cb cb, void *arg);
+
+/* A claim charged to a node. */
+struct budget_claim_row {
+	char number[CLAIM_NUMBER_MAX];
+	char owner[USER_LOGIN_MAX + 1];
+	char owner_name[256];
+	enum claim_status status;
+	int64_t amount;
+	bool actual; /* posted, else committed */
+};
+typedef int (*store_budget_claim_cb)(const struct budget_claim_row *r, void *arg);
+/* The claims charged to node id, newest first. */
+int store_budget_claims(struct store *s, int64_t id, store_budget_claim_cb cb, void *arg);
+
+/* ---- reports ---- */
+
+/*
+ * Which claims a figure counts: lines dated from..to (NULL = any), of one
+ * department, project or claimant (NULL = any), and only of the visible
+ * departments when ndepartments >= 0.
+ */
+struct spend_scope {
+	const char *from, *to;
+	const char *department;
+	const char *project;
+	const char *owner;
+	const char *const *departments;
+	int ndepartments; /* -1: every department is visible */
+};
+
+/* Finished approval tasks of the claims in scope (NULL = all), for turnaround figures. */
+int store_tasks_done(struct store *s, const struct spend_scope *sc, store_done_cb cb, void *arg);
+/* Open approval tasks of the claims in scope, and how many are past due at now (ISO time). */
+int store_tasks_count(struct store *s, const struct spend_scope *sc, const char *now, int *waiting, int *overdue);
+
+enum spend_by { SPEND_DEPARTMENT, SPEND_CATEGORY, SPEND_PROJECT, SPEND_PERSON, SPEND_MONTH };
+/*
+ * Spend of one group: lines of claims submitted or later (drafts and
+ * rejected claims spend nothing); committed while in approval or approved,
+ * actual once exported or paid.
+ */
+struct spend_row {
+	char key[256];  /* department, category code, project, uid or YYYY-MM */
+	char name[256]; /* what to show: the category's or person's name */
+	char name_en[256];
+	int claims, lines;
+	int64_t amount, deductible, committed, actual;
+};
+typedef int (*store_spend_cb)(const struct spend_row *r, void *arg);
+/* Spend in scope grouped by by, largest first (by month: in month order). */
+int store_spend(struct store *s, enum spend_by by, const struct spend_scope *sc, store_spend_cb cb, void *arg);
+
+typedef int (*store_string_cb)(const char *value, void *arg);
+/* Every department known (people, claims, budgets), in order. */
+int store_departments(struct store *s, store_string_cb cb, void *arg);
+/* Every project named on a claim or a budget, in order. */
+int store_projects(struct store *s, store_string_cb cb, void *arg);
+/* The departments of the claims uid holds or held an approval task on. */
+int store_approver_departments(struct store *s, const char *uid, store_string_cb cb, void *arg);
 
 /*
  * Loads the claim forms in dir with their categories checked against this

@@ -228,6 +228,7 @@ const char *br_strerror(int err)
 	case BR_ERR_STORE: return _("database error");
 	case BR_ERR_CORRUPT: return _("integrity check failed");
 	case BR_ERR_CONFLICT: return _("already exists");
+	case BR_ERR_LIMIT: return _("over a limit");
 	}
 	return _("unknown error");
 }

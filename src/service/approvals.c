@@ -268,6 +268,31 @@ static int64_t percentile(const int64_t *v, int n, int pct)
 	return v[rank < 1 ? 0 : rank - 1];
 }
 
+int service_turnaround_overall(struct app *app, const struct spend_scope *sc, int *count, int64_t *median,
+			       int64_t *p90)
+{
+	struct durations d = { 0 };
+	int64_t *v;
+	int ret = store_tasks_done(app->store, sc, collect_done, &d);
+
+	*count = 0;
+	*median = *p90 = 0;
+	if (ret)
+		return ret;
+	v = xcalloc((size_t)d.n + 1, sizeof(*v));
+	for (int i = 0; i < d.n; i++)
+		v[i] = d.items[i].seconds;
+	qsort(v, (size_t)d.n, sizeof(*v), cmp_i64);
+	if (d.n) {
+		*count = d.n;
+		*median = percentile(v, d.n, 50);
+		*p90 = percentile(v, d.n, 90);
+	}
+	free(v);
+	free(d.items);
+	return BR_OK;
+}
+
 int service_turnaround(struct app *app, struct turnaround_row **rows, int *n, char *msg, size_t size)
 {
 	struct durations d = { 0 };
@@ -278,7 +303,7 @@ int service_turnaround(struct app *app, struct turnaround_row **rows, int *n, ch
 	*n = 0;
 	if (!(app->user->roles & (ROLE_BIT(ROLE_FINANCE) | ROLE_BIT(ROLE_ADMIN))))
 		return service_fail(BR_ERR_DENIED, msg, size, _("approval turnaround is for finance and admins"));
-	if ((ret = store_tasks_done(app->store, collect_done, &d)))
+	if ((ret = store_tasks_done(app->store, NULL, collect_done, &d)))
 		return service_fail(ret, msg, size, _("cannot read the approval records (%s)"), br_strerror(ret));
 	v = xcalloc((size_t)d.n + 1, sizeof(*v));
 	for (int pass = 0; pass < 2; pass++) {

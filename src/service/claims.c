@@ -8,6 +8,7 @@
 #include "bursar/err.h"
 #include "bursar/i18n.h"
 #include "bursar/log.h"
+#include "bursar/money.h"
 #include "bursar/store.h"
 #include "bursar/text.h"
 #include "bursar/util.h"
@@ -72,7 +73,13 @@ int service_claim_review(struct app *app, const struct form_set *forms, struct c
 	ctx.peers = peers;
 	ctx.npeers = npeers;
 	ctx.lang = app_language(app);
-	ret = claim_check(c, &ctx);
+	if ((ret = claim_check(c, &ctx)) >= 0) {
+		int b = service_budget_review(app, c);
+		if (b < 0)
+			service_fail(ret = b, msg, size, _("cannot read the data the checks need (%s)"), br_strerror(b));
+		else
+			ret += b;
+	}
 out:
 	store_claim_peers_free(peers, npeers);
 	category_set_release(&cats);
@@ -125,6 +132,7 @@ int service_claim_save(struct app *app, const struct form_set *forms, struct cla
 	} else if (strcmp(c->owner, app->user->uid)) {
 		return service_fail(BR_ERR_DENIED, msg, size, _("claim %s is not yours"), c->number);
 	}
+	str_copy(c->department, app->user->department, sizeof(c->department));
 	if ((ret = service_claim_review(app, forms, c, msg, size)) < 0)
 		return ret;
 	if ((stop = save_stopper(c, strict))) {
@@ -185,10 +193,29 @@ static int transition_message(int ret, const struct claim *c, enum claim_status 
 	return service_fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
 }
 
+/* Why a budget stopped a submission: the node, its balance and the shortfall. */
+static int refusal_message(const struct claim *c, const struct budget_refusal *r, char *msg, size_t size)
+{
+	char label[300], avail[32], need[32], short_by[32];
+
+	budget_node_label(&r->node, label, sizeof(label));
+	if (r->node.frozen)
+		return service_fail(BR_ERR_LIMIT, msg, size, _("claim %s cannot be submitted: budget %s %s is frozen"),
+				    c->number, label, r->node.period);
+	money_format(r->verdict.available, avail, sizeof(avail), MONEY_GROUP);
+	money_format(r->verdict.need, need, sizeof(need), MONEY_GROUP);
+	money_format(r->verdict.shortfall, short_by, sizeof(short_by), MONEY_GROUP);
+	return service_fail(BR_ERR_LIMIT, msg, size,
+			    _("claim %s cannot be submitted: budget %s %s has %s left, the claim needs %s, "
+			      "short by %s"),
+			    c->number, label, r->node.period, avail, need, short_by);
+}
+
 int service_claim_submit(struct app *app, const struct form_set *forms, const char *ref, struct claim *c, char *msg,
 			 size_t size)
 {
 	static struct wf_resolved steps[WF_MAX_STEPS];
+	struct budget_refusal refused = { 0 };
 	char auto_rule[128] = "";
 	int nsteps = 0;
 	enum claim_status now = CLAIM_DRAFT;
@@ -199,6 +226,7 @@ int service_claim_submit(struct app *app, const struct form_set *forms, const ch
 	if (c->status != CLAIM_DRAFT)
 		return service_fail(BR_ERR_INVALID, msg, size, _("claim %s is %s; only a draft can be submitted"),
 				    c->number, _(claim_status_label(c->status)));
+	str_copy(c->department, app->user->department, sizeof(c->department));
 	if ((ret = service_claim_review(app, forms, c, msg, size)) < 0)
 		return ret;
 	if (ret > 0)
@@ -207,7 +235,9 @@ int service_claim_submit(struct app *app, const struct form_set *forms, const ch
 	if ((ret = service_workflow_resolve(app, form_set_find(forms, c->form), c, steps, &nsteps, auto_rule,
 					    sizeof(auto_rule), msg, size)))
 		return ret;
-	ret = store_claim_submit(app->store, c->id, app->user->uid, c, steps, nsteps, auto_rule, &now);
+	ret = store_claim_submit(app->store, c->id, app->user->uid, c, steps, nsteps, auto_rule, &now, &refused);
+	if (ret == BR_ERR_LIMIT)
+		return refusal_message(c, &refused, msg, size);
 	if (ret)
 		return transition_message(ret, c, now, msg, size);
 	c->status = now;

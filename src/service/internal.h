@@ -5,8 +5,15 @@
 #define BURSAR_SERVICE_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Writes a message for the person into msg and returns ret (a br_err). */
 int service_fail(int ret, char *msg, size_t size, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+struct app;
+struct spend_scope;
+/* How many approval tasks in scope finished, and their median and p90 time (seconds). */
+int service_turnaround_overall(struct app *app, const struct spend_scope *sc, int *count, int64_t *median,
+			       int64_t *p90);
 
 #endif

@@ -32,6 +32,18 @@ int store_step_done(sqlite3_stmt *st);
 /* Owner, status and number of a claim inside the caller's transaction; NOT_FOUND. */
 int claim_head_locked(struct store *s, int64_t id, char *owner, size_t size, enum claim_status *status,
 		      char number[CLAIM_NUMBER_MAX]);
+/*
+ * Charges claim_id's lines to the budget nodes they match: refused
+ * (BR_ERR_LIMIT, with the first node that blocks in *refused) when a
+ * blocking or frozen node would go over; findings (may be NULL) gets the
+ * claim's "budget" findings either way.  Earlier commitments of the claim
+ * are released first.
+ */
+int budget_commit_locked(struct store *s, int64_t claim_id, struct claim *findings, struct budget_refusal *refused);
+/* Gives back what claim_id has committed (withdrawn, returned, rejected). */
+int budget_release_locked(struct store *s, int64_t claim_id);
+/* Turns claim_id's commitments into actual spend (exported). */
+int budget_post_locked(struct store *s, int64_t claim_id);
 /* A claim taken back by its owner: open tasks cancelled, timeline entry. */
 int workflow_withdraw_locked(struct store *s, int64_t id, const char *actor);
 

@@ -206,6 +206,53 @@ static const char *const migrations[] = {
 	"  seen INTEGER NOT NULL DEFAULT 0"
 	");"
 	"CREATE INDEX notifications_uid ON notifications (uid, seen);",
+	/*
+	 * 6: budgets.  committed and actual are the sums of budget_charges per
+	 * node, kept in the same transaction as the charges; parent follows
+	 * from the nodes (budget_link) and is stored for reading.
+	 */
+	"ALTER TABLE claims ADD COLUMN department TEXT NOT NULL DEFAULT '';"
+	"UPDATE claims SET department = coalesce((SELECT u.department FROM users u WHERE u.uid = claims.owner), '');"
+	"CREATE INDEX claims_department ON claims (department, status);"
+	"CREATE TABLE budgets ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  parent INTEGER NOT NULL DEFAULT 0,"
+	"  department TEXT NOT NULL DEFAULT '',"
+	"  project TEXT NOT NULL DEFAULT '',"
+	"  category TEXT NOT NULL DEFAULT '',"
+	"  period TEXT NOT NULL,"
+	"  from_date TEXT NOT NULL,"
+	"  to_date TEXT NOT NULL,"
+	"  amount INTEGER NOT NULL CHECK (amount >= 0),"
+	"  mode TEXT NOT NULL CHECK (mode IN ('block', 'warn', 'track')),"
+	"  overrun_bp INTEGER NOT NULL DEFAULT 0 CHECK (overrun_bp BETWEEN 0 AND 10000),"
+	"  frozen INTEGER NOT NULL DEFAULT 0,"
+	"  committed INTEGER NOT NULL DEFAULT 0,"
+	"  actual INTEGER NOT NULL DEFAULT 0,"
+	"  created_at TEXT NOT NULL,"
+	"  updated_at TEXT NOT NULL,"
+	"  UNIQUE (department, project, category, period)"
+	");"
+	"CREATE TABLE budget_charges ("
+	"  claim_id INTEGER NOT NULL REFERENCES claims (id) ON DELETE CASCADE,"
+	"  budget_id INTEGER NOT NULL REFERENCES budgets (id) ON DELETE CASCADE,"
+	"  amount INTEGER NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('committed', 'actual')),"
+	"  PRIMARY KEY (claim_id, budget_id)"
+	");"
+	"CREATE INDEX budget_charges_budget ON budget_charges (budget_id, state);"
+	"CREATE TABLE budget_changes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  budget_id INTEGER NOT NULL REFERENCES budgets (id) ON DELETE CASCADE,"
+	"  ts TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  old_amount INTEGER NOT NULL,"
+	"  new_amount INTEGER NOT NULL,"
+	"  detail TEXT NOT NULL DEFAULT '',"
+	"  reason TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX budget_changes_budget ON budget_changes (budget_id, id);",
 };
 
 /* Data a migration step brings besides its schema. */

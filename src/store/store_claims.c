@@ -185,7 +185,7 @@ int store_claim_create(struct store *s, struct claim *c, int *bad_line, struct i
 	if ((ret =
 		 store_prepare(s,
 			       "INSERT INTO claims (number, form, owner, title, status, total, deductible, created_at,"
-			       " updated_at) VALUES (?,?,?,?,'draft',?,?,?,?7)",
+			       " updated_at, department) VALUES (?,?,?,?,'draft',?,?,?,?7,?8)",
 			       &st)))
 		goto out;
 	bind_text(st, 1, c->number);
@@ -195,6 +195,7 @@ int store_claim_create(struct store *s, struct claim *c, int *bad_line, struct i
 	sqlite3_bind_int64(st, 5, c->total);
 	sqlite3_bind_int64(st, 6, c->deductible);
 	bind_text(st, 7, now);
+	bind_text(st, 8, c->department);
 	if ((ret = store_step_done(st)))
 		goto out;
 	c->id = sqlite3_last_insert_rowid(s->db);
@@ -299,13 +300,17 @@ int store_claim_update(struct store *s, struct claim *c, const char *actor, int 
 		goto out;
 	audit_now(now);
 	if ((ret = store_prepare(
-		 s, "UPDATE claims SET title = ?2, total = ?3, deductible = ?4, updated_at = ?5 WHERE id = ?1", &st)))
+		 s,
+		 "UPDATE claims SET title = ?2, total = ?3, deductible = ?4, updated_at = ?5,"
+		 " department = coalesce(nullif(?6, ''), department) WHERE id = ?1",
+		 &st)))
 		goto out;
 	sqlite3_bind_int64(st, 1, c->id);
 	bind_text(st, 2, c->title);
 	sqlite3_bind_int64(st, 3, c->total);
 	sqlite3_bind_int64(st, 4, c->deductible);
 	bind_text(st, 5, now);
+	bind_text(st, 6, c->department);
 	if ((ret = store_step_done(st)) || (ret = delete_parts_locked(s, c->id, false)))
 		goto out;
 	str_copy(c->owner, actor, sizeof(c->owner)); /* own_draft_locked: the owner is the actor */
@@ -361,6 +366,7 @@ static void summary_from_row(sqlite3_stmt *st, struct claim_summary *c)
 	c->nlines = sqlite3_column_int(st, 13);
 	c->nblocking = sqlite3_column_int(st, 14);
 	c->nwarnings = sqlite3_column_int(st, 15);
+	str_copy(c->department, col_text(st, 16), sizeof(c->department));
 }
 
 #define SUMMARY_COLUMNS                                                                                                \
@@ -368,7 +374,7 @@ static void summary_from_row(sqlite3_stmt *st, struct claim_summary *c)
 	" c.updated_at, c.submitted_at, coalesce(u.display_name, c.owner),"                                            \
 	" (SELECT count(*) FROM claim_lines l WHERE l.claim_id = c.id),"                                               \
 	" (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'block'),"                      \
-	" (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'warn')"                        \
+	" (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'warn'), c.department"          \
 	" FROM claims c LEFT JOIN users u ON u.uid = c.owner"
 
 static int load_lines(struct store *s, struct claim *c)
@@ -495,6 +501,7 @@ int store_claim_get(struct store *s, int64_t id, struct claim *c)
 	str_copy(c->form, sum.form, sizeof(c->form));
 	str_copy(c->owner, sum.owner, sizeof(c->owner));
 	str_copy(c->owner_name, sum.owner_name, sizeof(c->owner_name));
+	str_copy(c->department, sum.department, sizeof(c->department));
 	str_copy(c->title, sum.title, sizeof(c->title));
 	c->status = sum.status;
 	str_copy(c->step, sum.step, sizeof(c->step));
@@ -549,7 +556,10 @@ int store_claim_transition(struct store *s, int64_t id, enum claim_event ev, con
 		if ((ret = delete_parts_locked(s, id, true)) || (ret = write_parts_locked(s, &only, NULL, NULL)))
 			goto out;
 	}
-	if (ev == CLAIM_EV_WITHDRAW && (ret = workflow_withdraw_locked(s, id, actor)))
+	if (ev == CLAIM_EV_WITHDRAW &&
+	    ((ret = workflow_withdraw_locked(s, id, actor)) || (ret = budget_release_locked(s, id))))
+		goto out;
+	if (ev == CLAIM_EV_EXPORT && (ret = budget_post_locked(s, id)))
 		goto out;
 	if (status)
 		*status = to;

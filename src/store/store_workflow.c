@@ -47,6 +47,18 @@ static int exec_bind1(struct store *s, const char *sql, int64_t id)
 	return store_step_done(st);
 }
 
+static int text_update_locked(struct store *s, const char *sql, int64_t id, const char *text)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = store_prepare(s, sql, &st);
+
+	if (ret)
+		return ret;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, text);
+	return store_step_done(st);
+}
+
 static int exec_bind2(struct store *s, const char *sql, int64_t id, int n)
 {
 	sqlite3_stmt *st = NULL;
@@ -288,8 +300,9 @@ static bool steps_match_locked(struct store *s, int64_t id, const struct wf_reso
 	return same && i == nsteps;
 }
 
-int store_claim_submit(struct store *s, int64_t id, const char *actor, const struct claim *findings,
-		       const struct wf_resolved *steps, int nsteps, const char *auto_rule, enum claim_status *status)
+int store_claim_submit(struct store *s, int64_t id, const char *actor, struct claim *findings,
+		       const struct wf_resolved *steps, int nsteps, const char *auto_rule, enum claim_status *status,
+		       struct budget_refusal *refused)
 {
 	sqlite3_stmt *st = NULL;
 	char owner[USER_LOGIN_MAX + 1], number[CLAIM_NUMBER_MAX], detail[256], name[128] = "";
@@ -308,6 +321,11 @@ int store_claim_submit(struct store *s, int64_t id, const char *actor, const str
 		ret = BR_ERR_INVALID;
 		goto out;
 	}
+	if ((findings && findings->department[0] &&
+	     (ret = text_update_locked(s, "UPDATE claims SET department = ?2 WHERE id = ?1", id,
+				       findings->department))) ||
+	    (ret = budget_commit_locked(s, id, findings, refused)))
+		goto out;
 	if ((ret = int_query(s, "SELECT return_step FROM claims WHERE id = ?1 AND ?2 = 0", id, 0, &return_step)) ||
 	    (ret = int_query(s, "SELECT count(*) FROM claim_steps WHERE claim_id = ?1 AND seq = ?2", id, return_step,
 			     &nstored)) ||
@@ -624,6 +642,8 @@ int store_claim_act(struct store *s, int64_t id, int64_t task, const char *actor
 		if ((ret = cancel_open_locked(s, id, 0)))
 			goto out;
 		r->status = act == TASK_REJECT ? CLAIM_REJECTED : CLAIM_DRAFT;
+		if ((ret = budget_release_locked(s, id)))
+			goto out;
 		if ((ret = set_claim_locked(s, id, act == TASK_REJECT ? "rejected" : "draft",
 					    act == TASK_RETURN ? a.step : 0, false)) ||
 		    (act == TASK_REJECT &&
@@ -939,28 +959,6 @@ int store_notifications_take(struct store *s, const char *uid, store_notificatio
 	ret = store_step_done(st);
 out:
 	return store_end(s, ret);
-}
-
-int store_tasks_done(struct store *s, store_done_cb cb, void *arg)
-{
-	sqlite3_stmt *st = NULL;
-	int ret, rc;
-
-	if ((ret = store_prepare(s,
-				 "SELECT step_name, actor, unixepoch(acted_at) - unixepoch(created_at) FROM tasks"
-				 " WHERE state IN ('approved', 'rejected', 'returned') ORDER BY id",
-				 &st)))
-		return ret;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct task_done t;
-		str_copy(t.step, col_text(st, 0), sizeof(t.step));
-		str_copy(t.actor, col_text(st, 1), sizeof(t.actor));
-		t.seconds = sqlite3_column_int64(st, 2);
-		if (cb(&t, arg))
-			break;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? BR_OK : BR_ERR_STORE;
 }
 
 int store_tasks_overdue(struct store *s, const char *cutoff, store_due_cb cb, void *arg)
