@@ -163,7 +163,7 @@ int claim_from_json(json_t *root, struct claim *c, bool need_form, char *msg, si
 	return 0;
 }
 
-static json_t *money_json(int64_t fen)
+json_t *money_json(int64_t fen)
 {
 	char buf[32];
 
@@ -227,8 +227,8 @@ static void print_findings(const struct claim *c, FILE *out)
 		char where[48] = "";
 		if (f->line)
 			snprintf(where, sizeof(where), _("line %d "), f->line);
-		fprintf(out, "  [%s] %s%s: %s\n", f->level == FINDING_ERROR ? _("block") : _("warn"), where, f->field,
-			f->message);
+		fprintf(out, "  [%s] %s%s%s%s\n", f->level == FINDING_ERROR ? _("block") : _("warn"), where, f->field,
+			f->field[0] || where[0] ? ": " : "", f->message);
 	}
 }
 

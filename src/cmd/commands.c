@@ -32,6 +32,7 @@ static int cmd_invoice_import(struct app *app, int argc, char **argv, FILE *out,
 static int cmd_audit_log(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 
 #define AUDIT_ROLES (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR))
+#define BUDGET_ROLES (ROLE_BIT(ROLE_FINANCE) | ROLE_BIT(ROLE_ADMIN))
 
 const struct cmd_entry cmd_table[] = {
 	{ "help", "[--json]", N_("List the commands you may run"), ROLE_ANY, cmd_help },
@@ -87,6 +88,24 @@ const struct cmd_entry cmd_table[] = {
 	{ "report turnaround", "[--json]",
 	  N_("Approval turnaround, median and 90th percentile, per step and per approver"),
 	  ROLE_BIT(ROLE_FINANCE) | ROLE_BIT(ROLE_ADMIN), cmd_report_turnaround },
+	{ "budget list", "[--period P] [--json]",
+	  N_("List the budgets you may see: amount, committed, actual, available, utilisation"), ROLE_ANY,
+	  cmd_budget_list },
+	{ "budget show", "ID [--json]", N_("A budget with its history of changes and the claims charged to it"),
+	  ROLE_ANY, cmd_budget_show },
+	{ "budget set",
+	  "--period P [--department D] [--project X] [--category C] [--amount A] [--mode block|warn|track] "
+	  "[--overrun PCT] [--reason TEXT] [--json]",
+	  N_("Create a budget, or change one (a reason required)"), BUDGET_ROLES, cmd_budget_set },
+	{ "budget freeze", "ID --reason TEXT", N_("Freeze a budget: nothing more may be committed against it"),
+	  BUDGET_ROLES, cmd_budget_freeze },
+	{ "budget unfreeze", "ID --reason TEXT", N_("Unfreeze a budget"), BUDGET_ROLES, cmd_budget_unfreeze },
+	{ "budget import", "[--reason TEXT] [--json] < BUDGETS.csv",
+	  N_("Import budgets from CSV (UTF-8 or GBK): all rows or none, with a report per row"), BUDGET_ROLES,
+	  cmd_budget_import },
+	{ "report spend", "--by department|category|project|person --period P [--format csv|json|md|html]",
+	  N_("Spend per department, category, project or person in a period, as a table, CSV, JSON, Markdown or HTML"),
+	  ROLE_ANY, cmd_report_spend },
 	{ "audit verify", "[--json]", N_("Check the audit log's hash chain; report the first broken entry"),
 	  AUDIT_ROLES, cmd_audit_verify },
 	{ "audit log", "[--limit N] [--before ID] [--json]", N_("List audit entries, newest first"), AUDIT_ROLES,
@@ -116,6 +135,16 @@ static int scan_opts(const char *name, int argc, char **argv, const char *optstr
 		case 'F': v->from = optarg; break;
 		case 'T': v->to = optarg; break;
 		case 'k': v->task = optarg; break;
+		case 'p': v->period = optarg; break;
+		case 'D': v->department = optarg; break;
+		case 'P': v->project = optarg; break;
+		case 'C': v->category = optarg; break;
+		case 'A': v->amount = optarg; break;
+		case 'M': v->mode = optarg; break;
+		case 'O': v->overrun = optarg; break;
+		case 'R': v->reason = optarg; break;
+		case 'B': v->by = optarg; break;
+		case 'f': v->format = optarg; break;
 		default:
 			fprintf(err, _("bursar: %s: unknown option or missing value `%s`\n"), name,
 				argv[optind - 1] ? argv[optind - 1] : "");
@@ -728,12 +757,8 @@ static int cmd_invoice_list(struct app *app, int argc, char **argv, FILE *out, F
 	return p.arr ? print_json(p.arr, out) : CMD_OK;
 }
 
-#define IMPORT_MAX_BYTES (16u << 20)
-#define IMPORT_MAX_ROWS 100000
-
-
 /* One problem of an import, reported per row. */
-static void import_problem(FILE *err, json_t *arr, int row, int line, const char *field, const char *message)
+void import_problem(FILE *err, json_t *arr, int row, int line, const char *field, const char *message)
 {
 	if (arr)
 		json_array_append_new(arr, json_pack("{s:i, s:i, s:s, s:s}", "row", row, "line", line, "field",

@@ -27,7 +27,20 @@ struct opt_values {
 	const char *from;
 	const char *to;
 	const char *task;
+	const char *period;
+	const char *department;
+	const char *project;
+	const char *category;
+	const char *amount;
+	const char *mode;
+	const char *overrun;
+	const char *reason;
+	const char *by;
+	const char *format;
 };
+
+#define IMPORT_MAX_BYTES (16u << 20)
+#define IMPORT_MAX_ROWS 100000
 
 /* Parses options and refuses operands; returns optind, or -1 after a message on err. */
 int parse_opts(const char *name, int argc, char **argv, const struct option *longopts, struct opt_values *v, FILE *err);
@@ -67,6 +80,18 @@ int cmd_delegate_set(struct app *app, int argc, char **argv, FILE *out, FILE *er
 int cmd_delegate_clear(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_delegate_show(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_claim_history(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+/* An amount as a JSON string "1234.50" (exact, unlike a JSON number). */
+json_t *money_json(int64_t fen);
+/* One problem of an import, reported per row (to arr, else as a line on err). */
+void import_problem(FILE *err, json_t *arr, int row, int line, const char *field, const char *message);
+
+int cmd_budget_list(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_budget_show(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_budget_set(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_budget_freeze(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_budget_unfreeze(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_budget_import(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_report_spend(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_report_turnaround(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 
 #endif
