@@ -7,7 +7,10 @@
  * is the most specific other node that covers it (fewer dimensions, all of
  * them equal, and a period that contains its period).  A line counts
  * against the most specific node it matches and every ancestor of that
- * node.  Pure domain code: the store keeps the committed and actual sums.
+ * node, and against any other node it matches too (a quarter's budget
+ * beside a category's budget for the year), so that no blocking budget is
+ * passed by.  Pure domain code: the store keeps the committed and actual
+ * sums.
  */
 #ifndef BURSAR_BUDGET_H
 #define BURSAR_BUDGET_H
@@ -20,7 +23,7 @@
 
 enum budget_mode {
 	BUDGET_BLOCK, /* a submission beyond the limit is refused */
-	BUDGET_WARN,  /* it goes through with a finding the approver sees */
+	BUDGET_WARN, /* it goes through with a finding the approver sees */
 	BUDGET_TRACK, /* only counted */
 	BUDGET_MODE_COUNT
 };
@@ -109,8 +112,8 @@ struct budget_charge {
 };
 
 /*
- * Works out what claim c charges: each line to its most specific node and
- * that node's ancestors, summed per node.  line_node (may be NULL; one per
+ * Works out what claim c charges: each line to every node it matches (its
+ * most specific node, that node's ancestors and any other), summed per node.  line_node (may be NULL; one per
  * line) gets each line's node index or -1.  Returns the number of charges
  * written to out (at most max), or -1 when max is too small.
  */

@@ -226,4 +226,17 @@ int service_dashboard(struct app *app, bool project, const char *key, const char
 		      char *msg, size_t size);
 void dashboard_release(struct dashboard *d);
 
+/* The expense categories, for choosing a budget's (release with category_set_release). */
+int service_budget_categories(struct app *app, struct category_set *set, char *msg, size_t size);
+/*
+ * Node id's history, oldest first, and the claims charged to it, newest
+ * first (free the arrays), for a caller who may see the node (see
+ * service_budget_get): its department's figures already show per person
+ * on the dashboard, so its claims are shown to the same people.
+ */
+int service_budget_changes(struct app *app, int64_t id, struct budget_change **changes, int *n, char *msg,
+			   size_t size);
+int service_budget_claims(struct app *app, int64_t id, struct budget_claim_row **claims, int *n, char *msg,
+			  size_t size);
+
 #endif

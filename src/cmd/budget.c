@@ -47,7 +47,8 @@ static void node_line(FILE *out, const struct budget_node *n, int depth)
 	snprintf(mode, sizeof(mode), "%s%s", _(budget_mode_label(n->mode)), n->frozen ? "*" : "");
 	text_fit(fit, sizeof(fit), mode, 6, 1, 1);
 	fprintf(out, "%4lld %s %-7s %s %14s %14s %14s %14s %4d.%d%%\n", (long long)n->id, label, n->period, fit,
-		money_format(n->amount, a, sizeof(a), MONEY_GROUP), money_format(n->committed, c, sizeof(c), MONEY_GROUP),
+		money_format(n->amount, a, sizeof(a), MONEY_GROUP),
+		money_format(n->committed, c, sizeof(c), MONEY_GROUP),
 		money_format(n->actual, ac, sizeof(ac), MONEY_GROUP),
 		money_format(budget_available(n), av, sizeof(av), MONEY_GROUP), pm / 10, pm % 10);
 }
@@ -128,11 +129,10 @@ static int change_one(const struct budget_change *c, void *arg)
 	char a[32], b[32];
 
 	if (p->arr) {
-		json_array_append_new(p->arr,
-				      json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:s}", "ts", c->ts, "actor", c->actor,
-						"action", c->action, "old_amount", money_json(c->old_amount),
-						"new_amount", money_json(c->new_amount), "detail", c->detail, "reason",
-						c->reason));
+		json_array_append_new(
+		    p->arr, json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:s}", "ts", c->ts, "actor", c->actor, "action",
+				      c->action, "old_amount", money_json(c->old_amount), "new_amount",
+				      money_json(c->new_amount), "detail", c->detail, "reason", c->reason));
 		return 0;
 	}
 	fprintf(p->out, "  %.19s  %-10s %-8s %14s -> %-14s %s\n", c->ts, c->actor, c->action,
@@ -180,6 +180,13 @@ int cmd_budget_show(struct app *app, int argc, char **argv, FILE *out, FILE *err
 		fprintf(err, "bursar: budget show: %s\n", msg);
 		return CMD_FAIL;
 	}
+	const struct {
+		const char *label;
+		int64_t fen;
+	} figures[] = { { N_("amount"), n.amount },
+			{ N_("committed"), n.committed },
+			{ N_("actual"), n.actual },
+			{ N_("available"), budget_available(&n) } };
 	if (v.json) {
 		changes.arr = json_array();
 		claims.arr = json_array();
@@ -189,10 +196,9 @@ int cmd_budget_show(struct app *app, int argc, char **argv, FILE *out, FILE *err
 		fprintf(out, _("Budget %lld: %s, %s\n"), (long long)n.id, label, n.period);
 		fprintf(out, _("  mode %s, overrun allowed %s%s\n"), _(budget_mode_label(n.mode)), overrun,
 			n.frozen ? _(", frozen") : "");
-		fprintf(out, _("  amount %s\n"), money_format(n.amount, a, sizeof(a), MONEY_GROUP));
-		fprintf(out, _("  committed %s\n"), money_format(n.committed, a, sizeof(a), MONEY_GROUP));
-		fprintf(out, _("  actual %s\n"), money_format(n.actual, a, sizeof(a), MONEY_GROUP));
-		fprintf(out, _("  available %s\n"), money_format(budget_available(&n), a, sizeof(a), MONEY_GROUP));
+		for (size_t i = 0; i < ARRAY_SIZE(figures); i++)
+			fprintf(out, "  %s %s\n", _(figures[i].label),
+				money_format(figures[i].fen, a, sizeof(a), MONEY_GROUP));
 		fprintf(out, "%s\n", _("History:"));
 	}
 	if ((ret = store_budget_changes(app->store, n.id, change_one, &changes)) == BR_OK) {
@@ -217,13 +223,16 @@ int cmd_budget_show(struct app *app, int argc, char **argv, FILE *out, FILE *err
 
 int cmd_budget_set(struct app *app, int argc, char **argv, FILE *out, FILE *err)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },	       { "period", required_argument, NULL, 'p' },
-		{ "department", required_argument, NULL, 'D' }, { "project", required_argument, NULL, 'P' },
-		{ "category", required_argument, NULL, 'C' },   { "amount", required_argument, NULL, 'A' },
-		{ "mode", required_argument, NULL, 'M' },	       { "overrun", required_argument, NULL, 'O' },
-		{ "reason", required_argument, NULL, 'R' },     { NULL, 0, NULL, 0 }
-	};
+	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
+					      { "period", required_argument, NULL, 'p' },
+					      { "department", required_argument, NULL, 'D' },
+					      { "project", required_argument, NULL, 'P' },
+					      { "category", required_argument, NULL, 'C' },
+					      { "amount", required_argument, NULL, 'A' },
+					      { "mode", required_argument, NULL, 'M' },
+					      { "overrun", required_argument, NULL, 'O' },
+					      { "reason", required_argument, NULL, 'R' },
+					      { NULL, 0, NULL, 0 } };
 	struct opt_values v = { 0 };
 	struct budget_input in = { .frozen = -1 };
 	struct budget_node n;
@@ -253,8 +262,10 @@ int cmd_budget_set(struct app *app, int argc, char **argv, FILE *out, FILE *err)
 		return print_json(j, out);
 	}
 	budget_node_label(&n, label, sizeof(label));
-	fprintf(out, created ? _("Created budget %lld: %s, %s\n") : _("Budget %lld: %s, %s\n"), (long long)n.id, label,
-		n.period);
+	if (created)
+		fprintf(out, _("Created budget %lld: %s, %s\n"), (long long)n.id, label, n.period);
+	else
+		fprintf(out, _("Budget %lld: %s, %s\n"), (long long)n.id, label, n.period);
 	return CMD_OK;
 }
 
@@ -279,7 +290,10 @@ static int freeze(struct app *app, const char *name, bool frozen, int argc, char
 		fprintf(err, "bursar: %s: %s\n", name, msg);
 		return CMD_FAIL;
 	}
-	fprintf(out, frozen ? _("Budget %ld is frozen\n") : _("Budget %ld is open again\n"), id);
+	if (frozen)
+		fprintf(out, _("Budget %ld is frozen\n"), id);
+	else
+		fprintf(out, _("Budget %ld is open again\n"), id);
 	return CMD_OK;
 }
 
@@ -341,11 +355,15 @@ int cmd_budget_import(struct app *app, int argc, char **argv, FILE *out, FILE *e
 /* ---- report spend ---- */
 
 static const char *const by_names[] = {
-	[SPEND_DEPARTMENT] = "department", [SPEND_CATEGORY] = "category", [SPEND_PROJECT] = "project",
+	[SPEND_DEPARTMENT] = "department",
+	[SPEND_CATEGORY] = "category",
+	[SPEND_PROJECT] = "project",
 	[SPEND_PERSON] = "person",
 };
 static const char *const by_labels[] = {
-	[SPEND_DEPARTMENT] = N_("department"), [SPEND_CATEGORY] = N_("category"), [SPEND_PROJECT] = N_("project"),
+	[SPEND_DEPARTMENT] = N_("department"),
+	[SPEND_CATEGORY] = N_("category"),
+	[SPEND_PROJECT] = N_("project"),
 	[SPEND_PERSON] = N_("person"),
 };
 
@@ -410,8 +428,8 @@ static void sum_rows(const struct spend_list *l, struct spend_row *t)
 static void report_markdown(const struct app *app, enum spend_by by, const struct spend_list *l, bool html,
 			    struct strbuf *b)
 {
-	static const char *const cols[] = { N_("claims"), N_("lines"), N_("amount"), N_("deductible VAT"),
-					    N_("committed"), N_("actual") };
+	static const char *const cols[] = { N_("claims"),         N_("lines"),     N_("amount"),
+					    N_("deductible VAT"), N_("committed"), N_("actual") };
 	struct spend_row t;
 	char m[6][32];
 
@@ -438,8 +456,8 @@ static void report_markdown(const struct app *app, enum spend_by by, const struc
 		} else {
 			strbuf_addf(b, "| %s", i < l->n ? "" : "**");
 			md_text(b, name);
-			strbuf_addf(b, "%s | %d | %d | %s | %s | %s | %s |\n", i < l->n ? "" : "**", r->claims, r->lines,
-				    m[2], m[3], m[4], m[5]);
+			strbuf_addf(b, "%s | %d | %d | %s | %s | %s | %s |\n", i < l->n ? "" : "**", r->claims,
+				    r->lines, m[2], m[3], m[4], m[5]);
 		}
 	}
 	if (html)
@@ -459,16 +477,16 @@ static int report_print(const struct app *app, enum spend_by by, const struct sp
 		sum_rows(l, &t);
 		for (int i = 0; i < l->n; i++) {
 			const struct spend_row *r = &l->rows[i];
-			json_array_append_new(rows, json_pack("{s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:o}", "key", r->key,
-							      "name", row_name(app, r), "claims", r->claims, "lines",
-							      r->lines, "amount", money_json(r->amount), "deductible",
-							      money_json(r->deductible), "committed",
-							      money_json(r->committed), "actual", money_json(r->actual)));
+			json_array_append_new(
+			    rows, json_pack("{s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:o}", "key", r->key, "name",
+					    row_name(app, r), "claims", r->claims, "lines", r->lines, "amount",
+					    money_json(r->amount), "deductible", money_json(r->deductible), "committed",
+					    money_json(r->committed), "actual", money_json(r->actual)));
 		}
 		return print_json(json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:{s:i, s:i, s:o, s:o, s:o, s:o}}", "by",
 					    by_names[by], "period", l->period, "from", l->from, "to", l->to,
-					    "all_departments", l->all, "rows", rows, "total", "claims", t.claims, "lines",
-					    t.lines, "amount", money_json(t.amount), "deductible",
+					    "all_departments", l->all, "rows", rows, "total", "claims", t.claims,
+					    "lines", t.lines, "amount", money_json(t.amount), "deductible",
 					    money_json(t.deductible), "committed", money_json(t.committed), "actual",
 					    money_json(t.actual)),
 				  out);
@@ -495,8 +513,9 @@ static int report_print(const struct app *app, enum spend_by by, const struct sp
 		free(b.s);
 		b.s = NULL;
 		b.len = 0;
-		strbuf_addf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s</title></head><body>\n%s"
-				"</body></html>\n",
+		strbuf_addf(&b,
+			    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s</title></head><body>\n%s"
+			    "</body></html>\n",
 			    _("Spend report"), html);
 		free(html);
 	} else {

@@ -245,21 +245,14 @@ int budget_link(struct budget_node *nodes, int n)
 		int best = -1;
 		int64_t parent;
 		for (int j = 0; j < n; j++)
-			if (j != i && covers(&nodes[j], &nodes[i]) && (best < 0 || more_specific(&nodes[j], &nodes[best])))
+			if (j != i && covers(&nodes[j], &nodes[i]) &&
+			    (best < 0 || more_specific(&nodes[j], &nodes[best])))
 				best = j;
 		parent = best < 0 ? 0 : nodes[best].id;
 		changed += parent != nodes[i].parent;
 		nodes[i].parent = parent;
 	}
 	return changed;
-}
-
-static int index_of(const struct budget_node *nodes, int n, int64_t id)
-{
-	for (int i = 0; i < n; i++)
-		if (nodes[i].id == id)
-			return i;
-	return -1;
 }
 
 static int charge_add(struct budget_charge *out, int nout, int max, int node, int64_t amount)
@@ -284,12 +277,17 @@ int budget_plan(const struct budget_node *nodes, int n, const struct claim *c, c
 
 	for (int i = 0; i < c->nlines; i++) {
 		struct budget_facts f = { department, project, c->lines[i].category, c->lines[i].date };
-		int m = budget_match(nodes, n, &f), depth = 0;
 		if (line_node)
-			line_node[i] = m;
-		/* the depth bound guards against a cycle in stored parent links */
-		for (; m >= 0 && depth <= n; m = index_of(nodes, n, nodes[m].parent), depth++)
-			if ((nout = charge_add(out, nout, max, m, c->lines[i].amount)) < 0)
+			line_node[i] = budget_match(nodes, n, &f);
+		/*
+		 * Every node the line matches: the most specific one and its
+		 * ancestors, and any other node that covers the line without
+		 * being one of them (a quarter's budget beside a year's budget
+		 * of a category), so no blocking budget is ever passed by.
+		 */
+		for (int k = 0; k < n; k++)
+			if (budget_node_matches(&nodes[k], &f) &&
+			    (nout = charge_add(out, nout, max, k, c->lines[i].amount)) < 0)
 				return -1;
 	}
 	return nout;

@@ -84,8 +84,7 @@ static bool node_visible(const struct dept_list *l, const struct budget_node *n)
 	return l->all || (n->department[0] && dept_list_has(l, n->department));
 }
 
-int service_budget_list(struct app *app, const char *period, struct budget_node **nodes, int *n, char *msg,
-			size_t size)
+int service_budget_list(struct app *app, const char *period, struct budget_node **nodes, int *n, char *msg, size_t size)
 {
 	char norm[BUDGET_PERIOD_MAX], from[11] = "", to[11] = "";
 	struct dept_list vis;
@@ -94,8 +93,9 @@ int service_budget_list(struct app *app, const char *period, struct budget_node 
 	*nodes = NULL;
 	*n = 0;
 	if (period && *period && budget_period_parse(period, norm, from, to))
-		return service_fail(BR_ERR_INVALID, msg, size, _("--period: %s"),
-				    _("period must be a year (2026), half (2026-H1), quarter (2026-Q4) or month (2026-11)"));
+		return service_fail(
+		    BR_ERR_INVALID, msg, size, _("--period: %s"),
+		    _("period must be a year (2026), half (2026-H1), quarter (2026-Q4) or month (2026-11)"));
 	if ((ret = service_visible_departments(app, &vis)) || (ret = store_budget_nodes(app->store, nodes, n))) {
 		dept_list_release(&vis);
 		return service_fail(ret, msg, size, _("cannot read the budgets (%s)"), br_strerror(ret));
@@ -152,19 +152,20 @@ static int budget_from_input(struct app *app, const struct category_set *cats, c
 
 	*column = "period";
 	if (!in->period || budget_period_parse(in->period, key.period, key.from, key.to))
-		return service_fail(BR_ERR_INVALID, msg, size, "%s",
-				    _("period must be a year (2026), half (2026-H1), quarter (2026-Q4) or month (2026-11)"));
+		return service_fail(
+		    BR_ERR_INVALID, msg, size, "%s",
+		    _("period must be a year (2026), half (2026-H1), quarter (2026-Q4) or month (2026-11)"));
 	*column = "department";
 	if (!dim_ok(in->department ? in->department : "") || !dim_ok(in->project ? in->project : ""))
-		return service_fail(BR_ERR_INVALID, msg, size, _("department and project must be plain text under %d bytes"),
-				    BUDGET_DIM_MAX);
+		return service_fail(BR_ERR_INVALID, msg, size,
+				    _("department and project must be plain text under %d bytes"), BUDGET_DIM_MAX);
 	str_copy(key.department, in->department ? in->department : "", sizeof(key.department));
 	str_copy(key.project, in->project ? in->project : "", sizeof(key.project));
 	*column = "category";
 	if (in->category && *in->category) {
 		if (!category_find(cats->items, cats->n, in->category))
-			return service_fail(BR_ERR_INVALID, msg, size, _("there is no expense category `%s` (see: forms)"),
-					    in->category);
+			return service_fail(BR_ERR_INVALID, msg, size,
+					    _("there is no expense category `%s` (see: forms)"), in->category);
 		str_copy(key.category, in->category, sizeof(key.category));
 	}
 	ret = store_budget_find(app->store, &key, out);
@@ -266,9 +267,9 @@ static const struct {
 	const char *key;
 	const char *zh;
 } import_columns[] = {
-	{ "department", "部门" }, { "project", "项目" },	  { "category", "类别" }, { "period", "期间" },
-	{ "amount", "金额" },     { "mode", "控制方式" }, { "overrun", "超支比例" }, { "frozen", "冻结" },
-	{ "reason", "原因" },
+	{ "department", "部门" },  { "project", "项目" }, { "category", "类别" },
+	{ "period", "期间" },      { "amount", "金额" },  { "mode", "控制方式" },
+	{ "overrun", "超支比例" }, { "frozen", "冻结" },  { "reason", "原因" },
 };
 
 static int column_index(const char *name)
@@ -385,8 +386,8 @@ int service_budget_import(struct app *app, const char *data, size_t len, const c
 		goto out;
 	}
 	/* one reason for the whole import: the command's, else the first row's */
-	ret = store_budget_import(app->store, nodes, r->nnodes, app->user->uid,
-				  reason && *reason ? reason : reasons[0], &failed, &r->created);
+	ret = store_budget_import(app->store, nodes, r->nnodes, app->user->uid, reason && *reason ? reason : reasons[0],
+				  &failed, &r->created);
 	if (ret) {
 		service_fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
 		r->nnodes = 0;
@@ -481,8 +482,7 @@ static int collect_spend(const struct spend_row *r, void *arg)
 	return 0;
 }
 
-int service_spend(struct app *app, enum spend_by by, const char *period, struct spend_list *out, char *msg,
-		  size_t size)
+int service_spend(struct app *app, enum spend_by by, const char *period, struct spend_list *out, char *msg, size_t size)
 {
 	char norm[BUDGET_PERIOD_MAX], from[11], to[11];
 	struct spend_scope sc = { 0 };
@@ -491,8 +491,9 @@ int service_spend(struct app *app, enum spend_by by, const char *period, struct 
 
 	memset(out, 0, sizeof(*out));
 	if (!period || budget_period_parse(period, norm, from, to))
-		return service_fail(BR_ERR_INVALID, msg, size, _("--period: %s"),
-				    _("period must be a year (2026), half (2026-H1), quarter (2026-Q4) or month (2026-11)"));
+		return service_fail(
+		    BR_ERR_INVALID, msg, size, _("--period: %s"),
+		    _("period must be a year (2026), half (2026-H1), quarter (2026-Q4) or month (2026-11)"));
 	if ((ret = service_visible_departments(app, &vis)))
 		return service_fail(ret, msg, size, _("cannot read the claims (%s)"), br_strerror(ret));
 	str_copy(out->period, norm, sizeof(out->period));
@@ -561,8 +562,9 @@ int service_dashboard(struct app *app, bool project, const char *key, const char
 	str_copy(d->key, key, sizeof(d->key));
 	d->project = project;
 	if (budget_period_parse(period, d->period, d->from, d->to))
-		return service_fail(BR_ERR_INVALID, msg, size, "%s",
-				    _("period must be a year (2026), half (2026-H1), quarter (2026-Q4) or month (2026-11)"));
+		return service_fail(
+		    BR_ERR_INVALID, msg, size, "%s",
+		    _("period must be a year (2026), half (2026-H1), quarter (2026-Q4) or month (2026-11)"));
 	if ((ret = service_visible_departments(app, &vis)))
 		return service_fail(ret, msg, size, _("cannot read the claims (%s)"), br_strerror(ret));
 	if (!project && !dept_list_has(&vis, key)) {
@@ -625,8 +627,8 @@ int service_dashboard(struct app *app, bool project, const char *key, const char
 	sc.from = sc.to = NULL;
 	audit_now(now);
 	if ((ret = store_tasks_count(app->store, &sc, now, &d->waiting, &d->overdue)) ||
-	    (ret = service_turnaround_overall(app, &sc, &d->turnaround_count, &d->turnaround_median,
-					      &d->turnaround_p90)))
+	    (ret =
+		 service_turnaround_overall(app, &sc, &d->turnaround_count, &d->turnaround_median, &d->turnaround_p90)))
 		goto out;
 out:
 	if (ret)
@@ -641,4 +643,83 @@ void dashboard_release(struct dashboard *d)
 	free(d->nodes);
 	d->nodes = NULL;
 	d->nnodes = 0;
+}
+
+/* ---- one node's history and claims, and the categories (the budget screen) ---- */
+
+int service_budget_categories(struct app *app, struct category_set *set, char *msg, size_t size)
+{
+	int ret = store_categories_load(app->store, set);
+
+	if (ret)
+		return service_fail(ret, msg, size, _("cannot read the expense categories (%s)"), br_strerror(ret));
+	return BR_OK;
+}
+
+struct change_list {
+	struct budget_change *v;
+	int n;
+};
+
+static int collect_change(const struct budget_change *c, void *arg)
+{
+	struct change_list *l = arg;
+
+	l->v = xrealloc(l->v, sizeof(*l->v) * (size_t)(l->n + 1));
+	l->v[l->n++] = *c;
+	return 0;
+}
+
+int service_budget_changes(struct app *app, int64_t id, struct budget_change **changes, int *n, char *msg,
+			   size_t size)
+{
+	struct change_list l = { NULL, 0 };
+	struct budget_node node;
+	int ret;
+
+	*changes = NULL;
+	*n = 0;
+	if ((ret = service_budget_get(app, id, &node, msg, size)))
+		return ret;
+	if ((ret = store_budget_changes(app->store, id, collect_change, &l))) {
+		free(l.v);
+		return service_fail(ret, msg, size, _("cannot read the budgets (%s)"), br_strerror(ret));
+	}
+	*changes = l.v;
+	*n = l.n;
+	return BR_OK;
+}
+
+struct charged_list {
+	struct budget_claim_row *v;
+	int n;
+};
+
+static int collect_charged(const struct budget_claim_row *r, void *arg)
+{
+	struct charged_list *l = arg;
+
+	l->v = xrealloc(l->v, sizeof(*l->v) * (size_t)(l->n + 1));
+	l->v[l->n++] = *r;
+	return 0;
+}
+
+int service_budget_claims(struct app *app, int64_t id, struct budget_claim_row **claims, int *n, char *msg,
+			  size_t size)
+{
+	struct charged_list l = { NULL, 0 };
+	struct budget_node node;
+	int ret;
+
+	*claims = NULL;
+	*n = 0;
+	if ((ret = service_budget_get(app, id, &node, msg, size)))
+		return ret;
+	if ((ret = store_budget_claims(app->store, id, collect_charged, &l))) {
+		free(l.v);
+		return service_fail(ret, msg, size, _("cannot read the claims (%s)"), br_strerror(ret));
+	}
+	*claims = l.v;
+	*n = l.n;
+	return BR_OK;
 }

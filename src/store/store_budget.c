@@ -170,6 +170,11 @@ static int set_locked(struct store *s, struct budget_node *n, const char *actor,
 	if (ret && ret != BR_ERR_NOT_FOUND)
 		return ret;
 	*created = ret == BR_ERR_NOT_FOUND;
+	if (!*created && old.amount == n->amount && old.mode == n->mode && old.overrun_bp == n->overrun_bp &&
+	    old.frozen == n->frozen) {
+		*n = old; /* nothing changes: nothing to record */
+		return BR_OK;
+	}
 	audit_now(now);
 	if (*created)
 		ret = store_prepare(s,
@@ -213,8 +218,6 @@ static int set_locked(struct store *s, struct budget_node *n, const char *actor,
 		snprintf(detail, sizeof(detail), "%s", after);
 	} else {
 		settings_text(&old, before, sizeof(before));
-		if (!strcmp(before, after))
-			return BR_OK; /* nothing changed: nothing to record */
 		snprintf(detail, sizeof(detail), "%s -> %s", before, after);
 	}
 	node_object(n, object, sizeof(object));
@@ -407,8 +410,8 @@ static int rebuild_locked(struct store *s)
 		}
 		ids[nids] = sqlite3_column_int64(st, 0);
 		states[nids++] = strcmp(col_text(st, 1), "submitted") && strcmp(col_text(st, 1), "approved")
-					 ? "actual"
-					 : "committed";
+				     ? "actual"
+				     : "committed";
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -491,8 +494,9 @@ int store_budget_freeze(struct store *s, int64_t id, bool frozen, const char *ac
 	if (n.frozen == frozen)
 		goto out; /* already so: nothing to record */
 	node_object(&n, object, sizeof(object));
-	if ((ret = exec1_locked(s, frozen ? "UPDATE budgets SET frozen = 1 WHERE id = ?" :
-					    "UPDATE budgets SET frozen = 0 WHERE id = ?",
+	if ((ret = exec1_locked(s,
+				frozen ? "UPDATE budgets SET frozen = 1 WHERE id = ?"
+				       : "UPDATE budgets SET frozen = 0 WHERE id = ?",
 				id)) ||
 	    (ret = change_locked(s, id, actor, frozen ? "freeze" : "unfreeze", n.amount, n.amount, "", reason)))
 		goto out;

@@ -556,8 +556,10 @@ int store_claim_transition(struct store *s, int64_t id, enum claim_event ev, con
 		if ((ret = delete_parts_locked(s, id, true)) || (ret = write_parts_locked(s, &only, NULL, NULL)))
 			goto out;
 	}
-	if (ev == CLAIM_EV_WITHDRAW &&
-	    ((ret = workflow_withdraw_locked(s, id, actor)) || (ret = budget_release_locked(s, id))))
+	if (ev == CLAIM_EV_WITHDRAW && (ret = workflow_withdraw_locked(s, id, actor)))
+		goto out;
+	if ((ev == CLAIM_EV_WITHDRAW || ev == CLAIM_EV_RETURN || ev == CLAIM_EV_REJECT) &&
+	    (ret = budget_release_locked(s, id)))
 		goto out;
 	if (ev == CLAIM_EV_EXPORT && (ret = budget_post_locked(s, id)))
 		goto out;

@@ -20,7 +20,9 @@ static void scope_sql(struct strbuf *sql, const struct spend_scope *sc, bool lin
 	if (!sc)
 		return;
 	if (lines && sc->from)
-		strbuf_addf(sql, " AND l.date >= ? AND l.date <= ?");
+		strbuf_addf(sql, " AND l.date >= ?");
+	if (lines && sc->to)
+		strbuf_addf(sql, " AND l.date <= ?");
 	if (sc->department)
 		strbuf_addf(sql, " AND c.department = ?");
 	if (sc->project)
@@ -40,10 +42,10 @@ static int scope_bind(sqlite3_stmt *st, int i, const struct spend_scope *sc, boo
 {
 	if (!sc)
 		return i;
-	if (lines && sc->from) {
+	if (lines && sc->from)
 		bind_text(st, i++, sc->from);
-		bind_text(st, i++, sc->to ? sc->to : "9999-12-31");
-	}
+	if (lines && sc->to)
+		bind_text(st, i++, sc->to);
 	if (sc->department)
 		bind_text(st, i++, sc->department);
 	if (sc->project)

@@ -73,6 +73,8 @@ static char open_form[FORM_ID_MAX];
 
 /* The invoice column gives way to the description on narrow terminals. */
 #define INVOICE_COLS(cols) ((cols) >= 100 ? 20 : 12)
+/* the budget-left column of the line table, in wide terminals only */
+#define BUDGET_COLS(cols) ((cols) >= 100 ? 12 : 0)
 
 enum row_kind { ROW_TITLE, ROW_FIELD, ROW_LINE, ROW_ADD };
 
@@ -100,6 +102,8 @@ struct editor {
 	struct md_layout md;
 	int md_cols;
 	char *md_text;
+	struct budget_line_view *bv; /* per line: the budget node it hits and what is left */
+	int nbv;
 };
 
 void claim_editor_open(struct ui *ui, int64_t id, const char *form)
@@ -184,6 +188,37 @@ static void load_approvals(struct ui *ui, struct editor *ed)
 	ed->task = ed->c.status == CLAIM_SUBMITTED && inbox_holds_task(ui, ed->c.id);
 }
 
+/* What line v's budget node has left, and the theme element that says how bad it is. */
+static void budget_text(const struct budget_line_view *v, bool ascii, char *out, size_t size, int *elem)
+{
+	char left[32];
+
+	if (v->node < 0) {
+		snprintf(out, size, "%s", _("no budget counts this line"));
+		*elem = THEME_DIM;
+		return;
+	}
+	money_format(v->left, left, sizeof(left), MONEY_GROUP | MONEY_SYMBOL);
+	if (v->frozen)
+		snprintf(out, size, _("%s %s: frozen"), v->label, v->period);
+	else
+		snprintf(out, size, _("%s %s (%s): %s left"), v->label, v->period, _(budget_mode_label(v->mode)), left);
+	*elem = v->frozen || (v->over_limit && v->mode == BUDGET_BLOCK) ? THEME_ERROR
+		: v->over_limit && v->mode == BUDGET_WARN               ? THEME_WARN
+		: v->left < 0                                           ? THEME_WARN
+									: THEME_OK;
+	(void)ascii;
+}
+
+static void budget_refresh(struct ui *ui, struct editor *ed)
+{
+	free(ed->bv);
+	ed->nbv = ed->c.nlines;
+	ed->bv = xcalloc((size_t)ed->nbv + 1, sizeof(*ed->bv));
+	if (service_budget_preview(ui->app, &ed->c, ed->bv))
+		ed->nbv = 0;
+}
+
 static void review(struct ui *ui, struct editor *ed)
 {
 	char msg[BR_MSG_MAX];
@@ -192,6 +227,7 @@ static void review(struct ui *ui, struct editor *ed)
 	ed->md_cols = 0;
 	if (ed->form && ed->editable && service_claim_review(ui->app, &ed->forms, &ed->c, msg, sizeof(msg)) < 0)
 		ui_message(ui, THEME_ERROR, "%s", msg);
+	budget_refresh(ui, ed);
 }
 
 static void *claim_enter(struct ui *ui)
@@ -229,6 +265,8 @@ static void *claim_enter(struct ui *ui)
 			   _(claim_status_label(ed->c.status)));
 	if (ed->editable)
 		review(ui, ed);
+	else
+		budget_refresh(ui, ed);
 	return ed;
 }
 
@@ -244,6 +282,7 @@ static void claim_leave(struct ui *ui, void *state)
 	category_set_release(&ed->cats);
 	free(ed->hist);
 	free(ed->steps);
+	free(ed->bv);
 	free(ed);
 }
 
@@ -321,9 +360,16 @@ static void draw_row(struct ui *ui, struct editor *ed, int row, int y, int left,
 		snprintf(att, sizeof(att), "%d", l->nattachments);
 		str_copy(desc, l->description, sizeof(desc));
 		text_sanitize(desc);
-		snprintf(line, sizeof(line), "%2d %s %s %11s %9s %s %4s %s", idx + 1, cat, l->date[0] ? l->date : "-",
+		snprintf(line, sizeof(line), "%2d %s %s %11s %9s %s %4s ", idx + 1, cat, l->date[0] ? l->date : "-",
 			 money_format(l->amount, amt, sizeof(amt), MONEY_GROUP),
-			 money_format(l->deductible, ded, sizeof(ded), MONEY_GROUP), inv, att, desc);
+			 money_format(l->deductible, ded, sizeof(ded), MONEY_GROUP), inv, att);
+		if (BUDGET_COLS(cols) && idx < ed->nbv) {
+			char rest[32] = "-";
+			if (ed->bv[idx].node >= 0)
+				money_format(ed->bv[idx].left, rest, sizeof(rest), MONEY_GROUP);
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), "%12s ", rest);
+		}
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s", desc);
 		break;
 	}
 	default:
@@ -462,6 +508,16 @@ static void draw_pane(struct ui *ui, struct editor *ed, int top, int left, int r
 		snprintf(title, sizeof(title), _("Checks: %d blocking, %d warning(s)"), nb, nw);
 	}
 	ui_text(ui, top, left, cols, title, ed->c.nfindings ? THEME_TITLE : THEME_DIM, true);
+	if (ed->nbv > 0 && rows > 2) {
+		int idx = 0, elem;
+		char text[512], line[600];
+		if (row_kind(ed, ed->list.sel, &idx) != ROW_LINE || idx >= ed->nbv)
+			idx = 0;
+		budget_text(&ed->bv[idx], ui->ascii, text, sizeof(text), &elem);
+		snprintf(line, sizeof(line), _("Budget, line %d: %s"), idx + 1, text);
+		ui_text(ui, ++top, left, cols, line, elem, true);
+		rows--;
+	}
 	for (int i = 0; i < ed->c.nfindings && i < rows - 1; i++) {
 		const struct claim_finding *f = &ed->c.findings[i];
 		char line[600], where[64] = "";
@@ -515,7 +571,7 @@ static void claim_draw(struct ui *ui, void *state, int top, int left, int rows, 
 		ui_text(ui, top + 1, left, cols, right, THEME_TITLE, false);
 	y = top + (text_width(head) + text_width(right) + 2 <= cols || rows <= 12 ? 1 : 2);
 	/* the checks pane gets what the rows leave, at least 3 and at most a third */
-	pane = ed->c.nfindings + 1 + (ed->c.nattachments > 0);
+	pane = ed->c.nfindings + 1 + (ed->c.nattachments > 0) + (ed->nbv > 0);
 	if (ed->pane == PANE_PREVIEW)
 		pane = rows / 2;
 	else if (ed->pane == PANE_HISTORY)
@@ -541,9 +597,14 @@ static void claim_draw(struct ui *ui, void *state, int top, int left, int rows, 
 			text_fit(dd, sizeof(dd), _("Deductible"), 9, 0, 1);
 			text_fit(inv, sizeof(inv), _("Invoice"), INVOICE_COLS(cols), 1, 1);
 			text_fit(att, sizeof(att), _("Att"), 4, 0, 1);
-			snprintf(h, sizeof(h), "   # %s %s %*s%s %*s%s %s %*s%s %s", cat, date, 11 - text_width(amt),
-				 "", amt, 9 - text_width(dd), "", dd, inv, 4 - text_width(att), "", att,
-				 _("Description"));
+			snprintf(h, sizeof(h), "   # %s %s %*s%s %*s%s %s %*s%s ", cat, date, 11 - text_width(amt), "",
+				 amt, 9 - text_width(dd), "", dd, inv, 4 - text_width(att), "", att);
+			if (BUDGET_COLS(cols)) {
+				char bl[64];
+				text_fit(bl, sizeof(bl), _("Budget left"), 12, 0, 1);
+				snprintf(h + strlen(h), sizeof(h) - strlen(h), "%*s%s ", 12 - text_width(bl), "", bl);
+			}
+			snprintf(h + strlen(h), sizeof(h) - strlen(h), "%s", _("Description"));
 			ui_text(ui, y + shown++, left, cols, h, THEME_DIM, true);
 			if (shown >= body)
 				break;
@@ -553,8 +614,8 @@ static void claim_draw(struct ui *ui, void *state, int top, int left, int rows, 
 	draw_pane(ui, ed, y + body, left, pane + 1, cols);
 }
 
-/* Prompts until value parses as money (or Esc); true with *fen set. */
-static bool prompt_money(struct ui *ui, const char *label, int64_t *fen)
+/* Prompts until value parses as money (or Esc); true with *fen set.  hint (may be NULL) runs as it is typed. */
+static bool prompt_money(struct ui *ui, const char *label, int64_t *fen, ui_hint_fn hint, void *arg)
 {
 	char buf[64] = "";
 	const char *why = NULL;
@@ -563,7 +624,7 @@ static bool prompt_money(struct ui *ui, const char *label, int64_t *fen)
 		money_format(*fen, buf, sizeof(buf), 0);
 	for (;;) {
 		int64_t v;
-		if (!ui_prompt(ui, label, buf, sizeof(buf)))
+		if (!ui_prompt_hint(ui, label, buf, sizeof(buf), hint, arg))
 			return false;
 		if (money_parse(buf, &v, &why) == 0) {
 			*fen = v;
@@ -590,8 +651,46 @@ static bool prompt_date(struct ui *ui, const char *label, char date[11])
 	}
 }
 
-static bool edit_line(struct ui *ui, struct editor *ed, struct claim_line *l)
+/* The line being typed, for the live budget hint. */
+struct line_hint {
+	struct ui *ui;
+	struct editor *ed;
+	const struct claim_line *l;
+	int idx; /* its index, or -1 for a new line */
+};
+
+/* As the amount is typed: the node the line hits and what it would leave. */
+static void amount_hint(const char *typed, char *out, size_t size, int *elem, void *arg)
 {
+	struct line_hint *h = arg;
+	struct claim tmp = h->ed->c;
+	struct budget_line_view *v;
+	int n = h->ed->c.nlines + (h->idx < 0), at = h->idx < 0 ? n - 1 : h->idx;
+	char text[512];
+
+	if (money_parse(typed, &(int64_t){ 0 }, NULL)) {
+		snprintf(out, size, "%s", *typed ? _("not an amount yet") : "");
+		*elem = THEME_DIM;
+		return;
+	}
+	tmp.lines = xcalloc((size_t)n, sizeof(*tmp.lines));
+	memcpy(tmp.lines, h->ed->c.lines, sizeof(*tmp.lines) * (size_t)h->ed->c.nlines);
+	tmp.lines[at] = *h->l;
+	money_parse(typed, &tmp.lines[at].amount, NULL);
+	tmp.nlines = n;
+	tmp.status = CLAIM_DRAFT; /* what it would leave if submitted like this */
+	v = xcalloc((size_t)n, sizeof(*v));
+	if (service_budget_preview(h->ui->app, &tmp, v) == BR_OK) {
+		budget_text(&v[at], h->ui->ascii, text, sizeof(text), elem);
+		snprintf(out, size, _("Budget: %s"), text);
+	}
+	free(v);
+	free(tmp.lines);
+}
+
+static bool edit_line(struct ui *ui, struct editor *ed, struct claim_line *l, int idx)
+{
+	struct line_hint hint = { ui, ed, l, idx };
 	const char *lang = app_language(ui->app);
 	const char **items = xcalloc((size_t)ed->form->ncategories + 1, sizeof(*items));
 	char(*labels)[192] = xcalloc((size_t)ed->form->ncategories + 1, sizeof(*labels));
@@ -616,7 +715,8 @@ static bool edit_line(struct ui *ui, struct editor *ed, struct claim_line *l)
 	str_copy(l->category, ed->form->categories[k].code, sizeof(l->category));
 	if (!l->date[0])
 		date_today(l->date);
-	if (!prompt_date(ui, _("Date (YYYY-MM-DD): "), l->date) || !prompt_money(ui, _("Amount: "), &l->amount) ||
+	if (!prompt_date(ui, _("Date (YYYY-MM-DD): "), l->date) ||
+	    !prompt_money(ui, _("Amount: "), &l->amount, amount_hint, &hint) ||
 	    !ui_prompt(ui, _("Description: "), l->description, sizeof(l->description)))
 		goto out;
 	ok = true;
@@ -663,7 +763,7 @@ static void edit_invoice(struct ui *ui, struct editor *ed, struct claim_line *l)
 	invoice_input_set(&in, "date", date, &why);
 	if (l->has_invoice)
 		total = l->invoice.total;
-	if (!prompt_money(ui, _("Invoice total (with tax): "), &total))
+	if (!prompt_money(ui, _("Invoice total (with tax): "), &total, NULL, NULL))
 		return;
 	invoice_input_set(&in, "total", money_format(total, buf, sizeof(buf), 0), &why);
 	{
@@ -681,7 +781,7 @@ static void edit_invoice(struct ui *ui, struct editor *ed, struct claim_line *l)
 	if (k == INVOICE_VAT_SPECIAL || k == INVOICE_VAT_NORMAL || k == INVOICE_VAT_ELECTRONIC ||
 	    k == INVOICE_DIGITAL) {
 		tax = l->has_invoice ? l->invoice.tax : 0;
-		if (!prompt_money(ui, _("Tax shown on the invoice: "), &tax))
+		if (!prompt_money(ui, _("Tax shown on the invoice: "), &tax, NULL, NULL))
 			return;
 		invoice_input_set(&in, "tax", money_format(tax, buf, sizeof(buf), 0), &why);
 		invoice_input_set(&in, "amount", money_format(total - tax, buf, sizeof(buf), 0), &why);
@@ -1040,7 +1140,7 @@ static int claim_key(struct ui *ui, void *state, int op)
 			edit_field(ui, ed, &ed->form->fields[idx]);
 		} else if (kind == ROW_LINE) {
 			struct claim_line l = ed->c.lines[idx];
-			if (edit_line(ui, ed, &l)) {
+			if (edit_line(ui, ed, &l, idx)) {
 				ed->c.lines[idx] = l;
 				ed->dirty = true;
 			}
@@ -1054,7 +1154,7 @@ static int claim_key(struct ui *ui, void *state, int op)
 		memset(&l, 0, sizeof(l));
 		if (ed->c.nlines > 0)
 			str_copy(l.date, ed->c.lines[ed->c.nlines - 1].date, sizeof(l.date));
-		if (edit_line(ui, ed, &l)) {
+		if (edit_line(ui, ed, &l, -1)) {
 			if (!claim_add_line(&ed->c, &l))
 				ui_message(ui, THEME_ERROR, _("A claim has at most %d lines."), CLAIM_MAX_LINES);
 			ed->dirty = true;

@@ -29,6 +29,10 @@ static const struct area areas[] = {
 	{ N_("Invoices"), N_("Your invoice register (发票台账), with search"), ROLE_ANY, &screen_invoices },
 	{ N_("Claim forms"), N_("The forms, their fields, categories, limits and help"), ROLE_ANY, &screen_forms },
 	{ N_("Preferences"), N_("Theme and language, remembered for you"), ROLE_ANY, &screen_prefs },
+	/* everyone: the budget service decides which departments' figures each person sees */
+	{ N_("Budgets"), N_("Budgets by department, project and category: used and left"), ROLE_ANY, &screen_budgets },
+	{ N_("Dashboard"), N_("A department's or project's spend, budget, trend and approvals"), ROLE_ANY,
+	  &screen_dashboard },
 	{ N_("Approval turnaround"), N_("How long approvals take, per step and per approver"),
 	  ROLE_BIT(ROLE_FINANCE) | ROLE_BIT(ROLE_ADMIN), &screen_turnaround },
 	{ N_("Audit log"), N_("Every change, in a verifiable hash chain"),

@@ -78,6 +78,12 @@ void ui_box(struct ui *ui, int top, int left, int rows, int cols, const char *ti
  * cancel, leaving buf unchanged.
  */
 bool ui_prompt(struct ui *ui, const char *label, char *buf, size_t size);
+/*
+ * A hint shown above the prompt while typing, recomputed on every key from
+ * the text so far: hint writes it (and its theme element) into out.
+ */
+typedef void (*ui_hint_fn)(const char *typed, char *out, size_t size, int *elem, void *arg);
+bool ui_prompt_hint(struct ui *ui, const char *label, char *buf, size_t size, ui_hint_fn hint, void *arg);
 /* A modal chooser; returns the index chosen (sel preselected) or -1 on cancel. */
 int ui_choose(struct ui *ui, const char *title, const char *const *items, int n, int sel);
 /* A modal list of lines (elems: theme element per line, or NULL) and a y/n question; true on y. */
@@ -147,6 +153,9 @@ extern const struct screen_ops screen_turnaround;
 extern const struct screen_ops screen_claim;
 extern const struct screen_ops screen_timeline;
 extern const struct screen_ops screen_inbox;
+extern const struct screen_ops screen_budgets;
+extern const struct screen_ops screen_budget;
+extern const struct screen_ops screen_dashboard;
 
 /* Opens the claim editor on claim id, or on a new claim of form when id is 0. */
 void claim_editor_open(struct ui *ui, int64_t id, const char *form);
@@ -172,5 +181,23 @@ void approval_time(const char *iso, char out[12]);
 bool approval_comment(struct ui *ui, enum task_action a, const char *what, char *buf, size_t size);
 /* Puts the outcome of an action that succeeded on the status line. */
 void approval_result(struct ui *ui, enum task_action a, const char *number, const struct act_result *r);
+
+/* ---- budgets (scr_budgets.c), shared with the dashboard ---- */
+
+enum ui_period { UI_PERIOD_YEAR, UI_PERIOD_QUARTER, UI_PERIOD_MONTH };
+/* Today's year "2026", quarter "2026-Q4" or month "2026-11". */
+void ui_period_today(enum ui_period kind, char *out, size_t size);
+/*
+ * Asks for a period on the status line (buf holds the initial text) until
+ * it parses; buf gets it normalised, or "" when allow_empty and nothing
+ * was typed.  False on Esc, buf unchanged.
+ */
+bool ui_period_prompt(struct ui *ui, char *buf, size_t size, bool allow_empty);
+/*
+ * A bar width cells wide for permille (0 to 1000, clamped) of a whole:
+ * Unicode eighth blocks, or '#' and '.' when ascii.  Never empty for more
+ * than 0, never full for less than 1000.
+ */
+void ui_bar(char *out, size_t size, int permille, int width, bool ascii);
 
 #endif

@@ -160,6 +160,11 @@ void ui_box(struct ui *ui, int top, int left, int rows, int cols, const char *ti
 
 bool ui_prompt(struct ui *ui, const char *label, char *buf, size_t size)
 {
+	return ui_prompt_hint(ui, label, buf, size, NULL, NULL);
+}
+
+bool ui_prompt_hint(struct ui *ui, const char *label, char *buf, size_t size, ui_hint_fn hint, void *arg)
+{
 	char line[1024];
 	size_t len;
 	bool ok = false;
@@ -183,6 +188,12 @@ bool ui_prompt(struct ui *ui, const char *label, char *buf, size_t size)
 			int cw;
 			from += text_char(from, strlen(from), &cw);
 			w -= cw;
+		}
+		if (hint && LINES > 2) {
+			char h[512] = "";
+			int elem = THEME_NORMAL;
+			hint(line, h, sizeof(h), &elem, arg);
+			ui_text(ui, LINES - 2, 0, COLS, h, elem, true);
 		}
 		ui_text(ui, LINES - 1, 0, COLS, from, THEME_STATUS, true);
 		move(LINES - 1, w < COLS ? w : COLS - 1);
@@ -615,6 +626,7 @@ void ui_write_key_reference(FILE *out)
 	static const struct screen_ops *const screens[] = { &screen_menu,  &screen_claims,  &screen_claim, &screen_timeline,
 							    &screen_inbox, &screen_profile, &screen_invoices,
 							    &screen_forms, &screen_form,    &screen_prefs,
+							    &screen_budgets, &screen_budget, &screen_dashboard,
 							    &screen_turnaround, &screen_audit };
 
 	key_table_md(out, "Every screen", global_keys, (int)ARRAY_SIZE(global_keys));
