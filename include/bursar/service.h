@@ -234,8 +234,7 @@ int service_budget_categories(struct app *app, struct category_set *set, char *m
  * service_budget_get): its department's figures already show per person
  * on the dashboard, so its claims are shown to the same people.
  */
-int service_budget_changes(struct app *app, int64_t id, struct budget_change **changes, int *n, char *msg,
-			   size_t size);
+int service_budget_changes(struct app *app, int64_t id, struct budget_change **changes, int *n, char *msg, size_t size);
 int service_budget_claims(struct app *app, int64_t id, struct budget_claim_row **claims, int *n, char *msg,
 			  size_t size);
 

@@ -670,8 +670,7 @@ static int collect_change(const struct budget_change *c, void *arg)
 	return 0;
 }
 
-int service_budget_changes(struct app *app, int64_t id, struct budget_change **changes, int *n, char *msg,
-			   size_t size)
+int service_budget_changes(struct app *app, int64_t id, struct budget_change **changes, int *n, char *msg, size_t size)
 {
 	struct change_list l = { NULL, 0 };
 	struct budget_node node;
@@ -704,8 +703,7 @@ static int collect_charged(const struct budget_claim_row *r, void *arg)
 	return 0;
 }
 
-int service_budget_claims(struct app *app, int64_t id, struct budget_claim_row **claims, int *n, char *msg,
-			  size_t size)
+int service_budget_claims(struct app *app, int64_t id, struct budget_claim_row **claims, int *n, char *msg, size_t size)
 {
 	struct charged_list l = { NULL, 0 };
 	struct budget_node node;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Forward-only: entry i brings the schema from version i to i+1. */
 static const char *const migrations[] = {
@@ -349,6 +350,27 @@ fail:
 	return ret;
 }
 
+/*
+ * Waiting for another session's write: SQLite's own timeout handler sleeps
+ * 1, 2, 5, 10 ms and more between tries, which under a few concurrent
+ * writers leaves the database idle most of the time.  Short, jittered
+ * sleeps that grow to 1 ms keep it busy; about 10 s in all, then BUSY.
+ */
+static int busy_wait(void *arg, int count)
+{
+	static unsigned seed;
+	long us;
+
+	(void)arg;
+	if (count >= 10000)
+		return 0;
+	if (!seed)
+		seed = (unsigned)getpid();
+	us = (count < 20 ? 50L * (count + 1) : 1000L) / 2 + rand_r(&seed) % 500;
+	usleep((useconds_t)us);
+	return 1;
+}
+
 int store_open(const char *path, bool synchronous_full, struct store **out, char *msg, size_t msg_size)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
@@ -362,7 +384,7 @@ int store_open(const char *path, bool synchronous_full, struct store **out, char
 			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		goto out;
 	}
-	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_busy_handler(s->db, busy_wait, NULL);
 	/* Checkpoints keep the WAL bounded even with readers around. */
 	snprintf(pragmas, sizeof(pragmas),
 		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"

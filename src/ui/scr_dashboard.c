@@ -367,18 +367,20 @@ static int draw_top(const struct canvas *cv, const char *title, const struct spe
 static int draw_approvals(const struct canvas *cv, const struct dashboard *d, int y, int x, int w)
 {
 	char waiting[128], overdue[128], line[256], a[32], b[32];
-	int ww, line_no = 1;
+	int ww, line_no, elem = d->overdue ? THEME_WARN : THEME_DIM;
 
 	put(cv, y, x, w, _("Approvals"), THEME_TITLE);
 	snprintf(waiting, sizeof(waiting), _("Waiting: %d"), d->waiting);
 	snprintf(overdue, sizeof(overdue), _("overdue: %d"), d->overdue);
 	ww = text_width(waiting);
-	put(cv, y + line_no, x, w, waiting, THEME_NORMAL);
-	/* on the same line when both fit */
-	if (ww + 2 + text_width(overdue) <= w)
-		put(cv, y + line_no++, x + ww + 2, w - ww - 2, overdue, d->overdue ? THEME_WARN : THEME_DIM);
-	else
-		put(cv, y + ++line_no, x, w, overdue, d->overdue ? THEME_WARN : THEME_DIM), line_no++;
+	put(cv, y + 1, x, w, waiting, THEME_NORMAL);
+	if (ww + 2 + text_width(overdue) <= w) { /* on the same line when both fit */
+		put(cv, y + 1, x + ww + 2, w - ww - 2, overdue, elem);
+		line_no = 2;
+	} else {
+		put(cv, y + 2, x, w, overdue, elem);
+		line_no = 3;
+	}
 	if (d->turnaround_count) {
 		str_duration(d->turnaround_median, a, sizeof(a));
 		str_duration(d->turnaround_p90, b, sizeof(b));
