@@ -1048,6 +1048,13 @@ static int budgets_key(struct ui *ui, void *state, int op)
 		str_copy(st->filter, str_trim(buf), sizeof(st->filter));
 		cur = current(st);
 		arrange(st, cur ? cur->id : 0);
+		/* land on a row the filter found, not on a parent shown for context */
+		if (st->list.sel < st->nrows && st->rows[st->list.sel].context)
+			for (int i = 0; i < st->nrows; i++)
+				if (!st->rows[i].context) {
+					st->list.sel = i;
+					break;
+				}
 		break;
 	case OP_NEW: new_budget(ui, st); break;
 	case OP_EDIT: adjust(ui, st); break;

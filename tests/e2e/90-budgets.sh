@@ -157,6 +157,45 @@ check "an unknown grouping is a usage error (exit 2)" [ $rc -eq 2 ]
 check "staff of another department see none of it" \
 	[ "$(ssh_exec bob "$PASSWORD" report spend --by department --period "$YEAR" --format json | jq '.rows | length')" -eq 0 ]
 
+# ---- the budget screen: finance freezes a node and imports in the TUI ----
+tui_open bs wangfang en_US.UTF-8 100 30
+wait_for bs "Main menu" >/dev/null
+keys bs G k k Enter
+check "finance's budget screen shows the tree with figures and bars" \
+	wait_for bs "研发部 +$YEAR +block +60,000.00 +1,950.00 +0.00 +58,050.00 ▍ +3%"
+check "a child shows what it adds to its parent" wait_for bs "office +$QUARTER +warn +1,000.00"
+keys bs /office Enter
+check "/ filters the rows, keeping the parent for context" wait_for bs "filter: office" && lacks "taxi" "$(screen_of bs)"
+keys bs f
+check "f asks for a reason to freeze" wait_for bs "Freeze 研发部 · office $QUARTER \(no new claims\), reason:"
+keys bs "TUI 冻结" Enter
+check "and freezes it" wait_for bs "Froze 研发部 · office $QUARTER"
+check "which the scripting interface sees" [ "$(node_of 研发部 office "$QUARTER" | jq -r .frozen)" = true ]
+keys bs f "解冻" Enter
+wait_for bs "Unfroze 研发部 · office" >/dev/null
+keys bs i
+check "i opens a CSV editor with the header filled in" wait_for bs "department,project,category,period,amount,mode,overrun,reason"
+keys bs "信息部,,,$YEAR-Q9,100,block,," C-d Enter
+check "a bad row is reported with its column, and nothing is imported" \
+	wait_for bs "row 1 \(line 2\), period: period must be a year"
+keys bs Enter
+check "the node was not created" [ -z "$(node_of 信息部 "" "$YEAR-Q9")" ]
+keys bs q q
+
+# ---- the dashboard at 80x24, in Chinese ----
+tui_open db zhangwei zh_CN.UTF-8 80 24
+wait_for db "主菜单" >/dev/null
+wait_for db "按任意键关闭|Press any key" >/dev/null # news of the rejected claim
+keys db Enter G Enter
+check "the dashboard opens on the person's own department" wait_for db "研发部 \(1/1\) · $YEAR"
+check "with the budget, committed and available" wait_for db "60,000.00 .* 1,950.00"
+check "a utilisation bar and a monthly sparkline" wait_for db "[▁▂▃▄▅▆▇█]"
+check "top categories and claimants with Chinese names" wait_for db "市内交通 +1,050.00" && wait_for db "张伟 +1,950.00"
+check "nothing is wider than the 80-column terminal: every row ends at the frame" \
+	[ "$(screen_of db | wc -L)" -le 80 ] && [ "$(screen_of db | sed -n '3,22p' | grep -cv '│$')" -eq 0 ]
+check "approvals waiting are counted" wait_for db "[0-9]+"
+keys db q q
+
 # ---- audit ----
 log=$(ssh_exec zhaomin "$PASSWORD" audit log --limit 500 --json)
 check "budget changes are audited (create, adjust, freeze, unfreeze)" \
