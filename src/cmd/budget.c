@@ -45,7 +45,7 @@ static void node_line(FILE *out, const struct budget_node *n, int depth)
 	snprintf(fit, sizeof(fit), "%*s%s", depth * 2, "", label);
 	text_fit(label, sizeof(label), fit, 24, 1, 1);
 	snprintf(mode, sizeof(mode), "%s%s", _(budget_mode_label(n->mode)), n->frozen ? "*" : "");
-	text_fit(fit, sizeof(fit), mode, 6, 1, 1);
+	text_fit(fit, sizeof(fit), mode, 8, 1, 1);
 	fprintf(out, "%4lld %s %-7s %s %14s %14s %14s %14s %4d.%d%%\n", (long long)n->id, label, n->period, fit,
 		money_format(n->amount, a, sizeof(a), MONEY_GROUP),
 		money_format(n->committed, c, sizeof(c), MONEY_GROUP),
@@ -103,7 +103,7 @@ int cmd_budget_list(struct app *app, int argc, char **argv, FILE *out, FILE *err
 	}
 	text_fit(head[0], sizeof(head[0]), _("budget"), 24, 1, 1);
 	text_fit(head[1], sizeof(head[1]), _("period"), 7, 1, 1);
-	text_fit(head[2], sizeof(head[2]), _("mode"), 6, 1, 1);
+	text_fit(head[2], sizeof(head[2]), _("mode"), 8, 1, 1);
 	fprintf(out, "  id %s %s %s", head[0], head[1], head[2]);
 	right_cell(out, _("amount"), 15);
 	right_cell(out, _("committed"), 15);
@@ -364,7 +364,7 @@ static const char *const by_labels[] = {
 	[SPEND_DEPARTMENT] = N_("department"),
 	[SPEND_CATEGORY] = N_("category"),
 	[SPEND_PROJECT] = N_("project"),
-	[SPEND_PERSON] = N_("person"),
+	[SPEND_PERSON] = N_("claimant"),
 };
 
 static const char *row_name(const struct app *app, const struct spend_row *r)
@@ -565,7 +565,7 @@ int cmd_report_spend(struct app *app, int argc, char **argv, FILE *out, FILE *er
 		known |= !strcmp(format, formats[i]);
 	if (by < 0 || !known) {
 		fprintf(err, by < 0 ? _("bursar: report spend: --by must be department, category, project or person\n")
-				    : _("bursar: report spend: --format must be csv, json, md or html\n"));
+				    : _("bursar: report spend: --format must be text, csv, json, md or html\n"));
 		return CMD_USAGE;
 	}
 	if (service_spend(app, (enum spend_by)by, v.period, &l, msg, sizeof(msg))) {

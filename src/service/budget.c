@@ -230,7 +230,7 @@ int service_budget_set(struct app *app, const struct budget_input *in, const cha
 	if (!service_budget_may_manage(app))
 		return service_fail(BR_ERR_DENIED, msg, size, "%s", _("budgets are set by finance and admins"));
 	if ((ret = store_categories_load(app->store, &cats)))
-		return service_fail(ret, msg, size, _("cannot read the budgets (%s)"), br_strerror(ret));
+		return service_fail(ret, msg, size, _("cannot read the expense categories (%s)"), br_strerror(ret));
 	ret = budget_from_input(app, &cats, in, out, &exists, &column, msg, size);
 	category_set_release(&cats);
 	if (ret)
@@ -240,7 +240,7 @@ int service_budget_set(struct app *app, const struct budget_input *in, const cha
 			return BR_OK; /* nothing to change */
 		if (blank(reason))
 			return service_fail(BR_ERR_INVALID, msg, size, "%s",
-					    _("changing a budget needs a reason (--reason)"));
+					    _("changing a budget needs a reason"));
 	}
 	if ((ret = store_budget_set(app->store, out, app->user->uid, reason, created)))
 		return service_fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
@@ -365,7 +365,7 @@ int service_budget_import(struct app *app, const char *data, size_t len, const c
 		}
 		if (exists && store_budget_find(app->store, &nodes[r->nnodes], &before) == BR_OK &&
 		    !same_settings(&before, &nodes[r->nnodes]) && blank(reasons[r->nnodes])) {
-			problem_add(r, i, row->line, "reason", _("changing a budget needs a reason (--reason)"));
+			problem_add(r, i, row->line, "reason", _("changing a budget needs a reason"));
 			continue;
 		}
 		for (int k = 0; k < r->nnodes; k++)

@@ -984,8 +984,11 @@ static void import(struct ui *ui, struct budgets_state *st)
 		for (int i = 0; i < r.nproblems; i++) {
 			const struct import_problem *p = &r.problems[i];
 			char line[BR_MSG_MAX + 96];
-			snprintf(line, sizeof(line), _("row %d (line %d)%s%s: %s"), p->row, p->line,
-				 p->column[0] ? ", " : "", p->column, p->message);
+			if (p->column[0])
+				snprintf(line, sizeof(line), _("row %d (line %d), %s: %s"), p->row, p->line, p->column,
+					 p->message);
+			else
+				snprintf(line, sizeof(line), _("row %d (line %d): %s"), p->row, p->line, p->message);
 			text_sanitize(line);
 			report_add(&rep, line, w);
 		}
