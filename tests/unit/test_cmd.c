@@ -345,9 +345,16 @@ static void test_cmd_allowed_table(void **state)
 			assert_false(cmd_allowed(c, &u));
 			u.roles = ROLE_BIT(ROLE_STAFF);
 			assert_true(cmd_allowed(c, &u));
-		} else if (!strcmp(c->name, "report turnaround")) {
+		} else if (!strcmp(c->name, "report turnaround") || !strcmp(c->name, "budget set") ||
+			   !strcmp(c->name, "budget freeze") || !strcmp(c->name, "budget unfreeze") ||
+			   !strcmp(c->name, "budget import")) {
+			/* budgets are changed, and turnaround read, by finance and admins */
+			assert_false(cmd_allowed(c, &u));
+			u.roles = ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_APPROVER);
 			assert_false(cmd_allowed(c, &u));
 			u.roles = ROLE_BIT(ROLE_FINANCE);
+			assert_true(cmd_allowed(c, &u));
+			u.roles = ROLE_BIT(ROLE_ADMIN);
 			assert_true(cmd_allowed(c, &u));
 		} else {
 			assert_true(cmd_allowed(c, &u));
@@ -409,9 +416,10 @@ static void test_help_json(void **state)
 	 * help, whoami, prefs, forms, invoice list, claim show, claim list,
 	 * claim history, inbox, approve, reject, return, transfer, add approver,
 	 * delegate set/clear/show: a person without a role may still be asked to
-	 * approve (a named approver or a delegate)
+	 * approve (a named approver or a delegate); budget list and show and
+	 * report spend, limited to what the person may see
 	 */
-	assert_int_equal(json_array_size(j), 17);
+	assert_int_equal(json_array_size(j), 20);
 	assert_true(json_has_command(j, "whoami"));
 	assert_false(json_has_command(j, "audit verify"));
 	json_decref(j);
