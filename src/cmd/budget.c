@@ -123,9 +123,8 @@ struct show_print {
 	json_t *arr;
 };
 
-static int change_one(const struct budget_change *c, void *arg)
+static void change_one(const struct budget_change *c, struct show_print *p)
 {
-	struct show_print *p = arg;
 	char a[32], b[32];
 
 	if (p->arr) {
@@ -133,17 +132,15 @@ static int change_one(const struct budget_change *c, void *arg)
 		    p->arr, json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:s}", "ts", c->ts, "actor", c->actor, "action",
 				      c->action, "old_amount", money_json(c->old_amount), "new_amount",
 				      money_json(c->new_amount), "detail", c->detail, "reason", c->reason));
-		return 0;
+		return;
 	}
 	fprintf(p->out, "  %.19s  %-10s %-8s %14s -> %-14s %s\n", c->ts, c->actor, c->action,
 		money_format(c->old_amount, a, sizeof(a), MONEY_GROUP),
 		money_format(c->new_amount, b, sizeof(b), MONEY_GROUP), c->reason);
-	return 0;
 }
 
-static int claim_one(const struct budget_claim_row *r, void *arg)
+static void claim_one(const struct budget_claim_row *r, struct show_print *p)
 {
-	struct show_print *p = arg;
 	char a[32], name[64];
 
 	if (p->arr) {
@@ -151,12 +148,11 @@ static int claim_one(const struct budget_claim_row *r, void *arg)
 							r->owner, "owner_name", r->owner_name, "status",
 							claim_status_name(r->status), "amount", money_json(r->amount),
 							"state", r->actual ? "actual" : "committed"));
-		return 0;
+		return;
 	}
 	text_fit(name, sizeof(name), r->owner_name, 12, 1, 1);
 	fprintf(p->out, "  %-16s %s %-10s %14s\n", r->number, name, r->actual ? _("actual") : _("committed"),
 		money_format(r->amount, a, sizeof(a), MONEY_GROUP));
-	return 0;
 }
 
 int cmd_budget_show(struct app *app, int argc, char **argv, FILE *out, FILE *err)
@@ -164,9 +160,11 @@ int cmd_budget_show(struct app *app, int argc, char **argv, FILE *out, FILE *err
 	struct opt_values v = { 0 };
 	struct budget_node n;
 	struct show_print changes = { out, NULL }, claims = { out, NULL };
+	struct budget_change *hist = NULL;
+	struct budget_claim_row *rows = NULL;
 	char *ref, msg[BR_MSG_MAX], label[300], a[32], overrun[16];
 	long id;
-	int ret;
+	int nhist = 0, nrows = 0;
 
 	if (parse_opts_operands("budget show", argc, argv, json_only, &v, &ref, 1, err) < 0) {
 		usage_line(err, "budget show");
@@ -201,17 +199,22 @@ int cmd_budget_show(struct app *app, int argc, char **argv, FILE *out, FILE *err
 				money_format(figures[i].fen, a, sizeof(a), MONEY_GROUP));
 		fprintf(out, "%s\n", _("History:"));
 	}
-	if ((ret = store_budget_changes(app->store, n.id, change_one, &changes)) == BR_OK) {
-		if (!v.json)
-			fprintf(out, "%s\n", _("Claims:"));
-		ret = store_budget_claims(app->store, n.id, claim_one, &claims);
-	}
-	if (ret) {
+	if (service_budget_changes(app, n.id, &hist, &nhist, msg, sizeof(msg)) ||
+	    service_budget_claims(app, n.id, &rows, &nrows, msg, sizeof(msg))) {
 		json_decref(changes.arr);
 		json_decref(claims.arr);
-		fprintf(err, _("bursar: budget show: cannot read the budgets (%s)\n"), br_strerror(ret));
+		free(hist);
+		fprintf(err, "bursar: budget show: %s\n", msg);
 		return CMD_FAIL;
 	}
+	for (int i = 0; i < nhist; i++)
+		change_one(&hist[i], &changes);
+	if (!v.json)
+		fprintf(out, "%s\n", _("Claims:"));
+	for (int i = 0; i < nrows; i++)
+		claim_one(&rows[i], &claims);
+	free(hist);
+	free(rows);
 	if (v.json) {
 		json_t *j = node_json(&n);
 		json_object_set_new(j, "history", changes.arr);

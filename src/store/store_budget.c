@@ -67,6 +67,20 @@ int store_budget_nodes(struct store *s, struct budget_node **nodes, int *n)
 	return BR_OK;
 }
 
+/* Steps st for one node into n and finalizes it; NOT_FOUND when there is none. */
+static int one_node(sqlite3_stmt *st, struct budget_node *n)
+{
+	int ret = BR_OK;
+
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW: node_from_row(st, n); break;
+	case SQLITE_DONE: ret = BR_ERR_NOT_FOUND; break;
+	default: ret = BR_ERR_STORE;
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
 int store_budget_get(struct store *s, int64_t id, struct budget_node *n)
 {
 	sqlite3_stmt *st = NULL;
@@ -75,13 +89,7 @@ int store_budget_get(struct store *s, int64_t id, struct budget_node *n)
 	if (ret)
 		return ret;
 	sqlite3_bind_int64(st, 1, id);
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW: node_from_row(st, n); break;
-	case SQLITE_DONE: ret = BR_ERR_NOT_FOUND; break;
-	default: ret = BR_ERR_STORE;
-	}
-	sqlite3_finalize(st);
-	return ret;
+	return one_node(st, n);
 }
 
 /* The node with n's dimensions and period, into out; NOT_FOUND. */
@@ -99,13 +107,7 @@ static int find_locked(struct store *s, const struct budget_node *n, struct budg
 	bind_text(st, 2, n->project);
 	bind_text(st, 3, n->category);
 	bind_text(st, 4, n->period);
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW: node_from_row(st, out); break;
-	case SQLITE_DONE: ret = BR_ERR_NOT_FOUND; break;
-	default: ret = BR_ERR_STORE;
-	}
-	sqlite3_finalize(st);
-	return ret;
+	return one_node(st, out);
 }
 
 int store_budget_find(struct store *s, const struct budget_node *key, struct budget_node *out)
