@@ -170,8 +170,30 @@ json_t *money_json(int64_t fen)
 	return json_string(money_format(fen, buf, sizeof(buf), 0));
 }
 
-static json_t *claim_json(const struct claim *c)
+/* What each line leaves in its budget node (service_budget_preview); NULL if it cannot be read. */
+static struct budget_line_view *budget_views(struct app *app, const struct claim *c)
 {
+	struct budget_line_view *v = xcalloc((size_t)c->nlines + 1, sizeof(*v));
+
+	if (service_budget_preview(app, c, v)) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static json_t *budget_view_json(const struct budget_line_view *v)
+{
+	if (v->node < 0)
+		return json_null();
+	return json_pack("{s:s, s:s, s:s, s:b, s:b, s:o}", "node", v->label, "period", v->period, "mode",
+			 budget_mode_name(v->mode), "frozen", v->frozen, "over_limit", v->over_limit, "left",
+			 money_json(v->left));
+}
+
+static json_t *claim_json(struct app *app, const struct claim *c)
+{
+	struct budget_line_view *bv = budget_views(app, c);
 	json_t *fields = json_object(), *lines = json_array(), *findings = json_array(), *atts = json_array();
 	json_t *j;
 
@@ -193,8 +215,11 @@ static json_t *claim_json(const struct claim *c)
 						      "tax", money_json(l->invoice.tax), "seller",
 						      l->invoice.seller_name));
 		}
+		if (bv)
+			json_object_set_new(lj, "budget", budget_view_json(&bv[i]));
 		json_array_append_new(lines, lj);
 	}
+	free(bv);
 	for (int i = 0; i < c->nfindings; i++) {
 		const struct claim_finding *f = &c->findings[i];
 		json_array_append_new(findings, json_pack("{s:s, s:s, s:i, s:s, s:s}", "level",
@@ -235,6 +260,7 @@ static void print_findings(const struct claim *c, FILE *out)
 static void print_claim(struct app *app, const struct claim *c, const struct form *f, FILE *out)
 {
 	const char *lang = app_language(app);
+	struct budget_line_view *bv;
 	char a[64], b[64], cat[64], desc[128], inv[40];
 
 	fprintf(out, "%s  %s  [%s]\n", c->number, c->title, _(claim_status_label(c->status)));
@@ -265,6 +291,19 @@ static void print_claim(struct app *app, const struct claim *c, const struct for
 	fprintf(out, _("\nTotal %s, deductible input VAT %s\n"),
 		money_format(c->total, a, sizeof(a), MONEY_GROUP | MONEY_SYMBOL),
 		money_format(c->deductible, b, sizeof(b), MONEY_GROUP | MONEY_SYMBOL));
+	if ((bv = budget_views(app, c)) && c->nlines) {
+		fprintf(out, "%s\n", _("Budgets:"));
+		for (int i = 0; i < c->nlines; i++) {
+			const struct budget_line_view *v = &bv[i];
+			if (v->node < 0)
+				fprintf(out, _("  line %d: no budget counts it\n"), i + 1);
+			else
+				fprintf(out, _("  line %d: %s %s (%s%s): %s left\n"), i + 1, v->label, v->period,
+					_(budget_mode_label(v->mode)), v->frozen ? _(", frozen") : "",
+					money_format(v->left, a, sizeof(a), MONEY_GROUP));
+		}
+	}
+	free(bv);
 	if (c->nfindings) {
 		fprintf(out, _("Findings:\n"));
 		print_findings(c, out);
@@ -284,7 +323,7 @@ static void print_claim(struct app *app, const struct claim *c, const struct for
 static int show(struct app *app, const struct form_set *forms, const struct claim *c, bool json, FILE *out)
 {
 	if (json)
-		return print_json(claim_json(c), out);
+		return print_json(claim_json(app, c), out);
 	print_claim(app, c, form_set_find(forms, c->form), out);
 	return CMD_OK;
 }
@@ -331,7 +370,7 @@ static int create_or_update(struct app *app, int argc, char **argv, FILE *out, F
 		ret = CMD_OK;
 		goto out;
 	}
-	ret = print_json(claim_json(&c), out);
+	ret = print_json(claim_json(app, &c), out);
 out:
 	json_decref(root);
 	claim_release(&c);
@@ -465,11 +504,11 @@ static int move(struct app *app, int argc, char **argv, FILE *out, FILE *err, en
 		if (c.nfindings && claim_has_blocking(&c))
 			print_findings(&c, err);
 		if (v.json && c.id)
-			print_json(claim_json(&c), out);
+			print_json(claim_json(app, &c), out);
 		goto out;
 	}
 	if (v.json) {
-		ret = print_json(claim_json(&c), out);
+		ret = print_json(claim_json(app, &c), out);
 		goto out;
 	}
 	if (ev == CLAIM_EV_SUBMIT && c.status == CLAIM_APPROVED)

@@ -111,6 +111,10 @@ check "with a budget warning naming the node and the shortfall (over the 10% tol
 check "the approver sees the warning on the claim" \
 	grep -q "\[warn\] budget 研发部 · office" <<<"$(ssh_exec limei "$PASSWORD" claim show "$W2")"
 check "committed counts both" [ "$(committed_of 研发部 office "$QUARTER")" = 1200.00 ]
+check "the approver's claim detail shows each line's node and what it leaves" \
+	[ "$(ssh_exec limei "$PASSWORD" claim show "$W2" --json | jq -r '.lines[0].budget | .node + " " + .period + " " + .left')" = "研发部 · office $QUARTER -200.00" ]
+check "in text too" grep -q "line 1: 研发部 · office $QUARTER (warn): -200.00 left" <<<"$(ssh_exec limei "$PASSWORD" claim show "$W2")"
+
 
 # ---- reject and withdraw release ----
 ssh_exec limei "$PASSWORD" reject "$W2" --comment "'超预算'" >/dev/null
