@@ -105,6 +105,12 @@ int budget_match(const struct budget_node *nodes, int n, const struct budget_fac
  */
 int budget_link(struct budget_node *nodes, int n);
 
+/*
+ * The first and last line date of c: the only periods its lines can fall
+ * in ("9999-12-31" and "0000-01-01" when it has no dated line).
+ */
+void budget_claim_window(const struct claim *c, char from[11], char to[11]);
+
 /* An amount charged to a node (an index into the nodes given). */
 struct budget_charge {
 	int node;

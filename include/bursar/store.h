@@ -282,6 +282,12 @@ int store_task_escalate(struct store *s, int64_t task_id, const char *person);
 
 /* Every budget node, by id (free *nodes). */
 int store_budget_nodes(struct store *s, struct budget_node **nodes, int *n);
+/*
+ * The nodes a claim of department with lines dated from..to can match: of
+ * that department or of none, with a period overlapping from..to.
+ */
+int store_budget_nodes_for(struct store *s, const char *department, const char *from, const char *to,
+			   struct budget_node **nodes, int *n);
 int store_budget_get(struct store *s, int64_t id, struct budget_node *n);
 /* The node with key's dimensions and period; NOT_FOUND. */
 int store_budget_find(struct store *s, const struct budget_node *key, struct budget_node *out);

@@ -255,6 +255,21 @@ int budget_link(struct budget_node *nodes, int n)
 	return changed;
 }
 
+void budget_claim_window(const struct claim *c, char from[11], char to[11])
+{
+	str_copy(from, "9999-12-31", 11);
+	str_copy(to, "0000-01-01", 11);
+	for (int i = 0; i < c->nlines; i++) {
+		const char *d = c->lines[i].date;
+		if (!date_valid(d))
+			continue;
+		if (strcmp(d, from) < 0)
+			str_copy(from, d, 11);
+		if (strcmp(d, to) > 0)
+			str_copy(to, d, 11);
+	}
+}
+
 static int charge_add(struct budget_charge *out, int nout, int max, int node, int64_t amount)
 {
 	for (int k = 0; k < nout; k++)

@@ -408,6 +408,16 @@ void budget_import_release(struct budget_import *r)
 
 /* ---- live balance ---- */
 
+/* The nodes c's lines can match (department's and company-wide, in the lines' dates). */
+static int claim_nodes(struct app *app, const struct claim *c, const char *department, struct budget_node **nodes,
+		       int *n)
+{
+	char from[11], to[11];
+
+	budget_claim_window(c, from, to);
+	return store_budget_nodes_for(app->store, department, from, to, nodes, n);
+}
+
 int service_budget_preview(struct app *app, const struct claim *c, struct budget_line_view *v)
 {
 	struct budget_node *nodes = NULL;
@@ -417,7 +427,7 @@ int service_budget_preview(struct app *app, const struct claim *c, struct budget
 
 	for (int i = 0; i < c->nlines; i++)
 		v[i].node = -1;
-	if ((ret = store_budget_nodes(app->store, &nodes, &n)))
+	if ((ret = claim_nodes(app, c, department, &nodes, &n)))
 		return ret;
 	line_node = xcalloc((size_t)c->nlines + 1, sizeof(*line_node));
 	for (int i = 0; i < c->nlines; i++) {
@@ -457,7 +467,7 @@ int service_budget_review(struct app *app, struct claim *c)
 
 	if (c->status != CLAIM_DRAFT)
 		return BR_OK; /* its findings were made when it was submitted */
-	if ((ret = store_budget_nodes(app->store, &nodes, &n)))
+	if ((ret = claim_nodes(app, c, c->department[0] ? c->department : app->user->department, &nodes, &n)))
 		return ret;
 	ch = xcalloc((size_t)n + 1, sizeof(*ch));
 	v = xcalloc((size_t)n + 1, sizeof(*v));

@@ -41,15 +41,13 @@ static void node_from_row(sqlite3_stmt *st, struct budget_node *n)
 	str_copy(n->updated_at, col_text(st, 14), sizeof(n->updated_at));
 }
 
-int store_budget_nodes(struct store *s, struct budget_node **nodes, int *n)
+/* Reads the nodes st selects into *nodes (finalizing st). */
+static int read_nodes(sqlite3_stmt *st, struct budget_node **nodes, int *n)
 {
-	sqlite3_stmt *st = NULL;
-	int ret, rc, cap = 0;
+	int rc, cap = 0;
 
 	*nodes = NULL;
 	*n = 0;
-	if ((ret = store_prepare(s, "SELECT " NODE_COLUMNS " FROM budgets ORDER BY id", &st)))
-		return ret;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 32;
@@ -65,6 +63,35 @@ int store_budget_nodes(struct store *s, struct budget_node **nodes, int *n)
 		return BR_ERR_STORE;
 	}
 	return BR_OK;
+}
+
+int store_budget_nodes(struct store *s, struct budget_node **nodes, int *n)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = store_prepare(s, "SELECT " NODE_COLUMNS " FROM budgets ORDER BY id", &st);
+
+	*nodes = NULL;
+	*n = 0;
+	return ret ? ret : read_nodes(st, nodes, n);
+}
+
+int store_budget_nodes_for(struct store *s, const char *department, const char *from, const char *to,
+			   struct budget_node **nodes, int *n)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = store_prepare(s,
+				"SELECT " NODE_COLUMNS " FROM budgets WHERE department IN ('', ?1)"
+				" AND from_date <= ?3 AND to_date >= ?2 ORDER BY id",
+				&st);
+
+	*nodes = NULL;
+	*n = 0;
+	if (ret)
+		return ret;
+	bind_text(st, 1, department);
+	bind_text(st, 2, from);
+	bind_text(st, 3, to);
+	return read_nodes(st, nodes, n);
 }
 
 /* Steps st for one node into n and finalizes it; NOT_FOUND when there is none. */
@@ -299,11 +326,14 @@ int budget_commit_locked(struct store *s, int64_t claim_id, struct claim *findin
 	struct budget_charge *ch = NULL;
 	struct budget_verdict *v = NULL;
 	struct claim c;
+	char from[11], to[11];
 	int n = 0, nch, nv, blocking = 0, ret;
 
 	claim_init(&c);
-	if ((ret = budget_release_locked(s, claim_id)) || (ret = claim_facts_locked(s, claim_id, &c)) ||
-	    (ret = store_budget_nodes(s, &nodes, &n)))
+	if ((ret = budget_release_locked(s, claim_id)) || (ret = claim_facts_locked(s, claim_id, &c)))
+		goto out;
+	budget_claim_window(&c, from, to);
+	if ((ret = store_budget_nodes_for(s, c.department, from, to, &nodes, &n)))
 		goto out;
 	/* every line charges at most the whole chain of nodes */
 	ch = xcalloc((size_t)(n + 1), sizeof(*ch));
