@@ -791,6 +791,26 @@ static void test_label(void **state)
 	assert_string_equal(out, "whole company");
 }
 
+static void test_claim_window(void **state)
+{
+	struct claim c;
+	char from[11], to[11];
+
+	(void)state;
+	claim_init(&c);
+	budget_claim_window(&c, from, to);
+	assert_string_equal(from, "9999-12-31");
+	assert_string_equal(to, "0000-01-01");
+	line(&c, "meals", "2026-05-01", 1);
+	line(&c, "meals", "", 1); /* undated lines do not count */
+	line(&c, "meals", "2026-01-31", 1);
+	line(&c, "meals", "2026-12-01", 1);
+	budget_claim_window(&c, from, to);
+	assert_string_equal(from, "2026-01-31");
+	assert_string_equal(to, "2026-12-01");
+	claim_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -812,6 +832,7 @@ int main(void)
 		cmocka_unit_test(test_evaluate_frozen),
 		cmocka_unit_test(test_findings),
 		cmocka_unit_test(test_label),
+		cmocka_unit_test(test_claim_window),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

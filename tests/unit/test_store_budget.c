@@ -1165,6 +1165,31 @@ static void test_quarter_not_bypassed(void **state)
 	expect_node(f, q4.id, 0, 0);
 }
 
+/* The nodes a claim can match: its department's and company-wide ones, in its dates. */
+static void test_nodes_for(void **state)
+{
+	struct fixture *f = *state;
+	struct budget_node *nodes = NULL;
+	int n = -1;
+
+	set_node(f, key(RD, "", "", "2026", 100, BUDGET_BLOCK, 0), "", true);
+	set_node(f, key(RD, "", "meals", "2026-Q1", 100, BUDGET_WARN, 0), "", true);
+	set_node(f, key(RD, "", "", "2025", 100, BUDGET_BLOCK, 0), "", true);
+	set_node(f, key(SALES, "", "", "2026", 100, BUDGET_BLOCK, 0), "", true);
+	set_node(f, key("", "", "taxi", "2026-11", 100, BUDGET_BLOCK, 0), "", true);
+	assert_int_equal(store_budget_nodes_for(f->s, RD, "2026-02-01", "2026-03-01", &nodes, &n), BR_OK);
+	assert_int_equal(n, 2); /* RD 2026 and RD x meals Q1; not 2025, not sales, not November */
+	assert_string_equal(nodes[0].period, "2026");
+	assert_string_equal(nodes[1].category, "meals");
+	free(nodes);
+	assert_int_equal(store_budget_nodes_for(f->s, RD, "2026-11-30", "2026-11-30", &nodes, &n), BR_OK);
+	assert_int_equal(n, 2); /* RD 2026 and the company's taxi November */
+	free(nodes);
+	assert_int_equal(store_budget_nodes_for(f->s, RD, "9999-12-31", "0000-01-01", &nodes, &n), BR_OK);
+	assert_int_equal(n, 0); /* a claim without dated lines */
+	free(nodes);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1180,6 +1205,7 @@ int main(void)
 		T(test_spend),
 		T(test_tasks_count),
 		T(test_departments),
+		T(test_nodes_for),
 		T(test_transition_return_reject_release),
 		T(test_spend_to_only),
 		T(test_quarter_not_bypassed),
