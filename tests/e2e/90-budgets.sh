@@ -200,6 +200,15 @@ check "nothing is wider than the 80-column terminal: every row ends at the frame
 check "approvals waiting are counted" wait_for db "[0-9]+"
 keys db q q
 
+# ---- the monochrome theme draws bars in ASCII ----
+ssh_exec zhangwei "$PASSWORD" prefs --theme mono >/dev/null
+tui_open mono zhangwei en_US.UTF-8 80 24
+wait_for mono "Main menu" >/dev/null
+keys mono G Enter
+check "on the mono theme the dashboard's bars are ASCII" wait_for mono "Used #+" && lacks "█" "$(screen_of mono)"
+keys mono q q
+ssh_exec zhangwei "$PASSWORD" prefs --theme default >/dev/null
+
 # ---- audit ----
 log=$(ssh_exec zhaomin "$PASSWORD" audit log --limit 500 --json)
 check "budget changes are audited (create, adjust, freeze, unfreeze)" \
