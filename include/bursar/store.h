@@ -299,9 +299,12 @@ int store_budget_find(struct store *s, const struct budget_node *key, struct bud
  * the stored node.
  */
 int store_budget_set(struct store *s, struct budget_node *n, const char *actor, const char *reason, bool *created);
-/* Sets n nodes in one transaction: all or (*failed = the index) none; *created counts new ones. */
-int store_budget_import(struct store *s, struct budget_node *nodes, int n, const char *actor, const char *reason,
-			int *failed, int *created);
+/*
+ * Sets n nodes in one transaction, each with its reason (reasons may be
+ * NULL): all or (*failed = the index) none; *created counts new ones.
+ */
+int store_budget_import(struct store *s, struct budget_node *nodes, int n, const char *actor,
+			const char *const *reasons, int *failed, int *created);
 /* Freezes (no new commitments) or unfreezes node id, audited. */
 int store_budget_freeze(struct store *s, int64_t id, bool frozen, const char *actor, const char *reason);
 

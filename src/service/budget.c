@@ -239,8 +239,7 @@ int service_budget_set(struct app *app, const struct budget_input *in, const cha
 		if (store_budget_find(app->store, out, &before) == BR_OK && same_settings(&before, out))
 			return BR_OK; /* nothing to change */
 		if (blank(reason))
-			return service_fail(BR_ERR_INVALID, msg, size, "%s",
-					    _("changing a budget needs a reason"));
+			return service_fail(BR_ERR_INVALID, msg, size, "%s", _("changing a budget needs a reason"));
 	}
 	if ((ret = store_budget_set(app->store, out, app->user->uid, reason, created)))
 		return service_fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
@@ -385,9 +384,8 @@ int service_budget_import(struct app *app, const char *data, size_t len, const c
 				   r->nproblems, r->rows);
 		goto out;
 	}
-	/* one reason for the whole import: the command's, else the first row's */
-	ret = store_budget_import(app->store, nodes, r->nnodes, app->user->uid, reason && *reason ? reason : reasons[0],
-				  &failed, &r->created);
+	ret = store_budget_import(app->store, nodes, r->nnodes, app->user->uid, (const char *const *)reasons, &failed,
+				  &r->created);
 	if (ret) {
 		service_fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
 		r->nnodes = 0;

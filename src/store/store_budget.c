@@ -402,20 +402,12 @@ int budget_post_locked(struct store *s, int64_t claim_id)
 			    claim_id);
 }
 
-/*
- * After the set of nodes changed: relinks the tree and charges every
- * claim that holds money again (submitted and approved: committed;
- * exported and paid: actual), so a node created mid-year counts what was
- * already spent in its period.
- */
-static int rebuild_locked(struct store *s)
+/* After the set of nodes changed: every node's parent follows from the nodes again. */
+static int relink_locked(struct store *s)
 {
-	sqlite3_stmt *st = NULL, *up = NULL;
+	sqlite3_stmt *up = NULL;
 	struct budget_node *nodes = NULL;
-	struct budget_charge *ch = NULL;
-	int64_t *ids = NULL;
-	char **states = NULL;
-	int n = 0, nids = 0, cap = 0, ret, rc;
+	int n = 0, ret;
 
 	if ((ret = store_budget_nodes(s, &nodes, &n)))
 		return ret;
@@ -427,53 +419,48 @@ static int rebuild_locked(struct store *s)
 		sqlite3_bind_int64(up, 2, nodes[i].parent);
 		ret = store_step_done(up);
 	}
-	if (ret || (ret = exec1_locked(s, "DELETE FROM budget_charges", 0)))
-		goto out;
-	if ((ret = store_prepare(s,
-				 "SELECT id, status FROM claims WHERE status IN ('submitted', 'approved', 'exported',"
-				 " 'paid') ORDER BY id",
-				 &st)))
-		goto out;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (nids == cap) {
-			cap = cap ? cap * 2 : 256;
-			ids = xrealloc(ids, sizeof(*ids) * (size_t)cap);
-			states = xrealloc(states, sizeof(*states) * (size_t)cap);
-		}
-		ids[nids] = sqlite3_column_int64(st, 0);
-		states[nids++] = strcmp(col_text(st, 1), "submitted") && strcmp(col_text(st, 1), "approved")
-				     ? "actual"
-				     : "committed";
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		ret = BR_ERR_STORE;
-		goto out;
-	}
-	ch = xcalloc((size_t)(n + 1), sizeof(*ch));
-	for (int i = 0; i < nids && ret == BR_OK; i++) {
-		struct claim c;
-		int nch;
-		claim_init(&c);
-		if ((ret = claim_facts_locked(s, ids[i], &c)) == BR_OK) {
-			nch = budget_plan(nodes, n, &c, c.department, ch, n + 1, NULL);
-			ret = nch < 0 ? BR_ERR_STORE : insert_charges_locked(s, ids[i], nodes, ch, nch, states[i]);
-		}
-		claim_release(&c);
-	}
-	if (ret == BR_OK)
-		ret = exec1_locked(s,
-				   "UPDATE budgets SET committed = coalesce((SELECT sum(amount) FROM budget_charges c"
-				   " WHERE c.budget_id = budgets.id AND c.state = 'committed'), 0),"
-				   " actual = coalesce((SELECT sum(amount) FROM budget_charges c"
-				   " WHERE c.budget_id = budgets.id AND c.state = 'actual'), 0)",
-				   0);
-out:
 	free(nodes);
-	free(ch);
-	free(ids);
-	free(states);
 	return ret;
+}
+
+/*
+ * A new node is charged with the claims that already hold money in its
+ * period (submitted and approved: committed; exported and paid: actual),
+ * so a node set mid-year counts what was spent before it.  A line charges
+ * every node it matches, so no other node's charges change.
+ */
+static int charge_new_locked(struct store *s, const struct budget_node *n)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = store_prepare(
+	    s,
+	    "INSERT INTO budget_charges (claim_id, budget_id, amount, state)"
+	    " SELECT c.id, ?1, sum(l.amount),"
+	    "  CASE WHEN c.status IN ('submitted', 'approved') THEN 'committed' ELSE 'actual' END"
+	    " FROM claim_lines l JOIN claims c ON c.id = l.claim_id"
+	    " WHERE c.status IN ('submitted', 'approved', 'exported', 'paid') AND l.date >= ?2 AND l.date <= ?3"
+	    " AND (?4 = '' OR c.department = ?4) AND (?5 = '' OR l.category = ?5)"
+	    " AND (?6 = '' OR coalesce((SELECT v.value FROM claim_values v WHERE v.claim_id = c.id"
+	    " AND v.name = 'project'), '') = ?6)"
+	    " GROUP BY c.id",
+	    &st);
+
+	if (ret)
+		return ret;
+	sqlite3_bind_int64(st, 1, n->id);
+	bind_text(st, 2, n->from);
+	bind_text(st, 3, n->to);
+	bind_text(st, 4, n->department);
+	bind_text(st, 5, n->category);
+	bind_text(st, 6, n->project);
+	if ((ret = store_step_done(st)))
+		return ret;
+	return exec1_locked(s,
+			    "UPDATE budgets SET committed = coalesce((SELECT sum(amount) FROM budget_charges c"
+			    " WHERE c.budget_id = ?1 AND c.state = 'committed'), 0),"
+			    " actual = coalesce((SELECT sum(amount) FROM budget_charges c"
+			    " WHERE c.budget_id = ?1 AND c.state = 'actual'), 0) WHERE id = ?1",
+			    n->id);
 }
 
 int store_budget_set(struct store *s, struct budget_node *n, const char *actor, const char *reason, bool *created)
@@ -482,15 +469,16 @@ int store_budget_set(struct store *s, struct budget_node *n, const char *actor, 
 
 	if (ret)
 		return ret;
-	if ((ret = set_locked(s, n, actor, reason, created)) == BR_OK && *created)
-		ret = rebuild_locked(s);
+	if ((ret = set_locked(s, n, actor, reason, created)) == BR_OK && *created &&
+	    (ret = charge_new_locked(s, n)) == BR_OK)
+		ret = relink_locked(s);
 	if (ret == BR_OK && *created)
 		ret = store_budget_get(s, n->id, n);
 	return store_end(s, ret);
 }
 
-int store_budget_import(struct store *s, struct budget_node *nodes, int n, const char *actor, const char *reason,
-			int *failed, int *created)
+int store_budget_import(struct store *s, struct budget_node *nodes, int n, const char *actor,
+			const char *const *reasons, int *failed, int *created)
 {
 	int ret = store_begin(s);
 	bool any = false, c = false;
@@ -500,7 +488,8 @@ int store_budget_import(struct store *s, struct budget_node *nodes, int n, const
 	*created = 0;
 	*failed = -1;
 	for (int i = 0; i < n; i++) {
-		if ((ret = set_locked(s, &nodes[i], actor, reason, &c))) {
+		if ((ret = set_locked(s, &nodes[i], actor, reasons ? reasons[i] : "", &c)) ||
+		    (c && (ret = charge_new_locked(s, &nodes[i])))) {
 			*failed = i;
 			goto out;
 		}
@@ -508,7 +497,7 @@ int store_budget_import(struct store *s, struct budget_node *nodes, int n, const
 		*created += c;
 	}
 	if (any)
-		ret = rebuild_locked(s);
+		ret = relink_locked(s);
 out:
 	return store_end(s, ret);
 }

@@ -522,7 +522,8 @@ static void test_import_all_or_nothing(void **state)
 	rows[1] = key(RD, "", "", "2026", 200000, BUDGET_BLOCK, 0);
 	rows[2] = key("", "", "", "2026", 900000, BUDGET_TRACK, 0);
 	rows[2].mode = (enum budget_mode)7;
-	ret = store_budget_import(f->s, rows, 3, "fin", "plan v2", &failed, &created);
+	ret = store_budget_import(f->s, rows, 3, "fin", (const char *[]){ "plan v2", "plan v2", "plan v2" }, &failed,
+				  &created);
 	assert_int_not_equal(ret, BR_OK);
 	assert_int_equal(failed, 2);
 	/* nothing of it stayed */
@@ -537,11 +538,11 @@ static void test_import_all_or_nothing(void **state)
 	/* a negative amount or too large an overrun, first row: the same */
 	rows[0].amount = -1;
 	failed = created = -2;
-	assert_int_not_equal(store_budget_import(f->s, rows, 2, "fin", "", &failed, &created), BR_OK);
+	assert_int_not_equal(store_budget_import(f->s, rows, 2, "fin", NULL, &failed, &created), BR_OK);
 	assert_int_equal(failed, 0);
 	rows[0].amount = 50000;
 	rows[1].overrun_bp = BUDGET_OVERRUN_MAX + 1;
-	assert_int_not_equal(store_budget_import(f->s, rows, 2, "fin", "", &failed, &created), BR_OK);
+	assert_int_not_equal(store_budget_import(f->s, rows, 2, "fin", NULL, &failed, &created), BR_OK);
 	assert_int_equal(failed, 1);
 	assert_int_equal(node_count(f), 1);
 	assert_int_equal(audit_count(f), audits);
@@ -550,7 +551,9 @@ static void test_import_all_or_nothing(void **state)
 	rows[1].overrun_bp = 0;
 	rows[2].mode = BUDGET_TRACK;
 	failed = created = -2;
-	assert_int_equal(store_budget_import(f->s, rows, 3, "fin", "plan v2", &failed, &created), BR_OK);
+	assert_int_equal(store_budget_import(f->s, rows, 3, "fin", (const char *[]){ "plan v2", "plan v2", "plan v2" },
+					     &failed, &created),
+			 BR_OK);
 	assert_int_equal(failed, -1);
 	assert_int_equal(created, 2);
 	assert_int_equal(node_count(f), 3);
@@ -569,6 +572,17 @@ static void test_import_all_or_nothing(void **state)
 	assert_int_equal(ch.n, 2);
 	assert_string_equal(ch.c[1].reason, "plan v2");
 	assert_int_equal(ch.c[1].old_amount, 100000);
+
+	/* each row keeps its own reason */
+	rows[0].amount = 60000;
+	rows[1].amount = 150000;
+	assert_int_equal(store_budget_import(f->s, rows, 2, "fin", (const char *[]){ "sales up", "cut" }, &failed,
+					     &created),
+			 BR_OK);
+	changes(f, rd.id, &ch);
+	assert_int_equal(ch.n, 3);
+	assert_string_equal(ch.c[2].reason, "cut");
+	assert_int_equal(ch.c[2].new_amount, 150000);
 }
 
 /* ---- commitments ---- */
@@ -837,7 +851,7 @@ static void test_import_charges_existing_claims(void **state)
 	assert_int_equal(submit(f, id, NULL), BR_OK);
 	rows[0] = key(RD, "", "", "2026", 100000, BUDGET_BLOCK, 0);
 	rows[1] = key("", "", "", "2026", 100000, BUDGET_BLOCK, 0);
-	assert_int_equal(store_budget_import(f->s, rows, 2, "fin", "", &failed, &created), BR_OK);
+	assert_int_equal(store_budget_import(f->s, rows, 2, "fin", NULL, &failed, &created), BR_OK);
 	assert_int_equal(created, 2);
 	got = rows[0];
 	assert_int_equal(store_budget_find(f->s, &rows[0], &got), BR_OK);
