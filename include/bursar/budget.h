@@ -96,6 +96,11 @@ struct budget_facts {
 };
 
 bool budget_node_matches(const struct budget_node *n, const struct budget_facts *f);
+/*
+ * Whether p covers c: each of p's dimensions is c's too, p's period
+ * contains c's, and p is wider (fewer dimensions or a longer period).
+ */
+bool budget_covers(const struct budget_node *p, const struct budget_node *c);
 /* The index of the most specific node f matches, or -1. */
 int budget_match(const struct budget_node *nodes, int n, const struct budget_facts *f);
 /*

@@ -377,8 +377,16 @@ static const char *row_name(const struct app *app, const struct spend_row *r)
 	return strcmp(app_language(app), "en") ? r->name : r->name_en;
 }
 
+/* A CSV field; one a spreadsheet would take for a formula (= + - @) gets a leading apostrophe. */
 static void csv_field(struct strbuf *b, const char *v)
 {
+	if (strchr("=+-@", *v) && *v) {
+		struct strbuf q = { 0 };
+		strbuf_addf(&q, "'%s", v);
+		csv_field(b, q.s);
+		free(q.s);
+		return;
+	}
 	if (!strpbrk(v, ",\"\r\n")) {
 		strbuf_addf(b, "%s", v);
 		return;
@@ -389,6 +397,10 @@ static void csv_field(struct strbuf *b, const char *v)
 	strbuf_addf(b, "\"");
 }
 
+/*
+ * Text inside the report's HTML block: escaped, and on one line, since a
+ * blank line would end the block and let the rest be read as Markdown.
+ */
 static void html_text(struct strbuf *b, const char *v)
 {
 	for (; *v; v++)
@@ -397,7 +409,7 @@ static void html_text(struct strbuf *b, const char *v)
 		case '>': strbuf_addf(b, "&gt;"); break;
 		case '&': strbuf_addf(b, "&amp;"); break;
 		case '"': strbuf_addf(b, "&quot;"); break;
-		default: strbuf_addf(b, "%c", *v);
+		default: strbuf_addf(b, "%c", (unsigned char)*v < 0x20 || *v == 0x7f ? ' ' : *v);
 		}
 }
 
@@ -408,7 +420,7 @@ static void md_text(struct strbuf *b, const char *v)
 		if (*v == '|' || *v == '\\' || *v == '*' || *v == '_' || *v == '`' || *v == '<' || *v == '[')
 			strbuf_addf(b, "\\%c", *v);
 		else
-			strbuf_addf(b, "%c", *v == '\n' || *v == '\r' ? ' ' : *v);
+			strbuf_addf(b, "%c", (unsigned char)*v < 0x20 || *v == 0x7f ? ' ' : *v);
 }
 
 static void sum_rows(const struct spend_list *l, struct spend_row *t)

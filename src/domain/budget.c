@@ -228,8 +228,7 @@ int budget_match(const struct budget_node *nodes, int n, const struct budget_fac
 	return best;
 }
 
-/* Whether p covers c: each of p's dimensions equal in c, p's period contains c's, and p is wider. */
-static bool covers(const struct budget_node *p, const struct budget_node *c)
+bool budget_covers(const struct budget_node *p, const struct budget_node *c)
 {
 	if (!dim_ok(p->department, c->department) || !dim_ok(p->project, c->project) ||
 	    !dim_ok(p->category, c->category) || strcmp(p->from, c->from) > 0 || strcmp(p->to, c->to) < 0)
@@ -245,7 +244,7 @@ int budget_link(struct budget_node *nodes, int n)
 		int best = -1;
 		int64_t parent;
 		for (int j = 0; j < n; j++)
-			if (j != i && covers(&nodes[j], &nodes[i]) &&
+			if (j != i && budget_covers(&nodes[j], &nodes[i]) &&
 			    (best < 0 || more_specific(&nodes[j], &nodes[best])))
 				best = j;
 		parent = best < 0 ? 0 : nodes[best].id;
@@ -316,7 +315,12 @@ int budget_evaluate(const struct budget_node *nodes, const struct budget_charge 
 	*blocking = 0;
 	for (int k = 0; k < ncharges; k++) {
 		const struct budget_node *node = &nodes[charges[k].node];
-		int64_t over = node->committed + node->actual + charges[k].amount - budget_limit(node);
+		int64_t used, over;
+		/* past int64 is past any limit */
+		if (__builtin_add_overflow(node->committed, node->actual, &used) ||
+		    __builtin_add_overflow(used, charges[k].amount, &used))
+			used = INT64_MAX;
+		over = used - budget_limit(node);
 		bool over_limit = node->mode != BUDGET_TRACK && over > 0 && charges[k].amount > 0;
 		if (!over_limit && !(node->frozen && charges[k].amount > 0))
 			continue;

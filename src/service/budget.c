@@ -45,13 +45,20 @@ static int add_department(const char *value, void *arg)
 
 int service_visible_departments(struct app *app, struct dept_list *l)
 {
+	int ret;
+
 	memset(l, 0, sizeof(*l));
 	l->all = service_sees_all(app);
-	if (l->all)
-		return store_departments(app->store, add_department, l);
-	if (app->user->department[0])
-		add_department(app->user->department, l);
-	return store_approver_departments(app->store, app->user->uid, add_department, l);
+	if (l->all) {
+		ret = store_departments(app->store, add_department, l);
+	} else {
+		if (app->user->department[0])
+			add_department(app->user->department, l);
+		ret = store_approver_departments(app->store, app->user->uid, add_department, l);
+	}
+	if (ret)
+		dept_list_release(l);
+	return ret;
 }
 
 void dept_list_release(struct dept_list *l)
@@ -159,8 +166,11 @@ static int budget_from_input(struct app *app, const struct category_set *cats, c
 	if (!dim_ok(in->department ? in->department : "") || !dim_ok(in->project ? in->project : ""))
 		return service_fail(BR_ERR_INVALID, msg, size,
 				    _("department and project must be plain text under %d bytes"), BUDGET_DIM_MAX);
+	/* without surrounding blanks: " 研发部" must not make a node nothing matches */
 	str_copy(key.department, in->department ? in->department : "", sizeof(key.department));
+	str_trim(key.department);
 	str_copy(key.project, in->project ? in->project : "", sizeof(key.project));
+	str_trim(key.project);
 	*column = "category";
 	if (in->category && *in->category) {
 		if (!category_find(cats->items, cats->n, in->category))
@@ -416,42 +426,63 @@ static int claim_nodes(struct app *app, const struct claim *c, const char *depar
 	return store_budget_nodes_for(app->store, department, from, to, nodes, n);
 }
 
+/* How far node b is from its limit after used more; frozen and track nodes never bind, and frozen binds first. */
+static int64_t headroom(const struct budget_node *b, int64_t used)
+{
+	if (b->frozen)
+		return INT64_MIN;
+	if (b->mode == BUDGET_TRACK)
+		return INT64_MAX;
+	return budget_limit(b) - b->committed - b->actual - used;
+}
+
 int service_budget_preview(struct app *app, const struct claim *c, struct budget_line_view *v)
 {
 	struct budget_node *nodes = NULL;
-	int n = 0, *line_node, ret;
-	bool committed = c->status == CLAIM_SUBMITTED || c->status == CLAIM_APPROVED;
+	int n = 0, ret;
+	/* a claim that holds money is in its nodes' figures already */
+	bool counted = c->status == CLAIM_SUBMITTED || c->status == CLAIM_APPROVED || c->status == CLAIM_EXPORTED ||
+		       c->status == CLAIM_PAID;
 	const char *department = c->department[0] ? c->department : app->user->department;
+	const char *project = claim_value(c, "project");
 
 	for (int i = 0; i < c->nlines; i++)
 		v[i].node = -1;
 	if ((ret = claim_nodes(app, c, department, &nodes, &n)))
 		return ret;
-	line_node = xcalloc((size_t)c->nlines + 1, sizeof(*line_node));
 	for (int i = 0; i < c->nlines; i++) {
-		struct budget_facts f = { department, claim_value(c, "project"), c->lines[i].category,
-					  c->lines[i].date };
-		line_node[i] = budget_match(nodes, n, &f);
-	}
-	for (int i = 0; i < c->nlines; i++) {
+		struct budget_facts f = { department, project, c->lines[i].category, c->lines[i].date };
+		int spec = budget_match(nodes, n, &f), best = -1;
+		int64_t best_used = 0, best_room = 0;
 		const struct budget_node *b;
-		int64_t used = 0;
-		if (line_node[i] < 0)
+		if (spec < 0)
 			continue;
-		b = &nodes[line_node[i]];
-		/* a committed claim is already in the node's figures */
-		for (int k = 0; k <= i && !committed; k++)
-			if (line_node[k] == line_node[i])
-				used += c->lines[k].amount;
-		v[i].node = line_node[i];
+		/* of every node the line counts against, show the one nearest its limit (ties: the most specific) */
+		for (int k = 0; k < n; k++) {
+			int64_t used = 0, room;
+			if (!budget_node_matches(&nodes[k], &f))
+				continue;
+			for (int j = 0; j <= i && !counted; j++) {
+				struct budget_facts g = { department, project, c->lines[j].category, c->lines[j].date };
+				if (budget_node_matches(&nodes[k], &g))
+					used += c->lines[j].amount;
+			}
+			room = headroom(&nodes[k], used);
+			if (best < 0 || room < best_room || (room == best_room && k == spec)) {
+				best = k;
+				best_used = used;
+				best_room = room;
+			}
+		}
+		b = &nodes[best];
+		v[i].node = best;
 		budget_node_label(b, v[i].label, sizeof(v[i].label));
 		str_copy(v[i].period, b->period, sizeof(v[i].period));
 		v[i].mode = b->mode;
 		v[i].frozen = b->frozen;
-		v[i].left = budget_available(b) - used;
-		v[i].over_limit = b->committed + b->actual + used > budget_limit(b);
+		v[i].left = budget_available(b) - best_used;
+		v[i].over_limit = b->committed + b->actual + best_used > budget_limit(b);
 	}
-	free(line_node);
 	free(nodes);
 	return BR_OK;
 }
@@ -597,8 +628,9 @@ int service_dashboard(struct app *app, bool project, const char *key, const char
 	}
 	for (int i = 0; i < d->nnodes; i++) {
 		bool top = true;
+		/* a node another of the key's nodes covers is already in that one's figures */
 		for (int k = 0; k < d->nnodes && top; k++)
-			top = d->nodes[k].id != d->nodes[i].parent;
+			top = k == i || !budget_covers(&d->nodes[k], &d->nodes[i]);
 		if (!top)
 			continue;
 		d->has_budget = true;

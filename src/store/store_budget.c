@@ -502,6 +502,21 @@ out:
 	return store_end(s, ret);
 }
 
+static int freeze_locked(struct store *s, int64_t id, bool frozen)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int ret = store_prepare(s, "UPDATE budgets SET frozen = ?2, updated_at = ?3 WHERE id = ?1", &st);
+
+	if (ret)
+		return ret;
+	audit_now(now);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, frozen);
+	bind_text(st, 3, now);
+	return store_step_done(st);
+}
+
 int store_budget_freeze(struct store *s, int64_t id, bool frozen, const char *actor, const char *reason)
 {
 	struct budget_node n;
@@ -515,10 +530,7 @@ int store_budget_freeze(struct store *s, int64_t id, bool frozen, const char *ac
 	if (n.frozen == frozen)
 		goto out; /* already so: nothing to record */
 	node_object(&n, object, sizeof(object));
-	if ((ret = exec1_locked(s,
-				frozen ? "UPDATE budgets SET frozen = 1 WHERE id = ?"
-				       : "UPDATE budgets SET frozen = 0 WHERE id = ?",
-				id)) ||
+	if ((ret = freeze_locked(s, id, frozen)) ||
 	    (ret = change_locked(s, id, actor, frozen ? "freeze" : "unfreeze", n.amount, n.amount, "", reason)))
 		goto out;
 	ret = audit_append_locked(s, actor, frozen ? "budget.freeze" : "budget.unfreeze", object,

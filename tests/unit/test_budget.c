@@ -791,6 +791,22 @@ static void test_label(void **state)
 	assert_string_equal(out, "whole company");
 }
 
+static void test_evaluate_overflow(void **state)
+{
+	/* sums past int64 are past any limit, not negative */
+	struct budget_node nodes[] = { node(1, RD, "", "", "2026", MONEY_MAX_FEN, BUDGET_BLOCK) };
+	struct budget_charge ch = { 0, INT64_MAX / 2 };
+	struct budget_verdict v[1];
+	int blocking = 0;
+
+	(void)state;
+	nodes[0].committed = INT64_MAX / 2;
+	nodes[0].actual = INT64_MAX / 2;
+	assert_int_equal(budget_evaluate(nodes, &ch, 1, v, &blocking), 1);
+	assert_int_equal(blocking, 1);
+	assert_true(v[0].shortfall > 0);
+}
+
 static void test_claim_window(void **state)
 {
 	struct claim c;
@@ -833,6 +849,7 @@ int main(void)
 		cmocka_unit_test(test_findings),
 		cmocka_unit_test(test_label),
 		cmocka_unit_test(test_claim_window),
+		cmocka_unit_test(test_evaluate_overflow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
