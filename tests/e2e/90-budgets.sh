@@ -200,6 +200,17 @@ check "nothing is wider than the 80-column terminal: every row ends at the frame
 check "approvals waiting are counted" wait_for db "[0-9]+"
 keys db q q
 
+# ---- hostile names stay text in reports ----
+H=$(ssh_exec alice "$PASSWORD" claim create --json <<-EOF | jq -r .number
+{"form": "general", "title": "恶意", "fields": {"purpose": "x", "project": "<b>p</b>\n\n[x](javascript:alert(1))"},
+ "lines": [{"category": "office", "date": "$TODAY", "amount": "10.00", "description": "d"}]}
+EOF
+)
+ssh_exec alice "$PASSWORD" claim submit "$H" >/dev/null
+out=$(ssh_exec wangfang "$PASSWORD" report spend --by project --period "$YEAR" --format html)
+check "a project name with markup and blank lines stays escaped text in the HTML report" \
+	grep -q "&lt;b&gt;p&lt;/b&gt;  \[x\](javascript:alert(1))" <<<"$out" && lacks "href=" "$out" && lacks "<b>p" "$out"
+
 # ---- the monochrome theme draws bars in ASCII ----
 ssh_exec zhangwei "$PASSWORD" prefs --theme mono >/dev/null
 tui_open mono zhangwei en_US.UTF-8 80 24
