@@ -78,7 +78,8 @@ check "and the good workflow still loads" grep -q "1 workflow(s) usable, 1 left 
 # A fresh data_dir gets a private host key and a migrated database.
 "$BURSAR" serve --config "$D/ok/bursar.ini" 2>"$D/ok/log" &
 pid=$!
-for _ in $(seq 100); do stack_port_free "$port" || break; sleep 0.05; done
+# ready once it says so (a loaded machine may take a while to migrate the new database)
+for _ in $(seq 400); do grep -q "listening on" "$D/ok/log" 2>/dev/null && break; sleep 0.05; done
 check "a new host key is generated with mode 0600" [ "$(stat -c %a "$D/ok/data/ssh_host_ed25519_key")" = 600 ]
 check "the database is created in WAL mode" [ "$(sqlite3 "$D/ok/data/bursar.db" 'PRAGMA journal_mode')" = wal ]
 check "the database file is private (0600)" [ "$(stat -c %a "$D/ok/data/bursar.db")" = 600 ]
