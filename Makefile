@@ -2,7 +2,7 @@
 # commands a new machine needs; both install missing Debian packages first.
 
 CC       ?= gcc
-PKGS_LIB := libssh ncursesw sqlite3 ldap jansson inih libcrypto libcmark libmagic
+PKGS_LIB := libssh ncursesw sqlite3 ldap jansson inih libcrypto libcmark libmagic xlsxwriter
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
             -Iinclude -MMD -MP
@@ -10,13 +10,13 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-f
 LDLIBS    = $(shell pkg-config --libs $(PKGS_LIB)) -lcsv -lutil
 
 DEB_PKGS := gcc make pkg-config libssh-dev libncurses-dev libsqlite3-dev libldap-dev libjansson-dev \
-            libinih-dev libssl-dev libcmocka-dev libcmark-dev libcsv-dev libmagic-dev gettext slapd ldap-utils openssh-client tmux sshpass \
+            libinih-dev libssl-dev libcmocka-dev libcmark-dev libcsv-dev libmagic-dev libxlsxwriter-dev gettext slapd ldap-utils openssh-client tmux sshpass \
             sqlite3 procps python3 python3-paramiko jq
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 B        := build
 LIB_SRC  := $(wildcard src/core/*.c src/domain/*.c src/store/*.c src/directory/*.c src/service/*.c \
-                       src/ui/*.c src/ssh/*.c src/cmd/*.c)
+                       src/ui/*.c src/ssh/*.c src/cmd/*.c src/export/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

@@ -12,7 +12,7 @@ trap 'stack_stop "$DIR/stack"; rm -rf "$DIR"' EXIT
 objs=$(ls build/obj/src/*/*.o)
 # shellcheck disable=SC2086
 gcc -O2 -Iinclude -o "$DIR/budget" bench/budget.c $objs $(pkg-config --libs libssh ncursesw sqlite3 ldap jansson inih \
-	libcrypto libcmark libmagic) -lcsv -lutil
+	libcrypto libcmark libmagic xlsxwriter) -lcsv -lutil
 echo "bursar budget benchmark ($(nproc) cores, $(date -u +%Y-%m-%d), synchronous = full)"
 for mode in none budgets tight; do
 	for procs in 1 4 16; do

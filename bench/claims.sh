@@ -10,7 +10,7 @@ trap 'stack_stop "$DIR/stack"; rm -rf "$DIR"' EXIT
 objs=$(ls build/obj/src/*/*.o)
 # shellcheck disable=SC2086
 gcc -O2 -Iinclude -o "$DIR/claims" bench/claims.c $objs $(pkg-config --libs libssh ncursesw sqlite3 ldap jansson inih \
-	libcrypto libcmark libmagic) -lcsv -lutil
+	libcrypto libcmark libmagic xlsxwriter) -lcsv -lutil
 echo "bursar claim benchmark ($(nproc) cores, $(date -u +%Y-%m-%d))"
 "$DIR/claims" "$DIR/full.db" 2000 full
 "$DIR/claims" "$DIR/normal.db" 2000 normal

@@ -6,6 +6,7 @@
 #include "bursar/cmd.h"
 #include "bursar/config.h"
 #include "bursar/err.h"
+#include "bursar/export.h"
 #include "bursar/form.h"
 #include "bursar/i18n.h"
 #include "bursar/log.h"
@@ -22,6 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef BURSAR_VERSION
@@ -42,6 +46,9 @@ static const char usage_text[] = "usage: bursar COMMAND [OPTIONS]\n"
 				 "  audit verify --config FILE   check the audit log's hash chain on this host\n"
 				 "  remind --config FILE         escalate overdue approval tasks once (the server\n"
 				 "                               also does it every [approval] remind_minutes)\n"
+				 "  export --once --config FILE  export the approved claims once (the server runs\n"
+				 "                               the exporter every [export] interval_seconds)\n"
+				 "  exporter --config FILE       run the exporter alone, in the foreground\n"
 				 "  reference keys|commands      print the key or command reference (Markdown)\n"
 				 "  --version                    print the version\n"
 				 "  --help                       print this help\n"
@@ -206,10 +213,60 @@ static int local_audit_verify(const struct config *cfg)
 	return ret;
 }
 
+/*
+ * The server's background: the exporter in a process of its own (it ends
+ * when this one does), and the reminder job here.
+ */
+static void background_jobs(const struct config *cfg)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		prctl(PR_SET_NAME, "bursar-export", 0, 0, 0);
+		export_loop(cfg);
+		_exit(0);
+	}
+	service_reminder_loop(cfg);
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/* `bursar export --once` / `bursar exporter`: the exporter without the server. */
+static int run_exporter(int argc, char **argv, bool loop)
+{
+	struct config cfg;
+	struct store *store = NULL;
+	struct export_report r;
+	char msg[BR_MSG_MAX];
+	int ret;
+
+	if ((ret = load_config(argc, argv, &cfg)))
+		return ret;
+	if (loop) {
+		export_loop(&cfg);
+		return 0;
+	}
+	if (store_open(cfg.store.path, cfg.store.synchronous_full, &store, msg, sizeof(msg))) {
+		fprintf(stderr, "bursar: %s\n", msg);
+		return 1;
+	}
+	ret = export_run(&cfg, store, NULL, "-", &r, msg, sizeof(msg));
+	store_close(store);
+	if (ret) {
+		fprintf(stderr, "bursar: export: %s\n", msg);
+		return 1;
+	}
+	printf("%d voucher(s) in %d batch(es), %d file(s) written%s%s\n", r.vouchers, r.batches, r.files,
+	       r.skipped ? "; left approved: " : "", r.skipped ? r.skipped_msg : "");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct server_frontends frontends = { prepare_serving, shell_frontend, exec_frontend,
-							   service_reminder_loop };
+							   background_jobs };
 	struct config cfg;
 	int ret;
 
@@ -256,6 +313,10 @@ int main(int argc, char **argv)
 			return ret;
 		return local_audit_verify(&cfg);
 	}
+	if (!strcmp(argv[1], "export") && argc >= 3 && !strcmp(argv[2], "--once"))
+		return run_exporter(argc, argv, false);
+	if (!strcmp(argv[1], "exporter"))
+		return run_exporter(argc, argv, true);
 	if (!strcmp(argv[1], "remind")) {
 		struct store *store = NULL;
 		char msg[BR_MSG_MAX];

@@ -18,6 +18,7 @@ layer src/store 'curses|libssh|ldap|lber'
 layer src/directory 'curses|libssh|sqlite3'
 layer src/service 'curses|libssh|ldap|lber|sqlite3'
 layer src/ui 'libssh|ldap|lber|sqlite3'
+layer src/export 'curses|libssh|ldap|lber|sqlite3'
 layer src/ssh 'curses|ldap|lber|sqlite3'
 layer src/cmd 'curses|libssh|ldap|lber|sqlite3'
 hits=$(grep -lE '#include <(curses|libssh|ldap|lber|sqlite3)' include/bursar/*.h)

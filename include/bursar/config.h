@@ -72,6 +72,19 @@ struct config {
 		int remind_minutes;   /* how often the server looks for overdue tasks */
 		int escalate_hours;   /* an overdue task goes to the next manager this long after its deadline */
 	} approval;
+	struct {
+		char formats[256];        /* comma-separated writers the exporter runs, e.g. "kingdee,jsonl" */
+		int interval_seconds;     /* how often the server's exporter looks for approved claims */
+		int batch_max;            /* claims per batch at most */
+		char word[16];            /* 凭证字 */
+		char account_book[64];    /* Kingdee account book */
+		char company_code[16];    /* SAP company code */
+		char ledger_id[32];       /* Oracle ledger */
+		char currency[4];
+		char preparer[64];        /* 制单人 */
+		char payable[16];         /* credit account for what is owed to the employee */
+		char input_vat[16];       /* debit account for deductible input VAT */
+	} export_;
 	/* [department_heads]: department name = uid, for `approver: head` */
 	struct {
 		char department[128];

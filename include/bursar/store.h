@@ -20,6 +20,7 @@
 #include "bursar/form.h"
 #include "bursar/invoice.h"
 #include "bursar/user.h"
+#include "bursar/voucher.h"
 #include "bursar/workflow.h"
 
 struct store;
@@ -378,6 +379,48 @@ int store_departments(struct store *s, store_string_cb cb, void *arg);
 int store_projects(struct store *s, store_string_cb cb, void *arg);
 /* The departments of the claims uid holds or held an approval task on. */
 int store_approver_departments(struct store *s, const char *uid, store_string_cb cb, void *arg);
+
+/* ---- vouchers ---- */
+
+/*
+ * Makes the next batch in one transaction: up to max approved claims,
+ * oldest first, each made into its voucher (voucher_from_claim with set,
+ * posted on date), numbered on from the last number of its period and
+ * 凭证字, stored line by line, and its claim marked exported with the
+ * voucher's label (budget commitments become actual spend), all audited.
+ * *batch is 0 when no claim waits.  A claim whose voucher cannot be made
+ * (a category without an account) stays approved: *skipped counts them
+ * and msg says why; BR_ERR_INVALID when no claim of the batch could be.
+ */
+int store_export_batch(struct store *s, const struct voucher_settings *set, const char *date, int max,
+		       const char *actor, int64_t *batch, int *nvouchers, int *skipped, char *msg, size_t size);
+/* A batch's time, settings and vouchers as they were made, in number order (free with store_vouchers_free). */
+int store_export_load(struct store *s, int64_t batch, char created_at[32], struct voucher_settings *set,
+		      struct voucher **vouchers, int *n);
+void store_vouchers_free(struct voucher *v, int n);
+/*
+ * Records the file of batch in format (audited); writing it again must
+ * give the same checksum, else BR_ERR_CORRUPT.
+ */
+int store_export_file_done(struct store *s, int64_t batch, const char *format, const char *path, const char *sha256,
+			   int64_t bytes);
+/* The recorded file of batch in format; NOT_FOUND. */
+int store_export_file_get(struct store *s, int64_t batch, const char *format, char path[4096], char sha256[65],
+			  int64_t *bytes);
+/* The batches that have no file in format yet, oldest first (free *ids). */
+int store_export_missing(struct store *s, const char *format, int64_t **ids, int *n);
+
+struct export_batch_row {
+	int64_t id;
+	char created_at[32];
+	char actor[USER_LOGIN_MAX + 1];
+	int nvouchers;
+	char first[48], last[48]; /* "2026-11 记-0001" */
+	char formats[256];        /* the formats written, comma-separated */
+};
+typedef int (*store_batch_cb)(const struct export_batch_row *r, void *arg);
+/* The batches (only = one id, or 0 for all), newest first. */
+int store_export_batches(struct store *s, int64_t only, store_batch_cb cb, void *arg);
 
 /*
  * Loads the claim forms in dir with their categories checked against this

@@ -238,6 +238,8 @@ static json_t *claim_json(struct app *app, const struct claim *c)
 		      claim_status_name(c->status), "step", c->step, "total", money_json(c->total), "deductible",
 		      money_json(c->deductible), "created_at", c->created_at, "updated_at", c->updated_at,
 		      "submitted_at", c->submitted_at);
+	json_object_set_new(j, "voucher", json_string(c->voucher));
+	json_object_set_new(j, "department", json_string(c->department));
 	json_object_set_new(j, "fields", fields);
 	json_object_set_new(j, "lines", lines);
 	json_object_set_new(j, "findings", findings);
@@ -264,6 +266,8 @@ static void print_claim(struct app *app, const struct claim *c, const struct for
 	char a[64], b[64], cat[64], desc[128], inv[40];
 
 	fprintf(out, "%s  %s  [%s]\n", c->number, c->title, _(claim_status_label(c->status)));
+	if (c->voucher[0])
+		fprintf(out, _("Voucher: %s\n"), c->voucher);
 	fprintf(out, _("Form: %s   Owner: %s (%s)   Created: %.16s\n"), f ? form_title(f, lang) : c->form,
 		c->owner_name[0] ? c->owner_name : c->owner, c->owner, c->created_at);
 	for (int i = 0; f && i < f->nfields; i++) {
@@ -427,12 +431,12 @@ static int list_one(const struct claim_summary *c, void *arg)
 	if (p->arr) {
 		json_array_append_new(
 		    p->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:i, s:i, s:i, "
-				      "s:s, s:s}",
+				      "s:s, s:s, s:s}",
 				      "id", (json_int_t)c->id, "number", c->number, "form", c->form, "title", c->title,
 				      "owner", c->owner, "status", claim_status_name(c->status), "step", c->step,
 				      "total", money_json(c->total), "deductible", money_json(c->deductible), "lines",
 				      c->nlines, "blocking", c->nblocking, "warnings", c->nwarnings, "created_at",
-				      c->created_at, "submitted_at", c->submitted_at));
+				      c->created_at, "submitted_at", c->submitted_at, "voucher", c->voucher));
 		return 0;
 	}
 	text_fit(title, sizeof(title), c->title, 30, 1, 1);

@@ -33,6 +33,7 @@ static int cmd_audit_log(struct app *app, int argc, char **argv, FILE *out, FILE
 
 #define AUDIT_ROLES (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR))
 #define BUDGET_ROLES (ROLE_BIT(ROLE_FINANCE) | ROLE_BIT(ROLE_ADMIN))
+#define EXPORT_READ_ROLES (BUDGET_ROLES | ROLE_BIT(ROLE_AUDITOR))
 
 const struct cmd_entry cmd_table[] = {
 	{ "help", "[--json]", N_("List the commands you may run"), ROLE_ANY, cmd_help },
@@ -106,6 +107,15 @@ const struct cmd_entry cmd_table[] = {
 	{ "report spend", "--by department|category|project|person --period P [--format csv|json|md|html]",
 	  N_("Spend per department, category, project or person in a period, as a table, CSV, JSON, Markdown or HTML"),
 	  ROLE_ANY, cmd_report_spend },
+	{ "export run", "[--format F] [--json]",
+	  N_("Export the approved claims now: vouchers in batches, one file per format in the outbox"),
+	  BUDGET_ROLES, cmd_export_run },
+	{ "export list", "[--json]", N_("The voucher batches: when, how many, voucher numbers, files written"),
+	  EXPORT_READ_ROLES, cmd_export_list },
+	{ "export show", "BATCH [--json]", N_("A batch's vouchers and their debit and credit lines"), EXPORT_READ_ROLES,
+	  cmd_export_show },
+	{ "export replay", "BATCH [--format F]", N_("Write a batch's files again, byte for byte as the first time"),
+	  BUDGET_ROLES, cmd_export_replay },
 	{ "audit verify", "[--json]", N_("Check the audit log's hash chain; report the first broken entry"),
 	  AUDIT_ROLES, cmd_audit_verify },
 	{ "audit log", "[--limit N] [--before ID] [--json]", N_("List audit entries, newest first"), AUDIT_ROLES,

@@ -92,6 +92,10 @@ int cmd_budget_freeze(struct app *app, int argc, char **argv, FILE *out, FILE *e
 int cmd_budget_unfreeze(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_budget_import(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_report_spend(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_export_run(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_export_list(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_export_show(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_export_replay(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_report_turnaround(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 
 #endif

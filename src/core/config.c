@@ -67,6 +67,17 @@ static const struct config_key config_keys[] = {
 	{ "attachments", "max_kib", KEY_INT, FIELD(attachments.max_kib), 1, 1048576 },
 	{ "approval", "remind_minutes", KEY_INT, FIELD(approval.remind_minutes), 1, 1440 },
 	{ "approval", "escalate_hours", KEY_INT, FIELD(approval.escalate_hours), 1, 8760 },
+	{ "export", "formats", KEY_STRING, FIELD(export_.formats), 0, 0 },
+	{ "export", "interval_seconds", KEY_INT, FIELD(export_.interval_seconds), 1, 86400 },
+	{ "export", "batch_max", KEY_INT, FIELD(export_.batch_max), 1, 100000 },
+	{ "export", "word", KEY_STRING, FIELD(export_.word), 0, 0 },
+	{ "export", "account_book", KEY_STRING, FIELD(export_.account_book), 0, 0 },
+	{ "export", "company_code", KEY_STRING, FIELD(export_.company_code), 0, 0 },
+	{ "export", "ledger_id", KEY_STRING, FIELD(export_.ledger_id), 0, 0 },
+	{ "export", "currency", KEY_STRING, FIELD(export_.currency), 0, 0 },
+	{ "export", "preparer", KEY_STRING, FIELD(export_.preparer), 0, 0 },
+	{ "export", "payable", KEY_STRING, FIELD(export_.payable), 0, 0 },
+	{ "export", "input_vat", KEY_STRING, FIELD(export_.input_vat), 0, 0 },
 };
 
 static const char *const policy_rule_names[POLICY_RULE_COUNT] = {
@@ -119,6 +130,17 @@ void config_defaults(struct config *cfg)
 	cfg->attachments.max_kib = 20480;
 	cfg->approval.remind_minutes = 5;
 	cfg->approval.escalate_hours = 24;
+	str_copy(cfg->export_.formats, "jsonl", sizeof(cfg->export_.formats));
+	cfg->export_.interval_seconds = 60;
+	cfg->export_.batch_max = 1000;
+	str_copy(cfg->export_.word, "记", sizeof(cfg->export_.word));
+	str_copy(cfg->export_.account_book, "001", sizeof(cfg->export_.account_book));
+	str_copy(cfg->export_.company_code, "1000", sizeof(cfg->export_.company_code));
+	str_copy(cfg->export_.ledger_id, "1", sizeof(cfg->export_.ledger_id));
+	str_copy(cfg->export_.currency, "CNY", sizeof(cfg->export_.currency));
+	str_copy(cfg->export_.preparer, "bursar", sizeof(cfg->export_.preparer));
+	str_copy(cfg->export_.payable, "2241", sizeof(cfg->export_.payable));
+	str_copy(cfg->export_.input_vat, "22210101", sizeof(cfg->export_.input_vat));
 }
 
 static int parse_fail(struct parse_state *st, const char *section, const char *key, const char *why)

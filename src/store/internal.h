@@ -44,6 +44,8 @@ int budget_commit_locked(struct store *s, int64_t claim_id, struct claim *findin
 int budget_release_locked(struct store *s, int64_t claim_id);
 /* Turns claim_id's commitments into actual spend (exported). */
 int budget_post_locked(struct store *s, int64_t claim_id);
+/* store_claim_get() inside the caller's transaction. */
+int claim_get_locked(struct store *s, int64_t id, struct claim *c);
 /* A claim taken back by its owner: open tasks cancelled, timeline entry. */
 int workflow_withdraw_locked(struct store *s, int64_t id, const char *actor);
 

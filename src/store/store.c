@@ -254,6 +254,61 @@ static const char *const migrations[] = {
 	"  reason TEXT NOT NULL DEFAULT ''"
 	");"
 	"CREATE INDEX budget_changes_budget ON budget_changes (budget_id, id);",
+	/*
+	 * 7: vouchers.  A batch's vouchers and lines are kept as they were
+	 * made, with the settings they were made with, so its files can be
+	 * written again byte for byte; a claim is in one voucher at most and
+	 * numbers run without gaps per period and 凭证字.
+	 */
+	"ALTER TABLE claims ADD COLUMN voucher TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE voucher_sequences ("
+	"  period TEXT NOT NULL,"
+	"  word TEXT NOT NULL,"
+	"  last INTEGER NOT NULL,"
+	"  PRIMARY KEY (period, word)"
+	");"
+	"CREATE TABLE export_batches ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  created_at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  nvouchers INTEGER NOT NULL DEFAULT 0,"
+	"  word TEXT NOT NULL, account_book TEXT NOT NULL, company_code TEXT NOT NULL, ledger_id TEXT NOT NULL,"
+	"  currency TEXT NOT NULL, preparer TEXT NOT NULL, payable TEXT NOT NULL, payable_name TEXT NOT NULL,"
+	"  input_vat TEXT NOT NULL, input_vat_name TEXT NOT NULL"
+	");"
+	"CREATE TABLE vouchers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  batch_id INTEGER NOT NULL REFERENCES export_batches (id),"
+	"  claim_id INTEGER NOT NULL UNIQUE REFERENCES claims (id),"
+	"  claim TEXT NOT NULL,"
+	"  date TEXT NOT NULL,"
+	"  period TEXT NOT NULL,"
+	"  word TEXT NOT NULL,"
+	"  number INTEGER NOT NULL CHECK (number > 0),"
+	"  summary TEXT NOT NULL,"
+	"  attachments INTEGER NOT NULL,"
+	"  UNIQUE (period, word, number)"
+	");"
+	"CREATE INDEX vouchers_batch ON vouchers (batch_id, id);"
+	"CREATE TABLE voucher_lines ("
+	"  voucher_id INTEGER NOT NULL REFERENCES vouchers (id),"
+	"  seq INTEGER NOT NULL,"
+	"  summary TEXT NOT NULL, account TEXT NOT NULL, account_name TEXT NOT NULL,"
+	"  department TEXT NOT NULL, project TEXT NOT NULL, employee TEXT NOT NULL, employee_name TEXT NOT NULL,"
+	"  debit INTEGER NOT NULL CHECK (debit >= 0),"
+	"  credit INTEGER NOT NULL CHECK (credit >= 0),"
+	"  CHECK ((debit = 0) != (credit = 0)),"
+	"  PRIMARY KEY (voucher_id, seq)"
+	");"
+	"CREATE TABLE export_files ("
+	"  batch_id INTEGER NOT NULL REFERENCES export_batches (id),"
+	"  format TEXT NOT NULL,"
+	"  path TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  bytes INTEGER NOT NULL,"
+	"  written_at TEXT NOT NULL,"
+	"  PRIMARY KEY (batch_id, format)"
+	");",
 };
 
 /* Data a migration step brings besides its schema. */

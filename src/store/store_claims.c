@@ -367,6 +367,7 @@ static void summary_from_row(sqlite3_stmt *st, struct claim_summary *c)
 	c->nblocking = sqlite3_column_int(st, 14);
 	c->nwarnings = sqlite3_column_int(st, 15);
 	str_copy(c->department, col_text(st, 16), sizeof(c->department));
+	str_copy(c->voucher, col_text(st, 17), sizeof(c->voucher));
 }
 
 #define SUMMARY_COLUMNS                                                                                                \
@@ -374,7 +375,8 @@ static void summary_from_row(sqlite3_stmt *st, struct claim_summary *c)
 	" c.updated_at, c.submitted_at, coalesce(u.display_name, c.owner),"                                            \
 	" (SELECT count(*) FROM claim_lines l WHERE l.claim_id = c.id),"                                               \
 	" (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'block'),"                      \
-	" (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'warn'), c.department"          \
+	" (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'warn'), c.department,"          \
+	" c.voucher"                                                                                                     \
 	" FROM claims c LEFT JOIN users u ON u.uid = c.owner"
 
 static int load_lines(struct store *s, struct claim *c)
@@ -475,18 +477,15 @@ static int load_rest(struct store *s, struct claim *c)
 	return rc == SQLITE_DONE ? BR_OK : BR_ERR_STORE;
 }
 
-int store_claim_get(struct store *s, int64_t id, struct claim *c)
+int claim_get_locked(struct store *s, int64_t id, struct claim *c)
 {
 	sqlite3_stmt *st = NULL;
 	struct claim_summary sum;
 	int ret;
 
 	claim_release(c);
-	/* One read transaction: the claim and its parts from the same moment. */
-	if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return BR_ERR_STORE;
 	if ((ret = store_prepare(s, "SELECT " SUMMARY_COLUMNS " WHERE c.id = ?", &st)))
-		goto out;
+		return ret;
 	sqlite3_bind_int64(st, 1, id);
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW: summary_from_row(st, &sum); break;
@@ -495,13 +494,14 @@ int store_claim_get(struct store *s, int64_t id, struct claim *c)
 	}
 	sqlite3_finalize(st);
 	if (ret)
-		goto out;
+		return ret;
 	c->id = sum.id;
 	str_copy(c->number, sum.number, sizeof(c->number));
 	str_copy(c->form, sum.form, sizeof(c->form));
 	str_copy(c->owner, sum.owner, sizeof(c->owner));
 	str_copy(c->owner_name, sum.owner_name, sizeof(c->owner_name));
 	str_copy(c->department, sum.department, sizeof(c->department));
+	str_copy(c->voucher, sum.voucher, sizeof(c->voucher));
 	str_copy(c->title, sum.title, sizeof(c->title));
 	c->status = sum.status;
 	str_copy(c->step, sum.step, sizeof(c->step));
@@ -512,10 +512,20 @@ int store_claim_get(struct store *s, int64_t id, struct claim *c)
 	str_copy(c->submitted_at, sum.submitted_at, sizeof(c->submitted_at));
 	if ((ret = load_lines(s, c)) == BR_OK)
 		ret = load_rest(s, c);
-out:
-	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	if (ret)
 		claim_release(c);
+	return ret;
+}
+
+int store_claim_get(struct store *s, int64_t id, struct claim *c)
+{
+	int ret;
+
+	/* One read transaction: the claim and its parts from the same moment. */
+	if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return BR_ERR_STORE;
+	ret = claim_get_locked(s, id, c);
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	return ret;
 }
 

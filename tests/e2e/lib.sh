@@ -8,6 +8,8 @@ E2E_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # CI may start us with no locale or TERM at all: tmux and wc need both.
 export LC_ALL=C.UTF-8 TERM=${TERM:-xterm-256color}
+# Tests run the exporter when they mean to (`export run`), not when its timer says.
+export STACK_EXPORT_INTERVAL=${STACK_EXPORT_INTERVAL:-86400}
 E2E_DIR=$(mktemp -d /tmp/bursar-e2e.XXXXXX)
 TMUX_SOCK="bursar-e2e-$$"
 PASSWORD=demo-pass

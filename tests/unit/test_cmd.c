@@ -345,7 +345,17 @@ static void test_cmd_allowed_table(void **state)
 			assert_false(cmd_allowed(c, &u));
 			u.roles = ROLE_BIT(ROLE_STAFF);
 			assert_true(cmd_allowed(c, &u));
+		} else if (!strcmp(c->name, "export list") || !strcmp(c->name, "export show")) {
+			/* vouchers are read by finance, admins and auditors */
+			assert_false(cmd_allowed(c, &u));
+			u.roles = ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_APPROVER);
+			assert_false(cmd_allowed(c, &u));
+			u.roles = ROLE_BIT(ROLE_AUDITOR);
+			assert_true(cmd_allowed(c, &u));
+			u.roles = ROLE_BIT(ROLE_FINANCE);
+			assert_true(cmd_allowed(c, &u));
 		} else if (!strcmp(c->name, "report turnaround") || !strcmp(c->name, "budget set") ||
+			   !strcmp(c->name, "export run") || !strcmp(c->name, "export replay") ||
 			   !strcmp(c->name, "budget freeze") || !strcmp(c->name, "budget unfreeze") ||
 			   !strcmp(c->name, "budget import")) {
 			/* budgets are changed, and turnaround read, by finance and admins */

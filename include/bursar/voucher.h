@@ -1,0 +1,84 @@
+/*
+ * voucher.h - accounting vouchers (凭证) made from approved claims: the
+ * journal entry (expense per account, deductible input VAT, the amount
+ * owed to the employee), its balance, and the settings the finance
+ * software's import needs.  Pure domain code; the store keeps each
+ * voucher as it was made, so a batch can be written again byte for byte.
+ */
+#ifndef BURSAR_VOUCHER_H
+#define BURSAR_VOUCHER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bursar/category.h"
+#include "bursar/claim.h"
+
+#define VOUCHER_SUMMARY_MAX 120 /* bytes of 摘要: Yonyou takes 60 characters */
+
+struct voucher_line {
+	char summary[VOUCHER_SUMMARY_MAX + 1];
+	char account[16];
+	char account_name[64];
+	char department[128];
+	char project[128];
+	char employee[USER_LOGIN_MAX + 1];
+	char employee_name[256];
+	int64_t debit, credit; /* fen; exactly one of them is not zero */
+};
+
+/* What every voucher of a batch shares; kept with the batch. */
+struct voucher_settings {
+	char word[16];          /* 凭证字, e.g. 记 */
+	char account_book[64];  /* Kingdee FAccountBookID */
+	char company_code[16];  /* SAP COMP_CODE */
+	char ledger_id[32];     /* Oracle LEDGER_ID */
+	char currency[4];       /* ISO 4217, e.g. CNY */
+	char preparer[64];      /* 制单人 */
+	char payable[16], payable_name[64];     /* credit: other payables to the employee (2241) */
+	char input_vat[16], input_vat_name[64]; /* debit: deductible input VAT (22210101) */
+};
+
+/* The defaults: 记, CNY, 2241 其他应付款, 22210101 应交税费—应交增值税—进项税额. */
+void voucher_settings_default(struct voucher_settings *s);
+
+struct voucher {
+	int64_t id;              /* the store's, 0 until stored */
+	char claim[CLAIM_NUMBER_MAX];
+	char date[11];           /* posting date */
+	char period[8];          /* YYYY-MM of date */
+	char word[16];
+	int number;              /* within period and word, from 1, without gaps */
+	char summary[VOUCHER_SUMMARY_MAX + 1];
+	int attachments;
+	struct voucher_line *lines;
+	int nlines;
+};
+
+void voucher_init(struct voucher *v);
+void voucher_release(struct voucher *v);
+/* Appends a copy of l. */
+void voucher_add_line(struct voucher *v, const struct voucher_line *l);
+
+/*
+ * Makes the voucher of approved claim c posted on date: a debit per
+ * expense account (with the claim's department and project), a debit of
+ * the deductible input VAT, and a credit to the employee's payable; a
+ * line's tax that may not be deducted stays in its expense.  Lines of the
+ * same account, department and project are summed.  BR_ERR_INVALID with a
+ * message when a line's category has no account.
+ */
+int voucher_from_claim(const struct claim *c, const struct category_set *cats, const struct voucher_settings *s,
+		       const char *date, struct voucher *v, char *msg, size_t size);
+
+/* Sums of debits and credits; true when they are equal and every line has exactly one side. */
+bool voucher_balanced(const struct voucher *v, int64_t *debit, int64_t *credit);
+
+/* "记-0012" */
+void voucher_label(const struct voucher *v, char *out, size_t size);
+
+/* Cuts s to at most max bytes at a character boundary (UTF-8). */
+void voucher_cut(char *s, size_t max);
+
+#endif

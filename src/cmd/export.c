@@ -1,0 +1,186 @@
+/*
+ * export.c - the voucher export commands: run the exporter now, list and
+ * show batches, and write a batch again byte for byte.
+ */
+#include "internal.h"
+#include "bursar/err.h"
+#include "bursar/export.h"
+#include "bursar/i18n.h"
+#include "bursar/money.h"
+#include "bursar/store.h"
+#include "bursar/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct option format_json[] = { { "json", no_argument, NULL, 'j' },
+					     { "format", required_argument, NULL, 'f' },
+					     { NULL, 0, NULL, 0 } };
+
+int cmd_export_run(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	struct opt_values v = { 0 };
+	struct export_report r;
+	char msg[BR_MSG_MAX];
+	int ret;
+
+	if (parse_opts("export run", argc, argv, format_json, &v, err) < 0) {
+		usage_line(err, "export run");
+		return CMD_USAGE;
+	}
+	ret = export_run(app->cfg, app->store, v.format, app->user->uid, &r, msg, sizeof(msg));
+	if (ret) {
+		fprintf(err, "bursar: export run: %s\n", msg);
+		return CMD_FAIL;
+	}
+	if (v.json)
+		return print_json(json_pack("{s:i, s:i, s:i, s:i, s:s}", "batches", r.batches, "vouchers", r.vouchers,
+					    "files", r.files, "skipped", r.skipped, "skipped_reason", r.skipped_msg),
+				  out);
+	fprintf(out, _("Exported %d voucher(s) in %d batch(es), %d file(s) written\n"), r.vouchers, r.batches, r.files);
+	if (r.skipped)
+		fprintf(out, _("%d approved claim(s) left: %s\n"), r.skipped, r.skipped_msg);
+	return CMD_OK;
+}
+
+struct batch_print {
+	FILE *out;
+	json_t *arr;
+};
+
+static int batch_one(const struct export_batch_row *b, void *arg)
+{
+	struct batch_print *p = arg;
+
+	if (p->arr) {
+		json_array_append_new(p->arr, json_pack("{s:I, s:s, s:s, s:i, s:s, s:s, s:s}", "batch", (json_int_t)b->id,
+							"created_at", b->created_at, "actor", b->actor, "vouchers",
+							b->nvouchers, "first", b->first, "last", b->last, "formats",
+							b->formats));
+		return 0;
+	}
+	fprintf(p->out, "%6lld  %.19s  %5d  %s .. %s  %s\n", (long long)b->id, b->created_at, b->nvouchers, b->first,
+		b->last, b->formats);
+	return 0;
+}
+
+int cmd_export_list(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	struct opt_values v = { 0 };
+	struct batch_print p = { out, NULL };
+	int ret;
+
+	if (parse_opts("export list", argc, argv, json_only, &v, err) < 0) {
+		usage_line(err, "export list");
+		return CMD_USAGE;
+	}
+	if (v.json)
+		p.arr = json_array();
+	if ((ret = store_export_batches(app->store, 0, batch_one, &p))) {
+		json_decref(p.arr);
+		fprintf(err, _("bursar: export list: cannot read the batches (%s)\n"), br_strerror(ret));
+		return CMD_FAIL;
+	}
+	return p.arr ? print_json(p.arr, out) : CMD_OK;
+}
+
+static int batch_arg(const char *name, const char *ref, int64_t *id, FILE *err)
+{
+	long n;
+
+	if (str_to_int(ref, 1, INT32_MAX, &n)) {
+		fprintf(err, _("bursar: %s: `%s` is not a batch number (see: export list)\n"), name, ref);
+		return -1;
+	}
+	*id = n;
+	return 0;
+}
+
+int cmd_export_show(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	struct opt_values v = { 0 };
+	struct voucher_settings set;
+	struct voucher *vs = NULL;
+	char *ref, created[32];
+	int64_t id;
+	int n = 0, ret;
+	json_t *arr = NULL;
+
+	if (parse_opts_operands("export show", argc, argv, json_only, &v, &ref, 1, err) < 0) {
+		usage_line(err, "export show");
+		return CMD_USAGE;
+	}
+	if (batch_arg("export show", ref, &id, err))
+		return CMD_USAGE;
+	if ((ret = store_export_load(app->store, id, created, &set, &vs, &n))) {
+		fprintf(err, ret == BR_ERR_NOT_FOUND ? _("bursar: export show: there is no batch %s\n")
+						     : _("bursar: export show: cannot read batch %s\n"),
+			ref);
+		return CMD_FAIL;
+	}
+	if (v.json)
+		arr = json_array();
+	else
+		fprintf(out, _("Batch %lld, %.19s, %d voucher(s)\n"), (long long)id, created, n);
+	for (int i = 0; i < n; i++) {
+		char label[64], a[32], b[32];
+		json_t *lines = NULL;
+		voucher_label(&vs[i], label, sizeof(label));
+		if (arr)
+			lines = json_array();
+		else
+			fprintf(out, "\n%s %s  %s  %s\n", vs[i].period, label, vs[i].claim, vs[i].summary);
+		for (int k = 0; k < vs[i].nlines; k++) {
+			const struct voucher_line *l = &vs[i].lines[k];
+			if (lines)
+				json_array_append_new(lines, json_pack("{s:s, s:s, s:o, s:o}", "account", l->account,
+								       "account_name", l->account_name, "debit",
+								       money_json(l->debit), "credit",
+								       money_json(l->credit)));
+			else
+				fprintf(out, "  %-10s %-24s %14s %14s\n", l->account, l->account_name,
+					l->debit ? money_format(l->debit, a, sizeof(a), MONEY_GROUP) : "",
+					l->credit ? money_format(l->credit, b, sizeof(b), MONEY_GROUP) : "");
+		}
+		if (arr)
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "voucher", label, "period",
+							     vs[i].period, "date", vs[i].date, "claim", vs[i].claim,
+							     "summary", vs[i].summary, "lines", lines));
+	}
+	store_vouchers_free(vs, n);
+	if (arr)
+		return print_json(json_pack("{s:I, s:s, s:o}", "batch", (json_int_t)id, "created_at", created,
+					    "vouchers", arr),
+				  out);
+	return CMD_OK;
+}
+
+int cmd_export_replay(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	const struct export_format *fmts[16];
+	struct opt_values v = { 0 };
+	char *ref, msg[BR_MSG_MAX];
+	int64_t id;
+	int nf;
+
+	if (parse_opts_operands("export replay", argc, argv, format_json, &v, &ref, 1, err) < 0) {
+		usage_line(err, "export replay");
+		return CMD_USAGE;
+	}
+	if (batch_arg("export replay", ref, &id, err))
+		return CMD_USAGE;
+	if ((nf = export_formats_parse(v.format ? v.format : app->cfg->export_.formats, fmts, 16, msg, sizeof(msg))) <
+	    0) {
+		fprintf(err, "bursar: export replay: %s\n", msg);
+		return CMD_USAGE;
+	}
+	for (int i = 0; i < nf; i++) {
+		char sha[65];
+		if (export_replay(app->cfg, app->store, id, fmts[i], sha, msg, sizeof(msg))) {
+			fprintf(err, "bursar: export replay: %s\n", msg);
+			return CMD_FAIL;
+		}
+		fprintf(out, _("Batch %lld in %s written again: sha256 %s\n"), (long long)id, fmts[i]->name, sha);
+	}
+	return CMD_OK;
+}

@@ -1,0 +1,155 @@
+/*
+ * voucher.c - the journal entry of an approved claim and its checks.
+ */
+#include "bursar/voucher.h"
+#include "bursar/err.h"
+#include "bursar/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void voucher_settings_default(struct voucher_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	str_copy(s->word, "记", sizeof(s->word));
+	str_copy(s->currency, "CNY", sizeof(s->currency));
+	str_copy(s->payable, "2241", sizeof(s->payable));
+	str_copy(s->payable_name, "其他应付款", sizeof(s->payable_name));
+	str_copy(s->input_vat, "22210101", sizeof(s->input_vat));
+	str_copy(s->input_vat_name, "应交税费—应交增值税—进项税额", sizeof(s->input_vat_name));
+}
+
+void voucher_init(struct voucher *v)
+{
+	memset(v, 0, sizeof(*v));
+}
+
+void voucher_release(struct voucher *v)
+{
+	free(v->lines);
+	voucher_init(v);
+}
+
+void voucher_add_line(struct voucher *v, const struct voucher_line *l)
+{
+	struct voucher_line copy = *l; /* l may point into v->lines, which moves */
+
+	v->lines = xrealloc(v->lines, sizeof(*v->lines) * (size_t)(v->nlines + 1));
+	v->lines[v->nlines++] = copy;
+}
+
+void voucher_cut(char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return;
+	/* back to the start of the character that crosses max */
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	s[max] = '\0';
+}
+
+static void line_common(struct voucher_line *l, const struct claim *c, const char *summary)
+{
+	memset(l, 0, sizeof(*l));
+	str_copy(l->summary, summary, sizeof(l->summary));
+	str_copy(l->department, c->department, sizeof(l->department));
+	str_copy(l->project, claim_value(c, "project"), sizeof(l->project));
+	str_copy(l->employee, c->owner, sizeof(l->employee));
+	str_copy(l->employee_name, c->owner_name[0] ? c->owner_name : c->owner, sizeof(l->employee_name));
+}
+
+int voucher_from_claim(const struct claim *c, const struct category_set *cats, const struct voucher_settings *s,
+		       const char *date, struct voucher *v, char *msg, size_t size)
+{
+	struct voucher_line l;
+	char summary[CLAIM_NUMBER_MAX + 256 + CLAIM_TITLE_MAX * 4 + 16];
+	int64_t tax = 0, total = 0;
+
+	voucher_init(v);
+	str_copy(v->claim, c->number, sizeof(v->claim));
+	str_copy(v->date, date, sizeof(v->date));
+	snprintf(v->period, sizeof(v->period), "%.7s", date);
+	str_copy(v->word, s->word, sizeof(v->word));
+	v->attachments = c->nattachments;
+	snprintf(summary, sizeof(summary), "报销 %s %s %s", c->number,
+		 c->owner_name[0] ? c->owner_name : c->owner, c->title);
+	/* one line of text in every format: no control characters, no field separators to escape */
+	for (char *p = summary; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	voucher_cut(summary, VOUCHER_SUMMARY_MAX);
+	str_copy(v->summary, summary, sizeof(v->summary));
+	for (int i = 0; i < c->nlines; i++) {
+		const struct claim_line *cl = &c->lines[i];
+		const struct category *cat = category_find(cats->items, cats->n, cl->category);
+		int k;
+		if (!cat || !cat->account[0]) {
+			snprintf(msg, size, "claim %s, line %d: category %s has no account", c->number, i + 1,
+				 cl->category);
+			voucher_release(v);
+			return BR_ERR_INVALID;
+		}
+		for (k = 0; k < v->nlines; k++)
+			if (!strcmp(v->lines[k].account, cat->account))
+				break;
+		if (k == v->nlines) {
+			line_common(&l, c, v->summary);
+			str_copy(l.account, cat->account, sizeof(l.account));
+			str_copy(l.account_name, cat->account_name, sizeof(l.account_name));
+			voucher_add_line(v, &l);
+		}
+		/* what may not be deducted stays in the expense */
+		v->lines[k].debit += cl->amount - cl->deductible;
+		tax += cl->deductible;
+		total += cl->amount;
+	}
+	if (tax) {
+		line_common(&l, c, v->summary);
+		str_copy(l.account, s->input_vat, sizeof(l.account));
+		str_copy(l.account_name, s->input_vat_name, sizeof(l.account_name));
+		l.debit = tax;
+		voucher_add_line(v, &l);
+	}
+	for (int i = 0; i < v->nlines; i++)
+		if (v->lines[i].debit < 0) {
+			/* more tax than the lines' amounts: an invoice that does not fit its line */
+			snprintf(msg, size, "claim %s: account %s would be debited %lld fen", c->number,
+				 v->lines[i].account, (long long)v->lines[i].debit);
+			voucher_release(v);
+			return BR_ERR_INVALID;
+		}
+	/* an expense account left with nothing (all of it deductible tax) has no entry */
+	for (int i = 0, keep = 0, n = v->nlines; i < n; i++) {
+		if (v->lines[i].debit)
+			v->lines[keep++] = v->lines[i];
+		v->nlines = keep;
+	}
+	line_common(&l, c, v->summary);
+	str_copy(l.account, s->payable, sizeof(l.account));
+	str_copy(l.account_name, s->payable_name, sizeof(l.account_name));
+	l.credit = total;
+	voucher_add_line(v, &l);
+	return BR_OK;
+}
+
+bool voucher_balanced(const struct voucher *v, int64_t *debit, int64_t *credit)
+{
+	bool one_side = true;
+
+	*debit = *credit = 0;
+	for (int i = 0; i < v->nlines; i++) {
+		*debit += v->lines[i].debit;
+		*credit += v->lines[i].credit;
+		one_side &= (v->lines[i].debit != 0) != (v->lines[i].credit != 0) && v->lines[i].debit >= 0 &&
+			    v->lines[i].credit >= 0;
+	}
+	return one_side && *debit == *credit && v->nlines >= 2;
+}
+
+void voucher_label(const struct voucher *v, char *out, size_t size)
+{
+	snprintf(out, size, "%s-%04d", v->word, v->number);
+}

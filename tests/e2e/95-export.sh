@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The voucher exporter end to end: approved claims (one with deductible
+# rail VAT and non-deductible meals) become balanced vouchers in one batch,
+# written in every configured format to the outbox, numbered without gaps,
+# with the voucher number back on the claim; a second run finds nothing;
+# replay writes the same bytes; the exporter runs from the host too.
+. "$(dirname "$0")/lib.sh"
+e2e_start
+TODAY=$(date +%F)
+MONTH=${TODAY:0:7}
+OUTBOX="$E2E_DIR/stack/data/outbox"
+export LANG=en_US.UTF-8
+
+# small general claims are approved at once (standard workflow: 200.00 and clean)
+small_claim() { # AMOUNT N
+	ssh_exec zhangwei "$PASSWORD" claim create --json <<-EOF | jq -r .number
+	{"form": "general", "title": "办公用品 $2", "fields": {"purpose": "采购"},
+	 "lines": [{"category": "office", "date": "$TODAY", "amount": "$1", "description": "纸",
+	            "invoice": {"kind": "digital", "number": "2611000000000000900$2", "date": "$TODAY", "total": "$1"}}]}
+	EOF
+}
+
+out=$(ssh_exec zhangwei "$PASSWORD" claim create --json <<-EOF
+{"form": "travel", "title": "北京出差 客户拜访", "fields": {"purpose": "客户拜访", "from_city": "上海", "to_city": "北京",
+ "dates": "$TODAY..$TODAY"},
+ "lines": [{"category": "travel.rail", "date": "$TODAY", "amount": "436.00", "description": "G2 上海-北京",
+            "invoice": {"kind": "rail", "number": "26110000000000000011", "date": "$TODAY", "total": "436.00"}},
+           {"category": "meals", "date": "$TODAY", "amount": "80.00", "description": "午餐"}]}
+EOF
+)
+T1=$(jq -r .number <<<"$out")
+ssh_exec zhangwei "$PASSWORD" claim submit "$T1" >/dev/null
+ssh_exec limei "$PASSWORD" approve "$T1" >/dev/null
+ssh_exec wangfang "$PASSWORD" approve "$T1" >/dev/null
+S1=$(small_claim 120.00 1)
+S2=$(small_claim 130.50 2)
+S3=$(small_claim 0.01 3)
+for c in "$S1" "$S2" "$S3"; do ssh_exec zhangwei "$PASSWORD" claim submit "$c" >/dev/null; done
+check "four claims are approved" \
+	[ "$(ssh_exec wangfang "$PASSWORD" claim list --all --status approved --json | jq length)" -eq 4 ]
+
+err=$(ssh_exec zhangwei "$PASSWORD" export run 2>&1); rc=$?
+check "staff cannot run the exporter" [ $rc -eq 1 ] && grep -q "not available to you" <<<"$err"
+out=$(ssh_exec wangfang "$PASSWORD" export run --json); rc=$?
+check "finance runs it: one batch of four vouchers" \
+	[ $rc -eq 0 ] && [ "$(jq -r '"\(.batches) \(.vouchers)"' <<<"$out")" = "1 4" ]
+nformats=$(tr ',' '\n' <<<"${STACK_EXPORT_FORMATS:-kingdee,yonyou,sap,oracle,beancount,jsonl}" | grep -c .)
+check "one file per configured format ($nformats)" [ "$(jq -r .files <<<"$out")" -eq "$nformats" ]
+for f in kingdee yonyou sap oracle beancount jsonl; do
+	check "the $f file is in its outbox, private" \
+		bash -c "[ \"\$(stat -c %a $OUTBOX/$f/batch-000001.* 2>/dev/null)\" = 600 ]"
+done
+check "no temporary file is left in the outbox" [ -z "$(find "$OUTBOX" -name '.tmp-*')" ]
+
+out=$(ssh_exec zhangwei "$PASSWORD" claim show "$T1" --json)
+check "the claim is exported, its voucher number written back" \
+	[ "$(jq -r '.status + " " + .voucher' <<<"$out")" = "exported $MONTH 记-0001" ]
+check "and the claimant sees it in text too" grep -q "Voucher: $MONTH 记-0001" <<<"$(ssh_exec zhangwei "$PASSWORD" claim show "$T1")"
+check "numbers run without gaps, in claim order" \
+	[ "$(ssh_exec wangfang "$PASSWORD" claim list --all --json | jq -r '[.[] | .voucher] | sort | join(",")')" = "$MONTH 记-0001,$MONTH 记-0002,$MONTH 记-0003,$MONTH 记-0004" ]
+
+J="$OUTBOX/jsonl/batch-000001.jsonl"
+check "every voucher balances (debits = credits)" \
+	[ "$(jq -s '[.[] | ([.lines[] | .debit | tonumber] | add) - ([.lines[] | .credit | tonumber] | add) | fabs] | max' "$J")" = 0 ]
+t1=$(jq -c --arg c "$T1" 'select(.claim == $c)' "$J")
+check "rail fare less its 9% VAT plus meals in full go to 660201 (400.00 + 80.00)" \
+	[ "$(jq -r '.lines[] | select(.account == "660201") | .debit' <<<"$t1")" = 480.00 ]
+check "the rail ticket's 36.00 goes to input VAT" [ "$(jq -r '.lines[] | select(.account == "22210101") | .debit' <<<"$t1")" = 36.00 ]
+check "the employee is owed 516.00 (other payables)" [ "$(jq -r '.lines[] | select(.account == "2241") | .credit' <<<"$t1")" = 516.00 ]
+
+Y="$OUTBOX/yonyou/batch-000001.txt"
+check "the Yonyou file is GBK and starts with its header" \
+	[ "$(iconv -f GBK -t UTF-8 "$Y" | head -1 | tr -d '\r')" = "填制凭证,V800" ]
+check "with the 摘要 in Chinese" iconv -f GBK -t UTF-8 "$Y" | grep -q "报销 $T1"
+check "the Kingdee file is an xlsx workbook" [ "$(head -c 2 "$OUTBOX"/kingdee/batch-000001.xlsx)" = PK ]
+check "the SAP file's amounts of each document sum to zero" \
+	[ "$(grep -a CURRENCYAMOUNT "$OUTBOX"/sap/batch-000001.txt | wc -l)" -ge 8 ]
+
+out=$(ssh_exec wangfang "$PASSWORD" export list --json)
+check "export list shows the batch with its numbers and files" \
+	[ "$(jq -r '.[0] | "\(.batch) \(.vouchers) \(.first) \(.last)"' <<<"$out")" = "1 4 $MONTH 记-0001 $MONTH 记-0004" ]
+out=$(ssh_exec zhaomin "$PASSWORD" export show 1 --json); rc=$?
+check "auditors may read a batch's vouchers" [ $rc -eq 0 ] && [ "$(jq '.vouchers | length' <<<"$out")" -eq 4 ]
+
+cp "$Y" "$E2E_DIR/first.txt"
+cp "$J" "$E2E_DIR/first.jsonl"
+rm "$Y"
+out=$(ssh_exec wangfang "$PASSWORD" export replay 1 --format yonyou); rc=$?
+check "export replay writes a batch again" [ $rc -eq 0 ] && grep -q "sha256 $(sha256sum "$E2E_DIR/first.txt" | cut -c1-64)" <<<"$out"
+check "byte for byte the same" cmp -s "$Y" "$E2E_DIR/first.txt"
+ssh_exec wangfang "$PASSWORD" export replay 1 --format jsonl >/dev/null
+check "in every format" cmp -s "$J" "$E2E_DIR/first.jsonl"
+err=$(ssh_exec wangfang "$PASSWORD" export replay 99 2>&1); rc=$?
+check "an unknown batch is refused" [ $rc -eq 1 ]
+
+out=$(ssh_exec wangfang "$PASSWORD" export run --json)
+check "a second run finds nothing to export" [ "$(jq -r '"\(.batches) \(.vouchers) \(.files)"' <<<"$out")" = "0 0 0" ]
+
+S4=$(small_claim 99.99 4)
+ssh_exec zhangwei "$PASSWORD" claim submit "$S4" >/dev/null
+out=$("$BURSAR" export --once --config "$E2E_DIR/stack/bursar.ini"); rc=$?
+check "bursar export --once on the host exports the new claim" [ $rc -eq 0 ] && grep -q "^1 voucher(s) in 1 batch(es)" <<<"$out"
+check "numbered on without a gap" \
+	[ "$(ssh_exec zhangwei "$PASSWORD" claim show "$S4" --json | jq -r .voucher)" = "$MONTH 记-0005" ]
+check "every export is audited" \
+	[ "$(ssh_exec zhaomin "$PASSWORD" audit log --limit 200 --json | jq '[.[] | select(.action == "claim.export")] | length')" -eq 5 ]
+check "and the chain verifies" ssh_exec zhaomin "$PASSWORD" audit verify
+exit $((FAILS > 0))
