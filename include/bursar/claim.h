@@ -109,6 +109,7 @@ struct claim {
 	char owner_name[256];
 	char department[128]; /* the claimant's, when saved: budgets and reports use it */
 	char voucher[48]; /* "2026-11 记-0012" once exported, else "" */
+	char payment[160]; /* "PAY-000003 <bank reference>" once paid, else "" */
 	char title[CLAIM_TITLE_MAX * 4 + 1];
 	enum claim_status status;
 	char step[512]; /* where the claim waits and who holds it, "" when nowhere */
@@ -163,6 +164,7 @@ struct claim_summary {
 	char owner_name[256];
 	char department[128];
 	char voucher[48];
+	char payment[160];
 	char title[CLAIM_TITLE_MAX * 4 + 1];
 	enum claim_status status;
 	char step[512];

@@ -84,6 +84,7 @@ struct config {
 		char preparer[64];        /* 制单人 */
 		char payable[16];         /* credit account for what is owed to the employee */
 		char input_vat[16];       /* debit account for deductible input VAT */
+		char bank[16];            /* credit account of payments */
 	} export_;
 	/* [department_heads]: department name = uid, for `approver: head` */
 	struct {

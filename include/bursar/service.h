@@ -200,6 +200,47 @@ int service_spend(struct app *app, enum spend_by by, const char *period, struct 
 		  size_t size);
 void spend_list_release(struct spend_list *l);
 
+/* ---- payments ---- */
+
+struct payment_result {
+	int64_t batch;
+	int64_t total;
+	int npayments;
+};
+/*
+ * Pays exported claims (refs[0..n), or every exported claim when all) in
+ * one batch under the bank's reference, dated date; finance and admins.
+ */
+int service_payment_create(struct app *app, char **refs, int n, bool all, const char *bank_ref, const char *date,
+			   struct payment_result *r, char *msg, size_t size);
+/* The exported claims that wait for payment (free *list). */
+int service_exported_claims(struct app *app, struct claim_summary **list, int *n);
+
+/* One line of a bank statement and what it matched. */
+struct statement_item {
+	int row, line;
+	char date[32];
+	int64_t amount; /* fen, without its sign */
+	char reference[256];
+	bool matched, batch; /* matched a whole batch, else a single payment */
+	char what[128];      /* the batch's bank reference or the claim number */
+	char problem[128];   /* why the line could not be read, "" if it could */
+};
+struct reconcile_report {
+	int lines, matched;
+	struct statement_item *items;
+	int nitems;
+	struct open_payment *open; /* batches no line matched */
+	int nopen;
+};
+/*
+ * Matches a bank statement (CSV: date, amount, reference; or 日期, 金额,
+ * 摘要) to the payments not reconciled yet and records the matches.
+ */
+int service_reconcile(struct app *app, const char *data, size_t len, struct reconcile_report *r, char *msg,
+		      size_t size);
+void reconcile_report_release(struct reconcile_report *r);
+
 #define DASH_TREND 12
 #define DASH_TOP 5
 /* One department's or project's figures for a period. */

@@ -422,6 +422,49 @@ typedef int (*store_batch_cb)(const struct export_batch_row *r, void *arg);
 /* The batches (only = one id, or 0 for all), newest first. */
 int store_export_batches(struct store *s, int64_t only, store_batch_cb cb, void *arg);
 
+/* ---- payments ---- */
+
+/*
+ * Pays the n claims (ids) under bank reference ref on date, in one
+ * audited transaction: all of them or none.  Each must be exported and
+ * unpaid (else *bad is its index, bad_number its number and BR_ERR_INVALID
+ * with *bad_status its status); a reference used before is BR_ERR_CONFLICT.
+ * The claims become paid; the next export makes the batch's voucher.
+ */
+int store_payment_create(struct store *s, const int64_t *claims, int n, const char *ref, const char *date,
+			 const char *actor, int64_t *batch, int64_t *total, int *bad, char bad_number[CLAIM_NUMBER_MAX],
+			 enum claim_status *bad_status);
+
+struct payment_batch_row {
+	int64_t id;
+	char created_at[32], date[11];
+	char actor[USER_LOGIN_MAX + 1];
+	char ref[128];
+	int64_t total;
+	int npayments;
+	char voucher[48];       /* "" until exported */
+	char reconciled_at[32]; /* the batch as a whole, "" if not */
+	int nreconciled;        /* payments of it reconciled one by one */
+};
+typedef int (*store_payment_cb)(const struct payment_batch_row *r, void *arg);
+/* The payment batches, newest first. */
+int store_payment_batches(struct store *s, store_payment_cb cb, void *arg);
+
+/* A batch, or one payment of a batch, that no statement line has matched yet. */
+struct open_payment {
+	bool batch;      /* a whole batch, else a single payment */
+	int64_t id;
+	int64_t batch_id; /* the batch (itself, for a batch) */
+	char ref[128];   /* the batch's bank reference, or the claim number */
+	int64_t amount;
+	char date[11];
+};
+/* What is still to be matched: batches first (free *out). */
+int store_payments_open(struct store *s, struct open_payment **out, int *n);
+/* Records n matches (statements[i]: the statement line that matched), audited; CONFLICT if one was meanwhile. */
+int store_reconcile(struct store *s, const struct open_payment *matched, const char *const *statements, int n,
+		    const char *actor);
+
 /*
  * Loads the claim forms in dir with their categories checked against this
  * store's category table; returns form_set_load()'s result (-1: unreadable).

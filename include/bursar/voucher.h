@@ -38,6 +38,7 @@ struct voucher_settings {
 	char preparer[64];      /* 制单人 */
 	char payable[16], payable_name[64];     /* credit: other payables to the employee (2241) */
 	char input_vat[16], input_vat_name[64]; /* debit: deductible input VAT (22210101) */
+	char bank[16], bank_name[64];           /* credit of payments: the bank account (1002) */
 };
 
 /* The defaults: 记, CNY, 2241 其他应付款, 22210101 应交税费—应交增值税—进项税额. */
@@ -71,6 +72,24 @@ void voucher_add_line(struct voucher *v, const struct voucher_line *l);
  */
 int voucher_from_claim(const struct claim *c, const struct category_set *cats, const struct voucher_settings *s,
 		       const char *date, struct voucher *v, char *msg, size_t size);
+
+/* One claim paid in a payment batch. */
+struct payment_item {
+	char claim[CLAIM_NUMBER_MAX];
+	char employee[USER_LOGIN_MAX + 1];
+	char employee_name[256];
+	char department[128];
+	int64_t amount; /* fen */
+};
+
+/*
+ * Makes the voucher of a payment batch (bank reference ref, paid on date):
+ * a debit of other payables per claim with its employee, and one credit of
+ * the bank account for the total.
+ */
+int voucher_from_payment(const struct payment_item *items, int n, const char *ref,
+			 const struct voucher_settings *s, const char *date, struct voucher *v, char *msg,
+			 size_t size);
 
 /* Sums of debits and credits; true when they are equal and every line has exactly one side. */
 bool voucher_balanced(const struct voucher *v, int64_t *debit, int64_t *credit);

@@ -239,6 +239,7 @@ static json_t *claim_json(struct app *app, const struct claim *c)
 		      money_json(c->deductible), "created_at", c->created_at, "updated_at", c->updated_at,
 		      "submitted_at", c->submitted_at);
 	json_object_set_new(j, "voucher", json_string(c->voucher));
+	json_object_set_new(j, "payment", json_string(c->payment));
 	json_object_set_new(j, "department", json_string(c->department));
 	json_object_set_new(j, "fields", fields);
 	json_object_set_new(j, "lines", lines);
@@ -268,6 +269,8 @@ static void print_claim(struct app *app, const struct claim *c, const struct for
 	fprintf(out, "%s  %s  [%s]\n", c->number, c->title, _(claim_status_label(c->status)));
 	if (c->voucher[0])
 		fprintf(out, _("Voucher: %s\n"), c->voucher);
+	if (c->payment[0])
+		fprintf(out, _("Paid: %s\n"), c->payment);
 	fprintf(out, _("Form: %s   Owner: %s (%s)   Created: %.16s\n"), f ? form_title(f, lang) : c->form,
 		c->owner_name[0] ? c->owner_name : c->owner, c->owner, c->created_at);
 	for (int i = 0; f && i < f->nfields; i++) {

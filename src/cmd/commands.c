@@ -116,6 +116,14 @@ const struct cmd_entry cmd_table[] = {
 	  cmd_export_show },
 	{ "export replay", "BATCH [--format F]", N_("Write a batch's files again, byte for byte as the first time"),
 	  BUDGET_ROLES, cmd_export_replay },
+	{ "payment create", "--ref BANKREF [--date DATE] (CLAIM... | --all) [--json]",
+	  N_("Pay exported claims in one batch under the bank's reference; the claims show paid"), BUDGET_ROLES,
+	  cmd_payment_create },
+	{ "payment list", "[--json]", N_("The payment batches: reference, total, voucher, reconciled or not"),
+	  EXPORT_READ_ROLES, cmd_payment_list },
+	{ "reconcile", "[--json] < STATEMENT.csv",
+	  N_("Match a bank statement (date, amount, reference) to the payments; report what is left on either side"),
+	  BUDGET_ROLES, cmd_reconcile },
 	{ "audit verify", "[--json]", N_("Check the audit log's hash chain; report the first broken entry"),
 	  AUDIT_ROLES, cmd_audit_verify },
 	{ "audit log", "[--limit N] [--before ID] [--json]", N_("List audit entries, newest first"), AUDIT_ROLES,
@@ -173,6 +181,12 @@ int parse_opts(const char *name, int argc, char **argv, const struct option *lon
 		return -1;
 	}
 	return optind;
+}
+
+int parse_opts_any(const char *name, int argc, char **argv, const struct option *longopts, struct opt_values *v,
+		   FILE *err)
+{
+	return scan_opts(name, argc, argv, "", longopts, v, err);
 }
 
 int parse_opts_operands(const char *name, int argc, char **argv, const struct option *longopts, struct opt_values *v,

@@ -44,6 +44,9 @@ struct opt_values {
 
 /* Parses options and refuses operands; returns optind, or -1 after a message on err. */
 int parse_opts(const char *name, int argc, char **argv, const struct option *longopts, struct opt_values *v, FILE *err);
+/* Parses options anywhere; returns the index of the first operand (operands are moved to the end), or -1. */
+int parse_opts_any(const char *name, int argc, char **argv, const struct option *longopts, struct opt_values *v,
+		   FILE *err);
 /* Like parse_opts() but takes exactly n operands, which may come before or after options. */
 int parse_opts_operands(const char *name, int argc, char **argv, const struct option *longopts, struct opt_values *v,
 			char **operands, int n, FILE *err);
@@ -92,6 +95,9 @@ int cmd_budget_freeze(struct app *app, int argc, char **argv, FILE *out, FILE *e
 int cmd_budget_unfreeze(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_budget_import(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_report_spend(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_payment_create(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_payment_list(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_reconcile(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_export_run(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_export_list(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_export_show(struct app *app, int argc, char **argv, FILE *out, FILE *err);

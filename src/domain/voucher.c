@@ -18,6 +18,8 @@ void voucher_settings_default(struct voucher_settings *s)
 	str_copy(s->payable_name, "其他应付款", sizeof(s->payable_name));
 	str_copy(s->input_vat, "22210101", sizeof(s->input_vat));
 	str_copy(s->input_vat_name, "应交税费—应交增值税—进项税额", sizeof(s->input_vat_name));
+	str_copy(s->bank, "1002", sizeof(s->bank));
+	str_copy(s->bank_name, "银行存款", sizeof(s->bank_name));
 }
 
 void voucher_init(struct voucher *v)
@@ -130,6 +132,49 @@ int voucher_from_claim(const struct claim *c, const struct category_set *cats, c
 	line_common(&l, c, v->summary);
 	str_copy(l.account, s->payable, sizeof(l.account));
 	str_copy(l.account_name, s->payable_name, sizeof(l.account_name));
+	l.credit = total;
+	voucher_add_line(v, &l);
+	return BR_OK;
+}
+
+int voucher_from_payment(const struct payment_item *items, int n, const char *ref,
+			 const struct voucher_settings *s, const char *date, struct voucher *v, char *msg,
+			 size_t size)
+{
+	struct voucher_line l;
+	int64_t total = 0;
+
+	voucher_init(v);
+	if (n < 1) {
+		snprintf(msg, size, "payment %s pays no claim", ref);
+		return BR_ERR_INVALID;
+	}
+	str_copy(v->claim, ref, sizeof(v->claim));
+	str_copy(v->date, date, sizeof(v->date));
+	snprintf(v->period, sizeof(v->period), "%.7s", date);
+	str_copy(v->word, s->word, sizeof(v->word));
+	snprintf(v->summary, sizeof(v->summary), "付款 %.60s 报销 %d 笔", ref, n);
+	for (int i = 0; i < n; i++) {
+		memset(&l, 0, sizeof(l));
+		snprintf(l.summary, sizeof(l.summary), "付款 %s %.60s", items[i].claim, items[i].employee_name);
+		str_copy(l.account, s->payable, sizeof(l.account));
+		str_copy(l.account_name, s->payable_name, sizeof(l.account_name));
+		str_copy(l.department, items[i].department, sizeof(l.department));
+		str_copy(l.employee, items[i].employee, sizeof(l.employee));
+		str_copy(l.employee_name, items[i].employee_name, sizeof(l.employee_name));
+		l.debit = items[i].amount;
+		if (l.debit <= 0) {
+			snprintf(msg, size, "payment %s: claim %s has no amount to pay", ref, items[i].claim);
+			voucher_release(v);
+			return BR_ERR_INVALID;
+		}
+		total += l.debit;
+		voucher_add_line(v, &l);
+	}
+	memset(&l, 0, sizeof(l));
+	str_copy(l.summary, v->summary, sizeof(l.summary));
+	str_copy(l.account, s->bank, sizeof(l.account));
+	str_copy(l.account_name, s->bank_name, sizeof(l.account_name));
 	l.credit = total;
 	voucher_add_line(v, &l);
 	return BR_OK;

@@ -44,6 +44,9 @@ void export_settings_from_config(const struct config *cfg, struct voucher_settin
 	if (strcmp(cfg->export_.input_vat, set->input_vat))
 		str_copy(set->input_vat_name, "", sizeof(set->input_vat_name));
 	str_copy(set->input_vat, cfg->export_.input_vat, sizeof(set->input_vat));
+	if (strcmp(cfg->export_.bank, set->bank))
+		str_copy(set->bank_name, "", sizeof(set->bank_name));
+	str_copy(set->bank, cfg->export_.bank, sizeof(set->bank));
 }
 
 int export_formats_parse(const char *list, const struct export_format **out, int max, char *msg, size_t size)

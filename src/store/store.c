@@ -274,13 +274,14 @@ static const char *const migrations[] = {
 	"  nvouchers INTEGER NOT NULL DEFAULT 0,"
 	"  word TEXT NOT NULL, account_book TEXT NOT NULL, company_code TEXT NOT NULL, ledger_id TEXT NOT NULL,"
 	"  currency TEXT NOT NULL, preparer TEXT NOT NULL, payable TEXT NOT NULL, payable_name TEXT NOT NULL,"
-	"  input_vat TEXT NOT NULL, input_vat_name TEXT NOT NULL"
+	"  input_vat TEXT NOT NULL, input_vat_name TEXT NOT NULL,"
+	"  bank TEXT NOT NULL DEFAULT '1002', bank_name TEXT NOT NULL DEFAULT '银行存款'"
 	");"
 	"CREATE TABLE vouchers ("
 	"  id INTEGER PRIMARY KEY,"
 	"  batch_id INTEGER NOT NULL REFERENCES export_batches (id),"
-	"  claim_id INTEGER NOT NULL UNIQUE REFERENCES claims (id),"
-	"  claim TEXT NOT NULL,"
+	"  claim_id INTEGER UNIQUE REFERENCES claims (id)," /* NULL for a payment's voucher */
+	"  claim TEXT NOT NULL," /* the claim number, or the payment's bank reference */
 	"  date TEXT NOT NULL,"
 	"  period TEXT NOT NULL,"
 	"  word TEXT NOT NULL,"
@@ -309,6 +310,33 @@ static const char *const migrations[] = {
 	"  written_at TEXT NOT NULL,"
 	"  PRIMARY KEY (batch_id, format)"
 	");",
+	/*
+	 * 8: payments.  Exported claims are paid in batches under a bank
+	 * reference; the next export makes the batch's payment voucher; a
+	 * bank statement reconciles a batch or a single payment.
+	 */
+	"CREATE TABLE payment_batches ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  created_at TEXT NOT NULL,"
+	"  date TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  bank_ref TEXT NOT NULL UNIQUE,"
+	"  total INTEGER NOT NULL CHECK (total > 0),"
+	"  npayments INTEGER NOT NULL,"
+	"  voucher_id INTEGER UNIQUE REFERENCES vouchers (id),"
+	"  statement TEXT NOT NULL DEFAULT '',"
+	"  reconciled_at TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE TABLE payments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  batch_id INTEGER NOT NULL REFERENCES payment_batches (id),"
+	"  claim_id INTEGER NOT NULL UNIQUE REFERENCES claims (id)," /* a claim is paid once */
+	"  amount INTEGER NOT NULL CHECK (amount > 0),"
+	"  statement TEXT NOT NULL DEFAULT '',"
+	"  reconciled_at TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX payments_batch ON payments (batch_id);"
+	"ALTER TABLE claims ADD COLUMN payment TEXT NOT NULL DEFAULT '';",
 };
 
 /* Data a migration step brings besides its schema. */

@@ -368,6 +368,7 @@ static void summary_from_row(sqlite3_stmt *st, struct claim_summary *c)
 	c->nwarnings = sqlite3_column_int(st, 15);
 	str_copy(c->department, col_text(st, 16), sizeof(c->department));
 	str_copy(c->voucher, col_text(st, 17), sizeof(c->voucher));
+	str_copy(c->payment, col_text(st, 18), sizeof(c->payment));
 }
 
 #define SUMMARY_COLUMNS                                                                                                \
@@ -376,7 +377,7 @@ static void summary_from_row(sqlite3_stmt *st, struct claim_summary *c)
 	" (SELECT count(*) FROM claim_lines l WHERE l.claim_id = c.id),"                                               \
 	" (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'block'),"                      \
 	" (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'warn'), c.department,"          \
-	" c.voucher"                                                                                                     \
+	" c.voucher, c.payment"                                                                                                     \
 	" FROM claims c LEFT JOIN users u ON u.uid = c.owner"
 
 static int load_lines(struct store *s, struct claim *c)
@@ -502,6 +503,7 @@ int claim_get_locked(struct store *s, int64_t id, struct claim *c)
 	str_copy(c->owner_name, sum.owner_name, sizeof(c->owner_name));
 	str_copy(c->department, sum.department, sizeof(c->department));
 	str_copy(c->voucher, sum.voucher, sizeof(c->voucher));
+	str_copy(c->payment, sum.payment, sizeof(c->payment));
 	str_copy(c->title, sum.title, sizeof(c->title));
 	c->status = sum.status;
 	str_copy(c->step, sum.step, sizeof(c->step));

@@ -39,8 +39,8 @@ static int batch_insert_locked(struct store *s, const struct voucher_settings *s
 	char now[32];
 	int ret = store_prepare(s,
 				"INSERT INTO export_batches (created_at, actor, word, account_book, company_code,"
-				" ledger_id, currency, preparer, payable, payable_name, input_vat, input_vat_name)"
-				" VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+				" ledger_id, currency, preparer, payable, payable_name, input_vat, input_vat_name, bank,"
+				" bank_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 				&st);
 
 	if (ret)
@@ -58,6 +58,8 @@ static int batch_insert_locked(struct store *s, const struct voucher_settings *s
 	bind_text(st, 10, set->payable_name);
 	bind_text(st, 11, set->input_vat);
 	bind_text(st, 12, set->input_vat_name);
+	bind_text(st, 13, set->bank);
+	bind_text(st, 14, set->bank_name);
 	if ((ret = store_step_done(st)) == BR_OK)
 		*id = sqlite3_last_insert_rowid(s->db);
 	return ret;
@@ -74,7 +76,10 @@ static int voucher_insert_locked(struct store *s, int64_t batch, int64_t claim_i
 	if (ret)
 		return ret;
 	sqlite3_bind_int64(st, 1, batch);
-	sqlite3_bind_int64(st, 2, claim_id);
+	if (claim_id)
+		sqlite3_bind_int64(st, 2, claim_id);
+	else
+		sqlite3_bind_null(st, 2); /* a payment's voucher */
 	bind_text(st, 3, v->claim);
 	bind_text(st, 4, v->date);
 	bind_text(st, 5, v->period);
@@ -137,6 +142,101 @@ static int claim_exported_locked(struct store *s, int64_t claim_id, const struct
 	return audit_append_locked(s, actor, "claim.export", v->claim, detail);
 }
 
+static bool payments_waiting_locked(struct store *s)
+{
+	sqlite3_stmt *st = NULL;
+	bool any = false;
+
+	if (store_prepare(s, "SELECT 1 FROM payment_batches WHERE voucher_id IS NULL LIMIT 1", &st) == BR_OK) {
+		any = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	return any;
+}
+
+/* The claims one payment batch pays, for its voucher. */
+static int payment_items_locked(struct store *s, int64_t pay, struct payment_item **items, int *n)
+{
+	sqlite3_stmt *st = NULL;
+	int ret, rc;
+
+	*items = NULL;
+	*n = 0;
+	if ((ret = store_prepare(s,
+				 "SELECT c.number, c.owner, coalesce(u.display_name, c.owner), c.department, p.amount"
+				 " FROM payments p JOIN claims c ON c.id = p.claim_id LEFT JOIN users u ON u.uid = c.owner"
+				 " WHERE p.batch_id = ? ORDER BY p.id",
+				 &st)))
+		return ret;
+	sqlite3_bind_int64(st, 1, pay);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct payment_item *it;
+		*items = xrealloc(*items, sizeof(**items) * (size_t)(*n + 1));
+		it = &(*items)[(*n)++];
+		memset(it, 0, sizeof(*it));
+		str_copy(it->claim, col_text(st, 0), sizeof(it->claim));
+		str_copy(it->employee, col_text(st, 1), sizeof(it->employee));
+		str_copy(it->employee_name, col_text(st, 2), sizeof(it->employee_name));
+		str_copy(it->department, col_text(st, 3), sizeof(it->department));
+		it->amount = sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? BR_OK : BR_ERR_STORE;
+}
+
+/* The vouchers of payment batches that have none yet, into export batch. */
+static int payment_vouchers_locked(struct store *s, const struct voucher_settings *set, const char *date, int max,
+				   int64_t batch, const char *actor, int *nvouchers)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t *pays = NULL;
+	char (*refs)[128] = NULL;
+	int n = 0, ret, rc;
+
+	if ((ret = store_prepare(s,
+				 "SELECT id, bank_ref FROM payment_batches WHERE voucher_id IS NULL ORDER BY id LIMIT ?",
+				 &st)))
+		return ret;
+	sqlite3_bind_int(st, 1, max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		pays = xrealloc(pays, sizeof(*pays) * (size_t)(n + 1));
+		refs = xrealloc(refs, sizeof(*refs) * (size_t)(n + 1));
+		pays[n] = sqlite3_column_int64(st, 0);
+		str_copy(refs[n++], col_text(st, 1), sizeof(refs[0]));
+	}
+	sqlite3_finalize(st);
+	for (int i = 0; i < n && ret == BR_OK; i++) {
+		struct payment_item *items = NULL;
+		struct voucher v;
+		char why[256], detail[160], object[160];
+		int ni = 0;
+		if ((ret = payment_items_locked(s, pays[i], &items, &ni)))
+			break;
+		if (voucher_from_payment(items, ni, refs[i], set, date, &v, why, sizeof(why)) == BR_OK &&
+		    (ret = next_number_locked(s, v.period, v.word, &v.number)) == BR_OK &&
+		    (ret = voucher_insert_locked(s, batch, 0, &v)) == BR_OK) {
+			st = NULL;
+			if ((ret = store_prepare(s, "UPDATE payment_batches SET voucher_id = ?2 WHERE id = ?1", &st)) ==
+			    BR_OK) {
+				sqlite3_bind_int64(st, 1, pays[i]);
+				sqlite3_bind_int64(st, 2, v.id);
+				ret = store_step_done(st);
+			}
+			snprintf(object, sizeof(object), "payment %.100s", refs[i]);
+			snprintf(detail, sizeof(detail), "voucher=%s %s-%04d batch=%lld", v.period, v.word, v.number,
+				 (long long)batch);
+			if (ret == BR_OK)
+				ret = audit_append_locked(s, actor, "payment.voucher", object, detail);
+			(*nvouchers)++;
+		}
+		voucher_release(&v);
+		free(items);
+	}
+	free(pays);
+	free(refs);
+	return ret;
+}
+
 int store_export_batch(struct store *s, const struct voucher_settings *set, const char *date, int max,
 		       const char *actor, int64_t *batch, int *nvouchers, int *skipped, char *msg, size_t size)
 {
@@ -158,7 +258,8 @@ int store_export_batch(struct store *s, const struct voucher_settings *set, cons
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
 		ids[n++] = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	if (n == 0 || (ret = store_categories_load(s, &cats)) || (ret = batch_insert_locked(s, set, actor, batch)))
+	if ((n == 0 && !payments_waiting_locked(s)) || (ret = store_categories_load(s, &cats)) ||
+	    (ret = batch_insert_locked(s, set, actor, batch)))
 		goto out;
 	for (int i = 0; i < n; i++) {
 		struct claim c;
@@ -189,6 +290,8 @@ int store_export_batch(struct store *s, const struct voucher_settings *set, cons
 		voucher_release(&v);
 		(*nvouchers)++;
 	}
+	if ((ret = payment_vouchers_locked(s, set, date, max, *batch, actor, nvouchers)))
+		goto out;
 	if (*nvouchers == 0) {
 		/* nothing could be made: no empty batch */
 		ret = BR_ERR_INVALID;
@@ -219,13 +322,13 @@ out:
 
 static void settings_from_row(sqlite3_stmt *st, int i, struct voucher_settings *set)
 {
-	char *const fields[] = { set->word,    set->account_book, set->company_code, set->ledger_id,
-				 set->currency, set->preparer,     set->payable,      set->payable_name,
-				 set->input_vat, set->input_vat_name };
+	char *const fields[] = { set->word,	      set->account_book, set->company_code, set->ledger_id,
+				 set->currency,	      set->preparer,	 set->payable,	    set->payable_name,
+				 set->input_vat,      set->input_vat_name, set->bank,	    set->bank_name };
 	const size_t sizes[] = { sizeof(set->word),	 sizeof(set->account_book), sizeof(set->company_code),
 				 sizeof(set->ledger_id), sizeof(set->currency),	    sizeof(set->preparer),
 				 sizeof(set->payable),	 sizeof(set->payable_name), sizeof(set->input_vat),
-				 sizeof(set->input_vat_name) };
+				 sizeof(set->input_vat_name), sizeof(set->bank), sizeof(set->bank_name) };
 
 	memset(set, 0, sizeof(*set));
 	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++)
@@ -242,7 +345,8 @@ int store_export_load(struct store *s, int64_t batch, char created_at[32], struc
 	*n = 0;
 	if ((ret = store_prepare(s,
 				 "SELECT created_at, word, account_book, company_code, ledger_id, currency, preparer,"
-				 " payable, payable_name, input_vat, input_vat_name FROM export_batches WHERE id = ?",
+				 " payable, payable_name, input_vat, input_vat_name, bank, bank_name FROM export_batches"
+				 " WHERE id = ?",
 				 &st)))
 		return ret;
 	sqlite3_bind_int64(st, 1, batch);

@@ -102,7 +102,43 @@ out=$("$BURSAR" export --once --config "$E2E_DIR/stack/bursar.ini"); rc=$?
 check "bursar export --once on the host exports the new claim" [ $rc -eq 0 ] && grep -q "^1 voucher(s) in 1 batch(es)" <<<"$out"
 check "numbered on without a gap" \
 	[ "$(ssh_exec zhangwei "$PASSWORD" claim show "$S4" --json | jq -r .voucher)" = "$MONTH 记-0005" ]
+# ---- payments and the bank statement ----
+err=$(ssh_exec zhangwei "$PASSWORD" payment create --ref X1 "$S1" 2>&1); rc=$?
+check "staff cannot pay claims" [ $rc -eq 1 ]
+out=$(ssh_exec wangfang "$PASSWORD" payment create --ref ICBC-20261125-01 "$T1" "$S1" --json); rc=$?
+check "finance pays two exported claims in one batch" [ $rc -eq 0 ] && [ "$(jq -r .total <<<"$out")" = 636.00 ]
+check "the claim shows paid, with the payment and its bank reference" \
+	[ "$(ssh_exec zhangwei "$PASSWORD" claim show "$T1" --json | jq -r '.status + " " + .payment')" = "paid PAY-000001 ICBC-20261125-01" ]
+err=$(ssh_exec wangfang "$PASSWORD" payment create --ref ICBC-20261125-09 "$S2" "$S1" 2>&1); rc=$?
+check "a claim is paid once: the whole payment is refused" [ $rc -eq 1 ] && grep -q "$S1 cannot be paid: it is paid" <<<"$err"
+check "and nothing of it stays" [ "$(ssh_exec zhangwei "$PASSWORD" claim show "$S2" --json | jq -r .status)" = exported ]
+err=$(ssh_exec wangfang "$PASSWORD" payment create --ref ICBC-20261125-01 "$S2" 2>&1); rc=$?
+check "a bank reference is used once" [ $rc -eq 1 ] && grep -q "was used for another payment" <<<"$err"
+ssh_exec wangfang "$PASSWORD" payment create --ref ICBC-20261125-02 "$S2" >/dev/null
+ssh_exec wangfang "$PASSWORD" payment create --ref ICBC-20261125-03 --all >/dev/null
+check "--all pays every exported claim left" \
+	[ "$(ssh_exec wangfang "$PASSWORD" claim list --all --status exported --json | jq length)" -eq 0 ]
+out=$(ssh_exec wangfang "$PASSWORD" export run --json)
+check "the next export makes the three payment vouchers" [ "$(jq -r .vouchers <<<"$out")" -eq 3 ]
+P=$(ls "$OUTBOX"/jsonl/batch-*.jsonl | sort | tail -1)
+pv=$(jq -c 'select(.claim == "ICBC-20261125-01")' "$P")
+check "a payment voucher: other payables to the employees, bank for the total" \
+	[ "$(jq -r '[.lines[] | select(.account == "2241") | .debit] | join(",")' <<<"$pv")" = "516.00,120.00" ] && \
+	[ "$(jq -r '.lines[] | select(.account == "1002") | .credit' <<<"$pv")" = 636.00 ]
+check "payment list shows each payment's voucher" \
+	[ "$(ssh_exec wangfang "$PASSWORD" payment list --json | jq '[.[] | select(.voucher != "")] | length')" -eq 3 ]
+printf '日期,金额,摘要\n%s,-636.00,代发报销 ICBC-20261125-01\n%s,-130.50,报销 %s\n%s,-99.00,房租\n' \
+	"$TODAY" "$TODAY" "$S2" "$TODAY" >"$E2E_DIR/statement.csv"
+out=$(ssh_exec wangfang "$PASSWORD" reconcile --json <"$E2E_DIR/statement.csv"); rc=$?
+check "a statement line matches a batch by total and reference, another a single payment by amount and claim" \
+	[ $rc -eq 0 ] && [ "$(jq -r .matched <<<"$out")" -eq 2 ]
+check "the line that matches nothing is reported" [ "$(jq -r '[.statement[] | select(.matched | not) | .row] | join(",")' <<<"$out")" = 3 ]
+check "and so is the payment the statement does not show" \
+	[ "$(jq -r '[.unmatched_payments[] | .ref] | join(",")' <<<"$out")" = ICBC-20261125-03 ]
+out=$(ssh_exec wangfang "$PASSWORD" reconcile --json <"$E2E_DIR/statement.csv")
+check "reconciling the same statement again matches nothing twice" [ "$(jq -r .matched <<<"$out")" -eq 0 ]
+
 check "every export is audited" \
-	[ "$(ssh_exec zhaomin "$PASSWORD" audit log --limit 200 --json | jq '[.[] | select(.action == "claim.export")] | length')" -eq 5 ]
+	[ "$(ssh_exec zhaomin "$PASSWORD" audit log --limit 300 --json | jq '[.[] | select(.action == "claim.export")] | length')" -eq 5 ]
 check "and the chain verifies" ssh_exec zhaomin "$PASSWORD" audit verify
 exit $((FAILS > 0))
