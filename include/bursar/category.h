@@ -23,6 +23,13 @@ struct category {
 	enum vat_rule vat;
 };
 
+/*
+ * The category of an employee advance (借款): booked to other receivables
+ * (1221), not an expense, so budgets and spend leave it out and it needs
+ * no invoice.
+ */
+#define CATEGORY_ADVANCE "advance"
+
 /* "invoice", "fare_9", "fare_3", "none"; -1 for an unknown name. */
 const char *vat_rule_name(enum vat_rule r);
 int vat_rule_from_name(const char *name);

@@ -241,6 +241,23 @@ int service_reconcile(struct app *app, const char *data, size_t len, struct reco
 		      size_t size);
 void reconcile_report_release(struct reconcile_report *r);
 
+/* ---- advances ---- */
+
+struct advance_list {
+	struct advance_balance *v;
+	int n;
+};
+/* Open advances: everyone's for finance, admins and auditors, else the caller's own. */
+int service_advance_list(struct app *app, struct advance_list *l, char *msg, size_t size);
+void advance_list_release(struct advance_list *l);
+/*
+ * Records that person paid back amount (text, yuan) of their advances under
+ * the bank's reference ref; finance and admins.  Refused beyond what is
+ * open; *open gets what stays open.
+ */
+int service_advance_repay(struct app *app, const char *person, const char *amount, const char *ref, const char *date,
+			  int64_t *open, char *msg, size_t size);
+
 #define DASH_TREND 12
 #define DASH_TOP 5
 /* One department's or project's figures for a period. */

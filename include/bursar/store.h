@@ -465,6 +465,26 @@ int store_payments_open(struct store *s, struct open_payment **out, int *n);
 int store_reconcile(struct store *s, const struct open_payment *matched, const char *const *statements, int n,
 		    const char *actor);
 
+/* ---- advances ---- */
+
+/*
+ * Records that employee paid back amount of an advance under ref (the next
+ * export makes its voucher), audited; *open gets what stays open.
+ * BR_ERR_LIMIT when it is more than is open (the database refuses it),
+ * CONFLICT when ref was used.
+ */
+int store_advance_repay(struct store *s, const char *employee, int64_t amount, const char *ref, const char *date,
+			const char *actor, int64_t *open);
+
+struct advance_balance {
+	char employee[USER_LOGIN_MAX + 1];
+	char name[256];
+	int64_t advanced, claimed, returned; /* open = advanced - claimed - returned */
+};
+typedef int (*store_advance_cb)(const struct advance_balance *b, void *arg);
+/* Every employee who was advanced money (or only employee), by uid. */
+int store_advance_balances(struct store *s, const char *employee, store_advance_cb cb, void *arg);
+
 /*
  * Loads the claim forms in dir with their categories checked against this
  * store's category table; returns form_set_load()'s result (-1: unreadable).

@@ -39,6 +39,7 @@ struct voucher_settings {
 	char payable[16], payable_name[64];     /* credit: other payables to the employee (2241) */
 	char input_vat[16], input_vat_name[64]; /* debit: deductible input VAT (22210101) */
 	char bank[16], bank_name[64];           /* credit of payments: the bank account (1002) */
+	char advance[16], advance_name[64];     /* employees' advances: other receivables (1221) */
 };
 
 /* The defaults: 记, CNY, 2241 其他应付款, 22210101 应交税费—应交增值税—进项税额. */
@@ -72,6 +73,21 @@ void voucher_add_line(struct voucher *v, const struct voucher_line *l);
  */
 int voucher_from_claim(const struct claim *c, const struct category_set *cats, const struct voucher_settings *s,
 		       const char *date, struct voucher *v, char *msg, size_t size);
+
+/*
+ * Settles offset of the claim's amount against the employee's open
+ * advance: the payable credit shrinks by offset (and goes when nothing is
+ * left) and the advance account is credited with it.
+ */
+void voucher_settle_advance(struct voucher *v, int64_t offset, const struct voucher_settings *s);
+
+/*
+ * The voucher of an employee paying back what is left of an advance: debit
+ * the bank, credit the advance account with the employee.
+ */
+int voucher_from_repayment(const char *employee, const char *employee_name, int64_t amount, const char *ref,
+			   const struct voucher_settings *s, const char *date, struct voucher *v, char *msg,
+			   size_t size);
 
 /* One claim paid in a payment batch. */
 struct payment_item {

@@ -150,3 +150,76 @@ int cmd_reconcile(struct app *app, int argc, char **argv, FILE *out, FILE *err)
 	reconcile_report_release(&r);
 	return CMD_OK;
 }
+
+/* ---- advances ---- */
+
+int cmd_advance_list(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	struct opt_values v = { 0 };
+	struct advance_list l;
+	char msg[BR_MSG_MAX], a[4][32];
+
+	if (parse_opts("advance list", argc, argv, json_only, &v, err) < 0) {
+		usage_line(err, "advance list");
+		return CMD_USAGE;
+	}
+	if (service_advance_list(app, &l, msg, sizeof(msg))) {
+		fprintf(err, "bursar: advance list: %s\n", msg);
+		return CMD_FAIL;
+	}
+	if (v.json) {
+		json_t *arr = json_array();
+		for (int i = 0; i < l.n; i++) {
+			const struct advance_balance *b = &l.v[i];
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "employee", b->employee,
+							     "name", b->name, "advanced", money_json(b->advanced),
+							     "claimed", money_json(b->claimed), "returned",
+							     money_json(b->returned), "open",
+							     money_json(b->advanced - b->claimed - b->returned)));
+		}
+		advance_list_release(&l);
+		return print_json(arr, out);
+	}
+	for (int i = 0; i < l.n; i++) {
+		const struct advance_balance *b = &l.v[i];
+		fprintf(out, "%-12s %14s %14s %14s %14s\n", b->employee,
+			money_format(b->advanced, a[0], sizeof(a[0]), MONEY_GROUP),
+			money_format(b->claimed, a[1], sizeof(a[1]), MONEY_GROUP),
+			money_format(b->returned, a[2], sizeof(a[2]), MONEY_GROUP),
+			money_format(b->advanced - b->claimed - b->returned, a[3], sizeof(a[3]), MONEY_GROUP));
+	}
+	if (l.n == 0)
+		fprintf(out, "%s\n", _("No advances."));
+	advance_list_release(&l);
+	return CMD_OK;
+}
+
+int cmd_advance_repay(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
+					      { "ref", required_argument, NULL, 'R' },
+					      { "date", required_argument, NULL, 'p' },
+					      { NULL, 0, NULL, 0 } };
+	struct opt_values v = { 0 };
+	char *ops[2], msg[BR_MSG_MAX], today[11], left[32];
+	int64_t open = 0;
+
+	if (parse_opts_operands("advance repay", argc, argv, opts, &v, ops, 2, err) < 0 || !v.reason) {
+		if (!v.reason)
+			fprintf(err, _("bursar: advance repay: --ref is required\n"));
+		usage_line(err, "advance repay");
+		return CMD_USAGE;
+	}
+	date_today(today);
+	if (service_advance_repay(app, ops[0], ops[1], v.reason, v.period ? v.period : today, &open, msg,
+				  sizeof(msg))) {
+		fprintf(err, "bursar: advance repay: %s\n", msg);
+		return CMD_FAIL;
+	}
+	if (v.json)
+		return print_json(json_pack("{s:s, s:s, s:o}", "employee", ops[0], "ref", v.reason, "open",
+					    money_json(open)),
+				  out);
+	fprintf(out, _("Repayment recorded; %s has %s open\n"), ops[0], money_format(open, left, sizeof(left), MONEY_GROUP));
+	return CMD_OK;
+}

@@ -291,6 +291,12 @@ int budget_plan(const struct budget_node *nodes, int n, const struct claim *c, c
 
 	for (int i = 0; i < c->nlines; i++) {
 		struct budget_facts f = { department, project, c->lines[i].category, c->lines[i].date };
+		if (!strcmp(c->lines[i].category, CATEGORY_ADVANCE)) {
+			/* an advance is money lent, not spent */
+			if (line_node)
+				line_node[i] = -1;
+			continue;
+		}
 		if (line_node)
 			line_node[i] = budget_match(nodes, n, &f);
 		/*

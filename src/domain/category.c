@@ -40,6 +40,7 @@ const struct category category_defaults[] = {
 	{ "training", "培训费", "Training", "660205", "管理费用—培训费", VAT_INVOICE },
 	{ "communication", "通讯费", "Telephone and internet", "660206", "管理费用—通讯费", VAT_INVOICE },
 	{ "other", "其他", "Other", "660299", "管理费用—其他", VAT_INVOICE },
+	{ CATEGORY_ADVANCE, "借款", "Advance", "1221", "其他应收款", VAT_NONE },
 };
 const int category_default_count = (int)(sizeof(category_defaults) / sizeof(category_defaults[0]));
 

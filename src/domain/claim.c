@@ -394,7 +394,8 @@ static void check_policy_line(struct claim *c, const struct claim_context *ctx, 
 				  _("%s %s is above the limit of %s for your rank"), cname,
 				  money_format(l->amount, a, sizeof(a), MONEY_GROUP),
 				  money_format(limit, b, sizeof(b), MONEY_GROUP));
-	if (ctx->cfg && !l->has_invoice && l->amount > ctx->cfg->policy.invoice_required_above)
+	if (ctx->cfg && !l->has_invoice && l->amount > ctx->cfg->policy.invoice_required_above &&
+	    strcmp(l->category, CATEGORY_ADVANCE))
 		claim_add_finding(c, level_of(ctx, POLICY_INVOICE), "invoice_required", ln, "invoice",
 				  _("an invoice is required above %s"),
 				  money_format(ctx->cfg->policy.invoice_required_above, b, sizeof(b), MONEY_GROUP));

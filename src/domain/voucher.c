@@ -9,6 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "<what> <a> <b>" as a 摘要: one line, cut at a character boundary. */
+static void summary_set(char out[VOUCHER_SUMMARY_MAX + 1], const char *what, const char *a, const char *b)
+{
+	char buf[VOUCHER_SUMMARY_MAX * 4];
+
+	snprintf(buf, sizeof(buf), "%s %s %s", what, a, b);
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	voucher_cut(buf, VOUCHER_SUMMARY_MAX);
+	str_copy(out, buf, VOUCHER_SUMMARY_MAX + 1);
+}
+
 void voucher_settings_default(struct voucher_settings *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -20,6 +33,64 @@ void voucher_settings_default(struct voucher_settings *s)
 	str_copy(s->input_vat_name, "应交税费—应交增值税—进项税额", sizeof(s->input_vat_name));
 	str_copy(s->bank, "1002", sizeof(s->bank));
 	str_copy(s->bank_name, "银行存款", sizeof(s->bank_name));
+	str_copy(s->advance, "1221", sizeof(s->advance));
+	str_copy(s->advance_name, "其他应收款", sizeof(s->advance_name));
+}
+
+void voucher_settle_advance(struct voucher *v, int64_t offset, const struct voucher_settings *s)
+{
+	struct voucher_line l;
+	int pay = -1;
+
+	for (int i = 0; i < v->nlines; i++)
+		if (v->lines[i].credit && !strcmp(v->lines[i].account, s->payable))
+			pay = i;
+	if (pay < 0 || offset <= 0)
+		return;
+	if (offset > v->lines[pay].credit)
+		offset = v->lines[pay].credit;
+	l = v->lines[pay];
+	str_copy(l.account, s->advance, sizeof(l.account));
+	str_copy(l.account_name, s->advance_name, sizeof(l.account_name));
+	l.credit = offset;
+	v->lines[pay].credit -= offset;
+	if (v->lines[pay].credit == 0) {
+		v->lines[pay] = l; /* all of it settled by the advance */
+		return;
+	}
+	voucher_add_line(v, &l);
+}
+
+int voucher_from_repayment(const char *employee, const char *employee_name, int64_t amount, const char *ref,
+			   const struct voucher_settings *s, const char *date, struct voucher *v, char *msg,
+			   size_t size)
+{
+	struct voucher_line l;
+
+	voucher_init(v);
+	if (amount <= 0) {
+		snprintf(msg, size, "repayment %s has no amount", ref);
+		return BR_ERR_INVALID;
+	}
+	str_copy(v->claim, ref, sizeof(v->claim));
+	str_copy(v->date, date, sizeof(v->date));
+	snprintf(v->period, sizeof(v->period), "%.7s", date);
+	str_copy(v->word, s->word, sizeof(v->word));
+	summary_set(v->summary, "还款", employee_name, ref);
+	memset(&l, 0, sizeof(l));
+	str_copy(l.summary, v->summary, sizeof(l.summary));
+	str_copy(l.account, s->bank, sizeof(l.account));
+	str_copy(l.account_name, s->bank_name, sizeof(l.account_name));
+	l.debit = amount;
+	voucher_add_line(v, &l);
+	str_copy(l.account, s->advance, sizeof(l.account));
+	str_copy(l.account_name, s->advance_name, sizeof(l.account_name));
+	str_copy(l.employee, employee, sizeof(l.employee));
+	str_copy(l.employee_name, employee_name, sizeof(l.employee_name));
+	l.debit = 0;
+	l.credit = amount;
+	voucher_add_line(v, &l);
+	return BR_OK;
 }
 
 void voucher_init(struct voucher *v)
@@ -153,10 +224,14 @@ int voucher_from_payment(const struct payment_item *items, int n, const char *re
 	str_copy(v->date, date, sizeof(v->date));
 	snprintf(v->period, sizeof(v->period), "%.7s", date);
 	str_copy(v->word, s->word, sizeof(v->word));
-	snprintf(v->summary, sizeof(v->summary), "付款 %.60s 报销 %d 笔", ref, n);
+	{
+		char count[32];
+		snprintf(count, sizeof(count), "报销 %d 笔", n);
+		summary_set(v->summary, "付款", ref, count);
+	}
 	for (int i = 0; i < n; i++) {
 		memset(&l, 0, sizeof(l));
-		snprintf(l.summary, sizeof(l.summary), "付款 %s %.60s", items[i].claim, items[i].employee_name);
+		summary_set(l.summary, "付款", items[i].claim, items[i].employee_name);
 		str_copy(l.account, s->payable, sizeof(l.account));
 		str_copy(l.account_name, s->payable_name, sizeof(l.account_name));
 		str_copy(l.department, items[i].department, sizeof(l.department));

@@ -47,6 +47,9 @@ void export_settings_from_config(const struct config *cfg, struct voucher_settin
 	if (strcmp(cfg->export_.bank, set->bank))
 		str_copy(set->bank_name, "", sizeof(set->bank_name));
 	str_copy(set->bank, cfg->export_.bank, sizeof(set->bank));
+	if (strcmp(cfg->export_.advance, set->advance))
+		str_copy(set->advance_name, "", sizeof(set->advance_name));
+	str_copy(set->advance, cfg->export_.advance, sizeof(set->advance));
 }
 
 int export_formats_parse(const char *list, const struct export_format **out, int max, char *msg, size_t size)

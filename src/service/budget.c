@@ -455,7 +455,7 @@ int service_budget_preview(struct app *app, const struct claim *c, struct budget
 		int spec = budget_match(nodes, n, &f), best = -1;
 		int64_t best_used = 0, best_room = 0;
 		const struct budget_node *b;
-		if (spec < 0)
+		if (spec < 0 || !strcmp(c->lines[i].category, CATEGORY_ADVANCE))
 			continue;
 		/* of every node the line counts against, show the one nearest its limit (ties: the most specific) */
 		for (int k = 0; k < n; k++) {

@@ -234,3 +234,61 @@ void reconcile_report_release(struct reconcile_report *r)
 	free(r->open);
 	memset(r, 0, sizeof(*r));
 }
+
+/* ---- advances ---- */
+
+static int collect_balance(const struct advance_balance *b, void *arg)
+{
+	struct advance_list *l = arg;
+
+	l->v = xrealloc(l->v, sizeof(*l->v) * (size_t)(l->n + 1));
+	l->v[l->n++] = *b;
+	return 0;
+}
+
+int service_advance_list(struct app *app, struct advance_list *l, char *msg, size_t size)
+{
+	int ret;
+
+	memset(l, 0, sizeof(*l));
+	/* finance, admins and auditors see everyone's; others their own */
+	if ((ret = store_advance_balances(app->store, service_sees_all(app) ? NULL : app->user->uid, collect_balance,
+					  l)))
+		return service_fail(ret, msg, size, _("cannot read the advances (%s)"), br_strerror(ret));
+	return BR_OK;
+}
+
+void advance_list_release(struct advance_list *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+int service_advance_repay(struct app *app, const char *person, const char *amount, const char *ref, const char *date,
+			  int64_t *open, char *msg, size_t size)
+{
+	const char *why = NULL;
+	int64_t fen = 0;
+	int ret;
+
+	if (!service_budget_may_manage(app))
+		return service_fail(BR_ERR_DENIED, msg, size, "%s", _("payments are made by finance and admins"));
+	if (money_parse(amount, &fen, &why) || fen <= 0)
+		return service_fail(BR_ERR_INVALID, msg, size, _("amount: %s"), why ? _(why) : _("must be more than zero"));
+	if (!ref || !*ref || strlen(ref) > 100)
+		return service_fail(BR_ERR_INVALID, msg, size, "%s",
+				    _("a payment needs the bank's reference (--ref), at most 100 bytes"));
+	if (!date_valid(date))
+		return service_fail(BR_ERR_INVALID, msg, size, "%s", _("the date must be YYYY-MM-DD"));
+	ret = store_advance_repay(app->store, person, fen, ref, date, app->user->uid, open);
+	if (ret == BR_ERR_LIMIT) {
+		char left[32];
+		return service_fail(ret, msg, size, _("%s has %s of advances open; a repayment cannot be more"), person,
+				    money_format(*open, left, sizeof(left), MONEY_GROUP));
+	}
+	if (ret == BR_ERR_CONFLICT)
+		return service_fail(ret, msg, size, _("the bank reference %s was used for another payment"), ref);
+	if (ret)
+		return service_fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
+	return BR_OK;
+}

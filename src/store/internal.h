@@ -46,6 +46,10 @@ int budget_release_locked(struct store *s, int64_t claim_id);
 int budget_post_locked(struct store *s, int64_t claim_id);
 /* store_claim_get() inside the caller's transaction. */
 int claim_get_locked(struct store *s, int64_t id, struct claim *c);
+/* What employee has advanced and not yet settled or paid back. */
+int advance_open_locked(struct store *s, const char *employee, int64_t *open);
+/* Records that claim_id settled amount of employee's advances (LIMIT beyond what is open). */
+int advance_offset_locked(struct store *s, int64_t claim_id, const char *employee, int64_t amount);
 /* A claim taken back by its owner: open tasks cancelled, timeline entry. */
 int workflow_withdraw_locked(struct store *s, int64_t id, const char *actor);
 

@@ -337,6 +337,55 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX payments_batch ON payments (batch_id);"
 	"ALTER TABLE claims ADD COLUMN payment TEXT NOT NULL DEFAULT '';",
+	/*
+	 * 9: employee advances (借款).  An advance is a claim of the advance
+	 * category; once exported it is advanced.  Claims settle open advances
+	 * when exported (advance_offsets) and employees pay back the rest
+	 * (advance_returns); the triggers keep claimed + returned <= advanced
+	 * for every employee, whatever writes the rows.
+	 */
+	"INSERT OR IGNORE INTO categories (code, name_zh, name_en, account, account_name, vat_rule)"
+	"  VALUES ('advance', '借款', 'Advance', '1221', '其他应收款', 'none');"
+	"ALTER TABLE export_batches ADD COLUMN advance TEXT NOT NULL DEFAULT '1221';"
+	"ALTER TABLE export_batches ADD COLUMN advance_name TEXT NOT NULL DEFAULT '其他应收款';"
+	"CREATE TABLE advance_offsets ("
+	"  claim_id INTEGER PRIMARY KEY REFERENCES claims (id),"
+	"  employee TEXT NOT NULL,"
+	"  amount INTEGER NOT NULL CHECK (amount > 0),"
+	"  created_at TEXT NOT NULL"
+	");"
+	"CREATE INDEX advance_offsets_employee ON advance_offsets (employee);"
+	"CREATE TABLE advance_returns ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  employee TEXT NOT NULL,"
+	"  amount INTEGER NOT NULL CHECK (amount > 0),"
+	"  ref TEXT NOT NULL UNIQUE,"
+	"  date TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  voucher_id INTEGER UNIQUE REFERENCES vouchers (id)"
+	");"
+	"CREATE INDEX advance_returns_employee ON advance_returns (employee);"
+	"CREATE TRIGGER advance_offsets_within BEFORE INSERT ON advance_offsets BEGIN"
+	"  SELECT RAISE(ABORT, 'advance: claimed + returned would exceed advanced') WHERE"
+	"  (SELECT coalesce(sum(amount), 0) FROM advance_offsets WHERE employee = NEW.employee)"
+	"  + (SELECT coalesce(sum(amount), 0) FROM advance_returns WHERE employee = NEW.employee) + NEW.amount"
+	"  > (SELECT coalesce(sum(l.amount), 0) FROM claim_lines l JOIN claims c ON c.id = l.claim_id"
+	"     WHERE c.owner = NEW.employee AND l.category = 'advance' AND c.status IN ('exported', 'paid'));"
+	"END;"
+	"CREATE TRIGGER advance_returns_within BEFORE INSERT ON advance_returns BEGIN"
+	"  SELECT RAISE(ABORT, 'advance: claimed + returned would exceed advanced') WHERE"
+	"  (SELECT coalesce(sum(amount), 0) FROM advance_offsets WHERE employee = NEW.employee)"
+	"  + (SELECT coalesce(sum(amount), 0) FROM advance_returns WHERE employee = NEW.employee) + NEW.amount"
+	"  > (SELECT coalesce(sum(l.amount), 0) FROM claim_lines l JOIN claims c ON c.id = l.claim_id"
+	"     WHERE c.owner = NEW.employee AND l.category = 'advance' AND c.status IN ('exported', 'paid'));"
+	"END;"
+	"CREATE TRIGGER advance_offsets_fixed BEFORE UPDATE ON advance_offsets BEGIN"
+	"  SELECT RAISE(ABORT, 'advance: settlements are not changed');"
+	"END;"
+	"CREATE TRIGGER advance_returns_fixed BEFORE UPDATE OF employee, amount ON advance_returns BEGIN"
+	"  SELECT RAISE(ABORT, 'advance: repayments are not changed');"
+	"END;",
 };
 
 /* Data a migration step brings besides its schema. */

@@ -28,10 +28,15 @@ int store_prepare(struct store *s, const char *sql, sqlite3_stmt **st)
 /* Runs a statement that returns no rows, then finalizes it. */
 int store_step_done(sqlite3_stmt *st)
 {
-	int rc = sqlite3_step(st);
+	int rc = sqlite3_step(st), ext = rc == SQLITE_DONE ? 0 : sqlite3_extended_errcode(sqlite3_db_handle(st));
 
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? BR_OK : rc == SQLITE_CONSTRAINT ? BR_ERR_CONFLICT : BR_ERR_STORE;
+	if (rc == SQLITE_DONE)
+		return BR_OK;
+	/* a trigger refusing a change guards an invariant: a limit, not a duplicate */
+	if (ext == SQLITE_CONSTRAINT_TRIGGER)
+		return BR_ERR_LIMIT;
+	return rc == SQLITE_CONSTRAINT ? BR_ERR_CONFLICT : BR_ERR_STORE;
 }
 
 /*

@@ -40,7 +40,7 @@ static int batch_insert_locked(struct store *s, const struct voucher_settings *s
 	int ret = store_prepare(s,
 				"INSERT INTO export_batches (created_at, actor, word, account_book, company_code,"
 				" ledger_id, currency, preparer, payable, payable_name, input_vat, input_vat_name, bank,"
-				" bank_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+				" bank_name, advance, advance_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 				&st);
 
 	if (ret)
@@ -60,6 +60,8 @@ static int batch_insert_locked(struct store *s, const struct voucher_settings *s
 	bind_text(st, 12, set->input_vat_name);
 	bind_text(st, 13, set->bank);
 	bind_text(st, 14, set->bank_name);
+	bind_text(st, 15, set->advance);
+	bind_text(st, 16, set->advance_name);
 	if ((ret = store_step_done(st)) == BR_OK)
 		*id = sqlite3_last_insert_rowid(s->db);
 	return ret;
@@ -116,13 +118,16 @@ static int voucher_insert_locked(struct store *s, int64_t batch, int64_t claim_i
 
 /* Marks one claim exported with its voucher: status, voucher label, budget posting, audit. */
 static int claim_exported_locked(struct store *s, int64_t claim_id, const struct voucher *v, int64_t batch,
-				 const char *actor)
+				 const char *actor, bool settled)
 {
 	sqlite3_stmt *st = NULL;
-	char label[64], now[32], detail[160];
+	char label[64], now[32], detail[200];
+	/* a claim the employee's advance settles in full has nothing left to pay */
 	int ret = store_prepare(s,
-				"UPDATE claims SET status = 'exported', voucher = ?2, updated_at = ?3"
-				" WHERE id = ?1 AND status = 'approved'",
+				settled ? "UPDATE claims SET status = 'paid', voucher = ?2, updated_at = ?3,"
+					  " payment = 'advance' WHERE id = ?1 AND status = 'approved'"
+					: "UPDATE claims SET status = 'exported', voucher = ?2, updated_at = ?3"
+					  " WHERE id = ?1 AND status = 'approved'",
 				&st);
 
 	if (ret)
@@ -138,7 +143,8 @@ static int claim_exported_locked(struct store *s, int64_t claim_id, const struct
 		return BR_ERR_CONFLICT;
 	if ((ret = budget_post_locked(s, claim_id)))
 		return ret;
-	snprintf(detail, sizeof(detail), "approved -> exported voucher=%s batch=%lld", label, (long long)batch);
+	snprintf(detail, sizeof(detail), "approved -> %s voucher=%s batch=%lld", settled ? "paid (advance)" : "exported",
+		 label, (long long)batch);
 	return audit_append_locked(s, actor, "claim.export", v->claim, detail);
 }
 
@@ -147,7 +153,10 @@ static bool payments_waiting_locked(struct store *s)
 	sqlite3_stmt *st = NULL;
 	bool any = false;
 
-	if (store_prepare(s, "SELECT 1 FROM payment_batches WHERE voucher_id IS NULL LIMIT 1", &st) == BR_OK) {
+	if (store_prepare(s,
+			  "SELECT 1 FROM payment_batches WHERE voucher_id IS NULL UNION ALL"
+			  " SELECT 1 FROM advance_returns WHERE voucher_id IS NULL LIMIT 1",
+			  &st) == BR_OK) {
 		any = sqlite3_step(st) == SQLITE_ROW;
 		sqlite3_finalize(st);
 	}
@@ -237,6 +246,68 @@ static int payment_vouchers_locked(struct store *s, const struct voucher_setting
 	return ret;
 }
 
+static bool has_advance_line(const struct claim *c)
+{
+	for (int i = 0; i < c->nlines; i++)
+		if (!strcmp(c->lines[i].category, CATEGORY_ADVANCE))
+			return true;
+	return false;
+}
+
+/* The vouchers of repaid advances that have none yet, into export batch. */
+static int repayment_vouchers_locked(struct store *s, const struct voucher_settings *set, const char *date, int max,
+				     int64_t batch, const char *actor, int *nvouchers)
+{
+	sqlite3_stmt *st = NULL;
+	struct repay {
+		int64_t id, amount;
+		char employee[USER_LOGIN_MAX + 1], name[256], ref[128];
+	} *r = NULL;
+	int n = 0, ret, rc;
+
+	if ((ret = store_prepare(s,
+				 "SELECT a.id, a.amount, a.employee, coalesce(u.display_name, a.employee), a.ref"
+				 " FROM advance_returns a LEFT JOIN users u ON u.uid = a.employee"
+				 " WHERE a.voucher_id IS NULL ORDER BY a.id LIMIT ?",
+				 &st)))
+		return ret;
+	sqlite3_bind_int(st, 1, max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = xrealloc(r, sizeof(*r) * (size_t)(n + 1));
+		r[n].id = sqlite3_column_int64(st, 0);
+		r[n].amount = sqlite3_column_int64(st, 1);
+		str_copy(r[n].employee, col_text(st, 2), sizeof(r[n].employee));
+		str_copy(r[n].name, col_text(st, 3), sizeof(r[n].name));
+		str_copy(r[n].ref, col_text(st, 4), sizeof(r[n].ref));
+		n++;
+	}
+	sqlite3_finalize(st);
+	for (int i = 0; i < n && ret == BR_OK; i++) {
+		struct voucher v;
+		char why[256], detail[160];
+		if (voucher_from_repayment(r[i].employee, r[i].name, r[i].amount, r[i].ref, set, date, &v, why,
+					   sizeof(why)) == BR_OK &&
+		    (ret = next_number_locked(s, v.period, v.word, &v.number)) == BR_OK &&
+		    (ret = voucher_insert_locked(s, batch, 0, &v)) == BR_OK) {
+			st = NULL;
+			if ((ret = store_prepare(s, "UPDATE advance_returns SET voucher_id = ?2 WHERE id = ?1", &st)) ==
+			    BR_OK) {
+				sqlite3_bind_int64(st, 1, r[i].id);
+				sqlite3_bind_int64(st, 2, v.id);
+				ret = store_step_done(st);
+			}
+			snprintf(detail, sizeof(detail), "voucher=%s %s-%04d batch=%lld ref=%.60s", v.period, v.word,
+				 v.number, (long long)batch, r[i].ref);
+			if (ret == BR_OK)
+				ret = audit_append_locked(s, actor, "advance.voucher", r[i].employee, detail);
+			(*nvouchers)++;
+		}
+		voucher_release(&v);
+	}
+	free(r);
+	return ret;
+}
+
 int store_export_batch(struct store *s, const struct voucher_settings *set, const char *date, int max,
 		       const char *actor, int64_t *batch, int *nvouchers, int *skipped, char *msg, size_t size)
 {
@@ -264,7 +335,7 @@ int store_export_batch(struct store *s, const struct voucher_settings *set, cons
 	for (int i = 0; i < n; i++) {
 		struct claim c;
 		struct voucher v;
-		int64_t dr, cr;
+		int64_t dr, cr, offset;
 		char why[256];
 		claim_init(&c);
 		if ((ret = claim_get_locked(s, ids[i], &c))) {
@@ -280,17 +351,32 @@ int store_export_batch(struct store *s, const struct voucher_settings *set, cons
 			claim_release(&c);
 			continue;
 		}
-		claim_release(&c);
+		/* settle the employee's open advance first (an advance itself settles nothing) */
+		offset = 0;
+		if (!has_advance_line(&c)) {
+			if ((ret = advance_open_locked(s, c.owner, &offset))) {
+				claim_release(&c);
+				voucher_release(&v);
+				goto out;
+			}
+			offset = offset < c.total ? offset : c.total;
+			if (offset > 0)
+				voucher_settle_advance(&v, offset, set);
+		}
 		if ((ret = next_number_locked(s, v.period, v.word, &v.number)) ||
 		    (ret = voucher_insert_locked(s, *batch, ids[i], &v)) ||
-		    (ret = claim_exported_locked(s, ids[i], &v, *batch, actor))) {
+		    (offset > 0 && (ret = advance_offset_locked(s, ids[i], c.owner, offset))) ||
+		    (ret = claim_exported_locked(s, ids[i], &v, *batch, actor, offset > 0 && offset == c.total))) {
+			claim_release(&c);
 			voucher_release(&v);
 			goto out;
 		}
+		claim_release(&c);
 		voucher_release(&v);
 		(*nvouchers)++;
 	}
-	if ((ret = payment_vouchers_locked(s, set, date, max, *batch, actor, nvouchers)))
+	if ((ret = payment_vouchers_locked(s, set, date, max, *batch, actor, nvouchers)) ||
+	    (ret = repayment_vouchers_locked(s, set, date, max, *batch, actor, nvouchers)))
 		goto out;
 	if (*nvouchers == 0) {
 		/* nothing could be made: no empty batch */
@@ -324,11 +410,13 @@ static void settings_from_row(sqlite3_stmt *st, int i, struct voucher_settings *
 {
 	char *const fields[] = { set->word,	      set->account_book, set->company_code, set->ledger_id,
 				 set->currency,	      set->preparer,	 set->payable,	    set->payable_name,
-				 set->input_vat,      set->input_vat_name, set->bank,	    set->bank_name };
+				 set->input_vat,      set->input_vat_name, set->bank,	    set->bank_name,
+				 set->advance,	      set->advance_name };
 	const size_t sizes[] = { sizeof(set->word),	 sizeof(set->account_book), sizeof(set->company_code),
 				 sizeof(set->ledger_id), sizeof(set->currency),	    sizeof(set->preparer),
 				 sizeof(set->payable),	 sizeof(set->payable_name), sizeof(set->input_vat),
-				 sizeof(set->input_vat_name), sizeof(set->bank), sizeof(set->bank_name) };
+				 sizeof(set->input_vat_name), sizeof(set->bank), sizeof(set->bank_name),
+				 sizeof(set->advance), sizeof(set->advance_name) };
 
 	memset(set, 0, sizeof(*set));
 	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++)
@@ -345,7 +433,8 @@ int store_export_load(struct store *s, int64_t batch, char created_at[32], struc
 	*n = 0;
 	if ((ret = store_prepare(s,
 				 "SELECT created_at, word, account_book, company_code, ledger_id, currency, preparer,"
-				 " payable, payable_name, input_vat, input_vat_name, bank, bank_name FROM export_batches"
+				 " payable, payable_name, input_vat, input_vat_name, bank, bank_name, advance, advance_name"
+				 " FROM export_batches"
 				 " WHERE id = ?",
 				 &st)))
 		return ret;

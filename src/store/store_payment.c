@@ -40,7 +40,11 @@ int store_payment_create(struct store *s, const int64_t *claims, int n, const ch
 			ret = BR_ERR_INVALID;
 			goto out;
 		}
-		if ((ret = store_prepare(s, "SELECT total FROM claims WHERE id = ?", &st)))
+		/* what is left to pay once the employee's advance settled its part */
+		if ((ret = store_prepare(s,
+					 "SELECT total - coalesce((SELECT amount FROM advance_offsets o WHERE"
+					 " o.claim_id = c.id), 0) FROM claims c WHERE id = ?",
+					 &st)))
 			goto out;
 		sqlite3_bind_int64(st, 1, claims[i]);
 		if (sqlite3_step(st) == SQLITE_ROW)

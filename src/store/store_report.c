@@ -85,7 +85,7 @@ int store_spend(struct store *s, enum spend_by by, const struct spend_scope *sc,
 		    " coalesce(k.name_en, l.category)"
 		    " FROM claim_lines l JOIN claims c ON c.id = l.claim_id"
 		    " LEFT JOIN users u ON u.uid = c.owner LEFT JOIN categories k ON k.code = l.category"
-		    " WHERE c.status IN ('submitted', 'approved', 'exported', 'paid')",
+		    " WHERE c.status IN ('submitted', 'approved', 'exported', 'paid') AND l.category != 'advance'",
 		    keys[by]);
 	scope_sql(&sql, sc, true);
 	strbuf_addf(&sql, " GROUP BY 1 ORDER BY %s", by == SPEND_MONTH ? "1" : "5 DESC, 1");

@@ -138,7 +138,64 @@ check "and so is the payment the statement does not show" \
 out=$(ssh_exec wangfang "$PASSWORD" reconcile --json <"$E2E_DIR/statement.csv")
 check "reconciling the same statement again matches nothing twice" [ "$(jq -r .matched <<<"$out")" -eq 0 ]
 
+# ---- advances ----
+alice_claim() { # FORM CATEGORY AMOUNT N
+	local inv=""
+	[ "$2" = advance ] || inv=', "invoice": {"kind": "digital", "number": "2611000000000000800'"$4"'", "date": "'"$TODAY"'", "total": "'"$3"'"}'
+	ssh_exec alice "$PASSWORD" claim create --json <<-EOF | jq -r .number
+	{"form": "$1", "title": "借款测试 $4", "fields": {"purpose": "出差"},
+	 "lines": [{"category": "$2", "date": "$TODAY", "amount": "$3", "description": "第 $4 笔"$inv}]}
+	EOF
+}
+approve_all() { # CLAIM
+	ssh_exec alice "$PASSWORD" claim submit "$1" >/dev/null
+	ssh_exec limei "$PASSWORD" approve "$1" >/dev/null
+	ssh_exec wangfang "$PASSWORD" approve "$1" >/dev/null
+}
+A1=$(alice_claim advance advance 1000.00 1)
+check "an advance request needs no invoice" \
+	[ "$(ssh_exec alice "$PASSWORD" claim show "$A1" --json | jq '[.findings[] | select(.level == "block")] | length')" -eq 0 ]
+approve_all "$A1"
+ssh_exec wangfang "$PASSWORD" export run >/dev/null
+P=$(ls "$OUTBOX"/jsonl/batch-*.jsonl | sort | tail -1)
+av=$(jq -c --arg c "$A1" 'select(.claim == $c)' "$P")
+check "the advance's voucher: other receivables from the employee, owed to them until paid" \
+	[ "$(jq -r '.lines[] | select(.account == "1221") | .debit + " " + .employee' <<<"$av")" = "1000.00 alice" ] && \
+	[ "$(jq -r '.lines[] | select(.account == "2241") | .credit' <<<"$av")" = 1000.00 ]
+ssh_exec wangfang "$PASSWORD" payment create --ref ADV-0001 "$A1" >/dev/null
+check "once booked, the advance is open for the employee" \
+	[ "$(ssh_exec alice "$PASSWORD" advance list --json | jq -r '.[0] | .advanced + " " + .open')" = "1000.00 1000.00" ]
+C1=$(alice_claim general office 300.00 2)
+approve_all "$C1"
+ssh_exec wangfang "$PASSWORD" export run >/dev/null
+P=$(ls "$OUTBOX"/jsonl/batch-*.jsonl | sort | tail -1)
+cv=$(jq -c --arg c "$C1" 'select(.claim == $c)' "$P")
+check "a claim settles the open advance first: other receivables credited, nothing owed" \
+	[ "$(jq -r '[.lines[] | select(.credit != "0.00") | .account + " " + .credit] | join(",")' <<<"$cv")" = "1221 300.00" ]
+check "and it is paid: settled by the advance" \
+	[ "$(ssh_exec alice "$PASSWORD" claim show "$C1" --json | jq -r '.status + " " + .payment')" = "paid advance" ]
+out=$(ssh_exec wangfang "$PASSWORD" advance repay alice 100.00 --ref RET-0001 --json); rc=$?
+check "finance records a repayment" [ $rc -eq 0 ] && [ "$(jq -r .open <<<"$out")" = 600.00 ]
+C2=$(alice_claim general office 900.00 3)
+approve_all "$C2"
+ssh_exec wangfang "$PASSWORD" export run >/dev/null
+P=$(ls "$OUTBOX"/jsonl/batch-*.jsonl | sort | tail -1)
+cv=$(jq -c --arg c "$C2" 'select(.claim == $c)' "$P")
+check "a claim larger than what is open: the advance for the open part, the rest owed" \
+	[ "$(jq -r '[.lines[] | select(.credit != "0.00") | .account + " " + .credit] | sort | join(",")' <<<"$cv")" = "1221 600.00,2241 300.00" ]
+rv=$(jq -c 'select(.claim == "RET-0001")' "$P")
+check "the repayment's voucher: bank debited, the employee's advance credited" \
+	[ "$(jq -r '[.lines[] | .account + " " + .debit + " " + .credit] | join(",")' <<<"$rv")" = "1002 100.00 0.00,1221 0.00 100.00" ]
+out=$(ssh_exec wangfang "$PASSWORD" payment create --ref ICBC-20261125-10 "$C2" --json)
+check "only what the advance left is paid" [ "$(jq -r .total <<<"$out")" = 300.00 ]
+check "claimed + returned = advanced: nothing open" \
+	[ "$(ssh_exec wangfang "$PASSWORD" advance list --json | jq -r '.[] | select(.employee == "alice") | .claimed + " " + .returned + " " + .open')" = "900.00 100.00 0.00" ]
+err=$(ssh_exec wangfang "$PASSWORD" advance repay alice 0.01 --ref RET-0002 2>&1); rc=$?
+check "a repayment beyond what is open is refused by the database" [ $rc -eq 1 ] && grep -q "has 0.00 of advances open" <<<"$err"
+err=$(ssh_exec zhangwei "$PASSWORD" advance list --json)
+check "staff see only their own advances" [ "$(jq length <<<"$err")" -eq 0 ]
+
 check "every export is audited" \
-	[ "$(ssh_exec zhaomin "$PASSWORD" audit log --limit 300 --json | jq '[.[] | select(.action == "claim.export")] | length')" -eq 5 ]
+	[ "$(ssh_exec zhaomin "$PASSWORD" audit log --limit 300 --json | jq '[.[] | select(.action == "claim.export")] | length')" -eq 8 ]
 check "and the chain verifies" ssh_exec zhaomin "$PASSWORD" audit verify
 exit $((FAILS > 0))
