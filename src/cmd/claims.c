@@ -270,7 +270,7 @@ static void print_claim(struct app *app, const struct claim *c, const struct for
 	if (c->voucher[0])
 		fprintf(out, _("Voucher: %s\n"), c->voucher);
 	if (c->payment[0])
-		fprintf(out, _("Paid: %s\n"), c->payment);
+		fprintf(out, _("Paid: %s\n"), strcmp(c->payment, "advance") ? c->payment : _("by the advance"));
 	fprintf(out, _("Form: %s   Owner: %s (%s)   Created: %.16s\n"), f ? form_title(f, lang) : c->form,
 		c->owner_name[0] ? c->owner_name : c->owner, c->owner, c->created_at);
 	for (int i = 0; f && i < f->nfields; i++) {

@@ -555,6 +555,11 @@ static void claim_draw(struct ui *ui, void *state, int top, int left, int rows, 
 	snprintf(head, sizeof(head), "%s  %s  [%s]%s", ed->c.number[0] ? ed->c.number : _("(new claim)"),
 		 ed->form ? form_title(ed->form, lang) : ed->c.form, _(claim_status_label(ed->c.status)),
 		 ed->dirty ? _("  (unsaved)") : "");
+	if (ed->c.voucher[0])
+		snprintf(head + strlen(head), sizeof(head) - strlen(head), _("  voucher %s"), ed->c.voucher);
+	if (ed->c.payment[0])
+		snprintf(head + strlen(head), sizeof(head) - strlen(head), _("  paid %s"),
+			 strcmp(ed->c.payment, "advance") ? ed->c.payment : _("by the advance"));
 	if (ed->c.status == CLAIM_SUBMITTED && ed->c.step[0]) {
 		char step[sizeof(ed->c.step)];
 		str_copy(step, ed->c.step, sizeof(step));

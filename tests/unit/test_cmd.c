@@ -358,6 +358,7 @@ static void test_cmd_allowed_table(void **state)
 		} else if (!strcmp(c->name, "report turnaround") || !strcmp(c->name, "budget set") ||
 			   !strcmp(c->name, "export run") || !strcmp(c->name, "export replay") ||
 			   !strcmp(c->name, "payment create") || !strcmp(c->name, "reconcile") ||
+			   !strcmp(c->name, "advance repay") ||
 			   !strcmp(c->name, "budget freeze") || !strcmp(c->name, "budget unfreeze") ||
 			   !strcmp(c->name, "budget import")) {
 			/* budgets are changed, and turnaround read, by finance and admins */
@@ -429,9 +430,9 @@ static void test_help_json(void **state)
 	 * claim history, inbox, approve, reject, return, transfer, add approver,
 	 * delegate set/clear/show: a person without a role may still be asked to
 	 * approve (a named approver or a delegate); budget list and show and
-	 * report spend, limited to what the person may see
+	 * report spend, limited to what the person may see; advance list, their own
 	 */
-	assert_int_equal(json_array_size(j), 20);
+	assert_int_equal(json_array_size(j), 21);
 	assert_true(json_has_command(j, "whoami"));
 	assert_false(json_has_command(j, "audit verify"));
 	json_decref(j);
