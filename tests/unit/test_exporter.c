@@ -252,6 +252,41 @@ static void test_budget_turns_actual(void **state)
 	assert_int_equal(n.actual, 30003);
 }
 
+static int take_balance(const struct advance_balance *b, void *arg)
+{
+	*(struct advance_balance *)arg = *b;
+	return 0;
+}
+
+/* claimed + returned never exceed advanced: settlements at export and repayments. */
+static void test_advances(void **state)
+{
+	struct fixture *f = *state;
+	struct advance_balance b;
+	struct export_report r;
+	int64_t open = -1;
+
+	memset(&b, 0, sizeof(b));
+	approved_claims(f, 1, CATEGORY_ADVANCE); /* user0 borrows 100.00 */
+	assert_int_equal(run(f, &r), BR_OK);
+	assert_int_equal(store_advance_balances(f->s, "user0", take_balance, &b), BR_OK);
+	assert_int_equal(b.advanced, 10000);
+	assert_int_equal(store_advance_repay(f->s, "user0", 10001, "R1", "2026-11-25", "fin", &open), BR_ERR_LIMIT);
+	assert_int_equal(open, 10000);
+	assert_int_equal(store_advance_repay(f->s, "user0", 2500, "R2", "2026-11-25", "fin", &open), BR_OK);
+	assert_int_equal(open, 7500);
+	assert_int_equal(store_advance_repay(f->s, "user0", 1, "R2", "2026-11-25", "fin", &open), BR_ERR_CONFLICT);
+	/* the next claim of user0 (100.00) settles the 75.00 left; the rest is owed */
+	approved_claims(f, 2, "office");
+	assert_int_equal(run(f, &r), BR_OK);
+	assert_int_equal(store_advance_balances(f->s, "user0", take_balance, &b), BR_OK);
+	assert_int_equal(b.claimed, 7500);
+	assert_int_equal(b.returned, 2500);
+	assert_int_equal(b.advanced - b.claimed - b.returned, 0);
+	assert_int_equal(store_advance_repay(f->s, "user0", 1, "R3", "2026-11-25", "fin", &open), BR_ERR_LIMIT);
+	check_numbers(f, 4); /* advance, repayment, two claims: one sequence */
+}
+
 /*
  * Kills an exporting child at random moments, then lets a clean run
  * finish: every claim exported once, numbers without gaps, files whole.
@@ -293,6 +328,7 @@ int main(void)
 		T(test_run_writes_batches),
 		T(test_unknown_format),
 		T(test_budget_turns_actual),
+		T(test_advances),
 		T(test_crash_anywhere),
 	};
 #undef T
