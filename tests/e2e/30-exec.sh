@@ -63,7 +63,7 @@ check "a malformed --limit is a usage error" [ $rc -eq 2 ]
 # Claim forms defined in Markdown, with their categories from the category table.
 json=$(LANG=en_US.UTF-8 ssh_exec zhangwei "$PASSWORD" forms --json); rc=$?
 check "forms --json exits 0" [ $rc -eq 0 ]
-check "the three shipped forms are listed" [ "$(jq -c '[.forms[].form]' <<<"$json")" = '["entertainment","general","travel"]' ]
+check "the four shipped forms are listed" [ "$(jq -c '[.forms[].form]' <<<"$json")" = '["advance","entertainment","general","travel"]' ]
 check "titles follow the language" [ "$(jq -r '.forms[] | select(.form == "travel") | .title' <<<"$json")" = "Travel expenses" ]
 check "travel has its trip fields in order" \
 	[ "$(jq -c '[.forms[] | select(.form == "travel") | .fields[].name]' <<<"$json")" = '["purpose","from_city","to_city","dates","project"]' ]

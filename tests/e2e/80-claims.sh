@@ -17,7 +17,7 @@ keys ed Enter
 check "My claims opens from the first menu row" wait_for ed "No claims yet. Press n to start one."
 keys ed n
 check "n asks which form" wait_for ed "New claim: which form\?"
-keys ed 3
+keys ed 4
 check "the editor shows the travel form's fields" wait_for ed "Trip purpose +\* -"
 keys ed Enter "北京出差 客户拜访" Enter
 keys ed j Enter "客户拜访" Enter j Enter "上海" Enter j Enter "北京" Enter
@@ -63,7 +63,7 @@ check "the TUI claim is stored, submitted, with total 916.00" [ "$(jq -r '.[0].s
 # ---- a Markdown justification: the multi-line editor and its preview ----
 tui_open md zhangwei en_US.UTF-8 100 30
 wait_for md "Main menu" >/dev/null
-keys md Enter n 2
+keys md Enter n 3
 check "the general form has a Markdown field" wait_for md "Justification +-"
 keys md j j j Enter
 check "a Markdown field opens the multi-line editor" wait_for md "Ctrl-D done, Esc cancel"

@@ -62,7 +62,7 @@ check "and not other departments'" \
 # ---- the live balance in the editor ----
 tui_open ed zhangwei en_US.UTF-8 110 32
 wait_for ed "Main menu" >/dev/null
-keys ed Enter n 2
+keys ed Enter n 3
 wait_for ed "Purpose" >/dev/null
 keys ed a
 wait_for ed "Expense category" >/dev/null

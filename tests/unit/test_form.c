@@ -42,8 +42,9 @@ static void test_shipped_forms(void **state)
 	(void)state;
 	assert_int_equal(form_set_load(&set, "forms", known, NULL, errs, sizeof(errs)), 0);
 	assert_string_equal(errs, "");
-	assert_int_equal(set.n, 3);
-	assert_string_equal(set.forms[0].id, "entertainment"); /* sorted, README.md skipped */
+	assert_int_equal(set.n, 4);
+	assert_string_equal(set.forms[0].id, "advance"); /* sorted, README.md skipped */
+	assert_string_equal(set.forms[0].categories[0].code, "advance");
 	travel = form_set_find(&set, "travel");
 	assert_non_null(travel);
 	assert_string_equal(form_title(travel, "zh_CN"), "差旅费报销");
