@@ -241,6 +241,26 @@ int service_reconcile(struct app *app, const char *data, size_t len, struct reco
 		      size_t size);
 void reconcile_report_release(struct reconcile_report *r);
 
+/* ---- the account mapping and the exporter's settings ---- */
+
+/* Each category's account and the exporter's settings in force ([export] under what finance set). */
+int service_accounts(struct app *app, struct category_set *cats, struct voucher_settings *set, char *msg,
+		     size_t size);
+/* Sets a category's account, or one of payable, input_vat, bank, advance (finance, admins). */
+int service_account_set(struct app *app, const char *code, const char *account, const char *name, char *msg,
+			size_t size);
+struct accounts_import {
+	int rows, n;
+	struct import_problem *problems;
+	int nproblems;
+};
+/* CSV (code, account, name; or 类别, 科目编码, 科目名称): all rows or none, a problem per bad row. */
+int service_accounts_import(struct app *app, const char *data, size_t len, struct accounts_import *r, char *msg,
+			    size_t size);
+void accounts_import_release(struct accounts_import *r);
+/* Sets one of the exporter's settings (voucher_setting_keys), checked. */
+int service_export_setting_set(struct app *app, const char *key, const char *value, char *msg, size_t size);
+
 /* ---- advances ---- */
 
 struct advance_list {

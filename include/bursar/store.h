@@ -465,6 +465,23 @@ int store_payments_open(struct store *s, struct open_payment **out, int *n);
 int store_reconcile(struct store *s, const struct open_payment *matched, const char *const *statements, int n,
 		    const char *actor);
 
+/* ---- the account mapping and the exporter's settings ---- */
+
+/* Overlays the settings finance set (export settings) on set. */
+int store_export_settings(struct store *s, struct voucher_settings *set);
+/* Sets one setting (checked with voucher_settings_set by the caller), audited. */
+int store_export_setting_set(struct store *s, const char *key, const char *value, const char *actor);
+
+/* A category's account, or one of the exporter's accounts ("payable", ...). */
+struct account_change {
+	char code[33];     /* category code, or setting key */
+	bool setting;      /* an exporter account, else a category */
+	char account[16];
+	char name[64];
+};
+/* Sets n accounts in one audited transaction: all or (*failed = the index) none. */
+int store_accounts_set(struct store *s, const struct account_change *ch, int n, const char *actor, int *failed);
+
 /* ---- advances ---- */
 
 /*

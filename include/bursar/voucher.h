@@ -45,6 +45,20 @@ struct voucher_settings {
 /* The defaults: 记, CNY, 2241 其他应付款, 22210101 应交税费—应交增值税—进项税额. */
 void voucher_settings_default(struct voucher_settings *s);
 
+/*
+ * The settings by name, as finance keeps them: "word", "account_book",
+ * "company_code", "ledger_id", "currency", "preparer", and for the
+ * accounts "payable", "input_vat", "bank", "advance" (the code) with
+ * "<account>_name" (its name).  NULL when there is no such key.
+ */
+extern const char *const voucher_setting_keys[];
+/* Sets key to value (checked: an account code is 1 to 15 letters or digits); an English reason, or NULL. */
+const char *voucher_settings_set(struct voucher_settings *s, const char *key, const char *value);
+/* The value of key, or NULL. */
+const char *voucher_settings_get(const struct voucher_settings *s, const char *key);
+/* Whether code can be an account code: 1 to 15 ASCII letters or digits. */
+bool voucher_account_valid(const char *code);
+
 struct voucher {
 	int64_t id;              /* the store's, 0 until stored */
 	char claim[CLAIM_NUMBER_MAX];

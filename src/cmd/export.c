@@ -7,6 +7,7 @@
 #include "bursar/export.h"
 #include "bursar/i18n.h"
 #include "bursar/money.h"
+#include "bursar/service.h"
 #include "bursar/store.h"
 #include "bursar/util.h"
 
@@ -182,5 +183,125 @@ int cmd_export_replay(struct app *app, int argc, char **argv, FILE *out, FILE *e
 		}
 		fprintf(out, _("Batch %lld in %s written again: sha256 %s\n"), (long long)id, fmts[i]->name, sha);
 	}
+	return CMD_OK;
+}
+
+/* ---- the account mapping and settings ---- */
+
+int cmd_accounts_list(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	static const char *const special[] = { "payable", "input_vat", "bank", "advance" };
+	struct opt_values v = { 0 };
+	struct category_set cats = { 0 };
+	struct voucher_settings set;
+	char msg[BR_MSG_MAX], key[48];
+	json_t *arr = NULL;
+
+	if (parse_opts("accounts list", argc, argv, json_only, &v, err) < 0) {
+		usage_line(err, "accounts list");
+		return CMD_USAGE;
+	}
+	if (service_accounts(app, &cats, &set, msg, sizeof(msg))) {
+		fprintf(err, "bursar: accounts list: %s\n", msg);
+		return CMD_FAIL;
+	}
+	if (v.json)
+		arr = json_array();
+	for (int i = 0; i < cats.n; i++) {
+		const struct category *c = &cats.items[i];
+		if (arr)
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "code", c->code, "kind", "category",
+							     "account", c->account, "name", c->account_name));
+		else
+			fprintf(out, "%-16s %-10s %s\n", c->code, c->account, c->account_name);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(special); i++) {
+		snprintf(key, sizeof(key), "%s_name", special[i]);
+		if (arr)
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "code", special[i], "kind", "export",
+							     "account", voucher_settings_get(&set, special[i]), "name",
+							     voucher_settings_get(&set, key)));
+		else
+			fprintf(out, "%-16s %-10s %s\n", special[i], voucher_settings_get(&set, special[i]),
+				voucher_settings_get(&set, key));
+	}
+	category_set_release(&cats);
+	return arr ? print_json(arr, out) : CMD_OK;
+}
+
+int cmd_accounts_import(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	struct opt_values v = { 0 };
+	struct accounts_import r;
+	char msg[BR_MSG_MAX];
+	json_t *problems = NULL;
+	size_t len = 0;
+	char *data;
+	int ret;
+
+	if (parse_opts("accounts import", argc, argv, json_only, &v, err) < 0) {
+		usage_line(err, "accounts import");
+		return CMD_USAGE;
+	}
+	data = stream_read_all(app->in ? app->in : stdin, IMPORT_MAX_BYTES, &len);
+	ret = service_accounts_import(app, data ? data : "", len, &r, msg, sizeof(msg));
+	free(data);
+	if (v.json)
+		problems = json_array();
+	for (int i = 0; i < r.nproblems; i++)
+		import_problem(err, problems, r.problems[i].row, r.problems[i].line,
+			       r.problems[i].column[0] ? r.problems[i].column : NULL, r.problems[i].message);
+	if (v.json)
+		print_json(json_pack("{s:b, s:i, s:i, s:o}", "imported", ret == BR_OK, "rows", r.rows, "accounts",
+				     ret ? 0 : r.n, "problems", problems),
+			   out);
+	accounts_import_release(&r);
+	if (ret) {
+		fprintf(err, "bursar: accounts import: %s\n", msg);
+		return CMD_FAIL;
+	}
+	if (!v.json)
+		fprintf(out, _("Imported %d account(s)\n"), r.n);
+	return CMD_OK;
+}
+
+int cmd_export_settings(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	struct opt_values v = { 0 };
+	struct category_set cats = { 0 };
+	struct voucher_settings set;
+	char msg[BR_MSG_MAX];
+	int first;
+
+	if ((first = parse_opts_any("export settings", argc, argv, json_only, &v, err)) < 0) {
+		usage_line(err, "export settings");
+		return CMD_USAGE;
+	}
+	for (int i = first; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		if (!eq) {
+			fprintf(err, _("bursar: export settings: `%s` is not KEY=VALUE\n"), argv[i]);
+			return CMD_USAGE;
+		}
+		*eq = '\0';
+		if (service_export_setting_set(app, argv[i], eq + 1, msg, sizeof(msg))) {
+			fprintf(err, "bursar: export settings: %s\n", msg);
+			return CMD_FAIL;
+		}
+	}
+	if (service_accounts(app, &cats, &set, msg, sizeof(msg))) {
+		fprintf(err, "bursar: export settings: %s\n", msg);
+		return CMD_FAIL;
+	}
+	category_set_release(&cats);
+	if (v.json) {
+		json_t *j = json_object();
+		for (int i = 0; voucher_setting_keys[i]; i++)
+			json_object_set_new(j, voucher_setting_keys[i],
+					    json_string(voucher_settings_get(&set, voucher_setting_keys[i])));
+		return print_json(j, out);
+	}
+	for (int i = 0; voucher_setting_keys[i]; i++)
+		fprintf(out, "%-16s %s\n", voucher_setting_keys[i], voucher_settings_get(&set, voucher_setting_keys[i]));
 	return CMD_OK;
 }

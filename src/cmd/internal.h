@@ -100,6 +100,9 @@ int cmd_payment_list(struct app *app, int argc, char **argv, FILE *out, FILE *er
 int cmd_reconcile(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_advance_list(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_advance_repay(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_accounts_list(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_accounts_import(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_export_settings(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_export_run(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_export_list(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_export_show(struct app *app, int argc, char **argv, FILE *out, FILE *err);

@@ -5,6 +5,7 @@
 #include "bursar/err.h"
 #include "bursar/util.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,76 @@ int voucher_from_repayment(const char *employee, const char *employee_name, int6
 	l.credit = amount;
 	voucher_add_line(v, &l);
 	return BR_OK;
+}
+
+#define SETTING(name, field) { name, offsetof(struct voucher_settings, field), sizeof(((struct voucher_settings *)0)->field) }
+
+static const struct {
+	const char *key;
+	size_t off, size;
+} settings[] = {
+	SETTING("word", word),
+	SETTING("account_book", account_book),
+	SETTING("company_code", company_code),
+	SETTING("ledger_id", ledger_id),
+	SETTING("currency", currency),
+	SETTING("preparer", preparer),
+	SETTING("payable", payable),
+	SETTING("payable_name", payable_name),
+	SETTING("input_vat", input_vat),
+	SETTING("input_vat_name", input_vat_name),
+	SETTING("bank", bank),
+	SETTING("bank_name", bank_name),
+	SETTING("advance", advance),
+	SETTING("advance_name", advance_name),
+};
+
+const char *const voucher_setting_keys[] = { "word",	  "account_book", "company_code", "ledger_id", "currency",
+					     "preparer",  "payable",	   "payable_name", "input_vat", "input_vat_name",
+					     "bank",	  "bank_name",	   "advance",	   "advance_name", NULL };
+
+bool voucher_account_valid(const char *code)
+{
+	size_t n = strlen(code);
+
+	if (n < 1 || n > 15)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((code[i] >= '0' && code[i] <= '9') || (code[i] >= 'A' && code[i] <= 'Z') ||
+		      (code[i] >= 'a' && code[i] <= 'z')))
+			return false;
+	return true;
+}
+
+const char *voucher_settings_set(struct voucher_settings *s, const char *key, const char *value)
+{
+	static const char *const accounts[] = { "payable", "input_vat", "bank", "advance" };
+
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		if (strcmp(settings[i].key, key))
+			continue;
+		for (size_t k = 0; k < sizeof(accounts) / sizeof(accounts[0]); k++)
+			if (!strcmp(key, accounts[k]) && !voucher_account_valid(value))
+				return "an account code is 1 to 15 letters or digits";
+		if (strlen(value) >= settings[i].size)
+			return "too long";
+		for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+			if (*p < 0x20 || *p == 0x7f)
+				return "control characters are not allowed";
+		if (!strcmp(key, "word") && !*value)
+			return "the voucher word may not be empty";
+		str_copy((char *)s + settings[i].off, value, settings[i].size);
+		return NULL;
+	}
+	return "unknown setting";
+}
+
+const char *voucher_settings_get(const struct voucher_settings *s, const char *key)
+{
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+		if (!strcmp(settings[i].key, key))
+			return (const char *)s + settings[i].off;
+	return NULL;
 }
 
 void voucher_init(struct voucher *v)

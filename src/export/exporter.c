@@ -284,6 +284,11 @@ int export_run(const struct config *cfg, struct store *s, const char *only, cons
 		return BR_ERR_IO;
 	clean_temporaries(cfg, fmts, nf);
 	export_settings_from_config(cfg, &set);
+	/* what finance set (accounts screen, accounts import, export settings) over [export] */
+	if ((ret = store_export_settings(s, &set))) {
+		snprintf(msg, size, _("cannot read the export settings (%s)"), br_strerror(ret));
+		goto out;
+	}
 	date_today(today);
 	/* first what a crash left unwritten, then new batches until no claim waits */
 	if ((ret = write_missing(cfg, s, fmts, nf, r, msg, size)))

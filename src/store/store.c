@@ -386,6 +386,13 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER advance_returns_fixed BEFORE UPDATE OF employee, amount ON advance_returns BEGIN"
 	"  SELECT RAISE(ABORT, 'advance: repayments are not changed');"
 	"END;",
+	/* 10: the exporter's settings as finance keeps them; [export] gives the defaults */
+	"CREATE TABLE export_settings ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL,"
+	"  updated_at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL"
+	");",
 };
 
 /* Data a migration step brings besides its schema. */

@@ -195,7 +195,22 @@ check "a repayment beyond what is open is refused by the database" [ $rc -eq 1 ]
 err=$(ssh_exec zhangwei "$PASSWORD" advance list --json)
 check "staff see only their own advances" [ "$(jq length <<<"$err")" -eq 0 ]
 
+# ---- the account mapping is data: the next voucher follows it ----
+printf 'code,account,name\noffice,660288,管理费用—办公用品\npayable,224101,其他应付款—员工\n' >"$E2E_DIR/accounts.csv"
+out=$(ssh_exec wangfang "$PASSWORD" accounts import --json <"$E2E_DIR/accounts.csv"); rc=$?
+check "finance imports the account mapping" [ $rc -eq 0 ] && [ "$(jq -r .accounts <<<"$out")" -eq 2 ]
+ssh_exec wangfang "$PASSWORD" export settings word=转 >/dev/null
+C3=$(alice_claim general office 50.00 4)
+ssh_exec alice "$PASSWORD" claim submit "$C3" >/dev/null
+ssh_exec wangfang "$PASSWORD" export run >/dev/null
+P=$(ls "$OUTBOX"/jsonl/batch-*.jsonl | sort | tail -1)
+cv=$(jq -c --arg c "$C3" 'select(.claim == $c)' "$P")
+check "the next voucher uses the new accounts and word, numbered from 1 for that word" \
+	[ "$(jq -r '.voucher + " " + ([.lines[] | .account] | join(","))' <<<"$cv")" = "转-0001 660288,224101" ]
+replay_same() { ssh_exec wangfang "$PASSWORD" export replay 1 --format jsonl >/dev/null && cmp -s "$J" "$E2E_DIR/first.jsonl"; }
+check "the earlier batches still replay byte for byte under their own settings" replay_same
+
 check "every export is audited" \
-	[ "$(ssh_exec zhaomin "$PASSWORD" audit log --limit 300 --json | jq '[.[] | select(.action == "claim.export")] | length')" -eq 8 ]
+	[ "$(ssh_exec zhaomin "$PASSWORD" audit log --limit 300 --json | jq '[.[] | select(.action == "claim.export")] | length')" -eq 9 ]
 check "and the chain verifies" ssh_exec zhaomin "$PASSWORD" audit verify
 exit $((FAILS > 0))
