@@ -327,19 +327,11 @@ int cmd_budget_import(struct app *app, int argc, char **argv, FILE *out, FILE *e
 		usage_line(err, "budget import");
 		return CMD_USAGE;
 	}
-	data = stream_read_all(app->in ? app->in : stdin, IMPORT_MAX_BYTES, &len);
-	if (len > IMPORT_MAX_BYTES) {
-		fprintf(err, _("bursar: budget import: the file is larger than %u MiB\n"), IMPORT_MAX_BYTES >> 20);
-		free(data);
+	if (!(data = import_input(app, "budget import", &len, err)))
 		return CMD_FAIL;
-	}
-	ret = service_budget_import(app, data ? data : "", len, v.reason, &r, msg, sizeof(msg));
+	ret = service_budget_import(app, data, len, v.reason, &r, msg, sizeof(msg));
 	free(data);
-	if (v.json)
-		problems = json_array();
-	for (int i = 0; i < r.nproblems; i++)
-		import_problem(err, problems, r.problems[i].row, r.problems[i].line,
-			       r.problems[i].column[0] ? r.problems[i].column : NULL, r.problems[i].message);
+	problems = import_problems(err, v.json, r.problems, r.nproblems);
 	if (v.json)
 		print_json(json_pack("{s:b, s:i, s:i, s:i, s:o}", "imported", ret == BR_OK, "rows", r.rows, "budgets",
 				     ret ? 0 : r.nnodes, "created", ret ? 0 : r.created, "problems", problems),

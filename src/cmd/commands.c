@@ -10,6 +10,7 @@
 #include "bursar/invoice.h"
 #include "bursar/i18n.h"
 #include "bursar/money.h"
+#include "bursar/service.h"
 #include "bursar/store.h"
 #include "bursar/text.h"
 #include "bursar/theme.h"
@@ -806,6 +807,27 @@ void import_problem(FILE *err, json_t *arr, int row, int line, const char *field
 	else
 		fprintf(err, _("row %d (line %d): %s%s%s\n"), row, line, field ? field : "", field ? ": " : "",
 			message);
+}
+
+json_t *import_problems(FILE *err, bool json, const struct import_problem *p, int n)
+{
+	json_t *arr = json ? json_array() : NULL;
+
+	for (int i = 0; i < n; i++)
+		import_problem(err, arr, p[i].row, p[i].line, p[i].column[0] ? p[i].column : NULL, p[i].message);
+	return arr;
+}
+
+char *import_input(struct app *app, const char *name, size_t *len, FILE *err)
+{
+	char *data = stream_read_all(app->in ? app->in : stdin, IMPORT_MAX_BYTES, len);
+
+	if (*len > IMPORT_MAX_BYTES) {
+		fprintf(err, _("bursar: %s: the file is larger than %u MiB\n"), name, IMPORT_MAX_BYTES >> 20);
+		free(data);
+		return NULL;
+	}
+	return data ? data : xstrdup("");
 }
 
 static int cmd_invoice_import(struct app *app, int argc, char **argv, FILE *out, FILE *err)

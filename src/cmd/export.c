@@ -243,14 +243,11 @@ int cmd_accounts_import(struct app *app, int argc, char **argv, FILE *out, FILE 
 		usage_line(err, "accounts import");
 		return CMD_USAGE;
 	}
-	data = stream_read_all(app->in ? app->in : stdin, IMPORT_MAX_BYTES, &len);
-	ret = service_accounts_import(app, data ? data : "", len, &r, msg, sizeof(msg));
+	if (!(data = import_input(app, "accounts import", &len, err)))
+		return CMD_FAIL;
+	ret = service_accounts_import(app, data, len, &r, msg, sizeof(msg));
 	free(data);
-	if (v.json)
-		problems = json_array();
-	for (int i = 0; i < r.nproblems; i++)
-		import_problem(err, problems, r.problems[i].row, r.problems[i].line,
-			       r.problems[i].column[0] ? r.problems[i].column : NULL, r.problems[i].message);
+	problems = import_problems(err, v.json, r.problems, r.nproblems);
 	if (v.json)
 		print_json(json_pack("{s:b, s:i, s:i, s:o}", "imported", ret == BR_OK, "rows", r.rows, "accounts",
 				     ret ? 0 : r.n, "problems", problems),

@@ -87,6 +87,11 @@ int cmd_claim_history(struct app *app, int argc, char **argv, FILE *out, FILE *e
 json_t *money_json(int64_t fen);
 /* One problem of an import, reported per row (to arr, else as a line on err). */
 void import_problem(FILE *err, json_t *arr, int row, int line, const char *field, const char *message);
+struct import_problem;
+/* Every problem of an import: a JSON array (json), else lines on err. */
+json_t *import_problems(FILE *err, bool json, const struct import_problem *p, int n);
+/* The import's input from stdin, at most IMPORT_MAX_BYTES; NULL after a message on err. */
+char *import_input(struct app *app, const char *name, size_t *len, FILE *err);
 
 int cmd_budget_list(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_budget_show(struct app *app, int argc, char **argv, FILE *out, FILE *err);

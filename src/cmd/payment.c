@@ -107,8 +107,9 @@ int cmd_reconcile(struct app *app, int argc, char **argv, FILE *out, FILE *err)
 		usage_line(err, "reconcile");
 		return CMD_USAGE;
 	}
-	data = stream_read_all(app->in ? app->in : stdin, IMPORT_MAX_BYTES, &len);
-	ret = service_reconcile(app, data ? data : "", len, &r, msg, sizeof(msg));
+	if (!(data = import_input(app, "reconcile", &len, err)))
+		return CMD_FAIL;
+	ret = service_reconcile(app, data, len, &r, msg, sizeof(msg));
 	free(data);
 	if (ret) {
 		fprintf(err, "bursar: reconcile: %s\n", msg);
