@@ -6,6 +6,7 @@
 #include "screen.h"
 
 #include "bursar/i18n.h"
+#include "bursar/service.h"
 #include "bursar/text.h"
 #include "bursar/util.h"
 
@@ -19,6 +20,7 @@ struct area {
 	const char *desc;
 	unsigned roles; /* ROLE_ANY = everyone */
 	const struct screen_ops *ops;
+	bool (*shown)(const struct app *app); /* also asked when set: the service's own rule */
 };
 
 static const struct area areas[] = {
@@ -33,6 +35,9 @@ static const struct area areas[] = {
 	{ N_("Budgets"), N_("Budgets by department, project and category: used and left"), ROLE_ANY, &screen_budgets },
 	{ N_("Dashboard"), N_("A department's or project's spend, budget, trend and approvals"), ROLE_ANY,
 	  &screen_dashboard },
+	{ N_("Accounts"), N_("The GL account of each category, and the voucher settings"), ROLE_ANY, &screen_accounts,
+	  service_sees_all },
+	/* turnaround and the audit log stay last: the end-to-end tests reach them with G */
 	{ N_("Approval turnaround"), N_("How long approvals take, per step and per approver"),
 	  ROLE_BIT(ROLE_FINANCE) | ROLE_BIT(ROLE_ADMIN), &screen_turnaround },
 	{ N_("Audit log"), N_("Every change, in a verifiable hash chain"),
@@ -60,7 +65,8 @@ static void *menu_enter(struct ui *ui)
 	struct menu_state *st = xcalloc(1, sizeof(*st));
 
 	for (size_t i = 0; i < ARRAY_SIZE(areas); i++)
-		if (areas[i].roles == ROLE_ANY || (ui->app->user->roles & areas[i].roles))
+		if ((areas[i].roles == ROLE_ANY || (ui->app->user->roles & areas[i].roles)) &&
+		    (!areas[i].shown || areas[i].shown(ui->app)))
 			st->visible[st->n++] = (int)i;
 	st->tasks = inbox_count(ui);
 	st->version = ui->data_version;
@@ -77,7 +83,7 @@ static void menu_draw(struct ui *ui, void *state, int top, int left, int rows, i
 {
 	struct menu_state *st = state;
 	char labels[ARRAY_SIZE(areas)][256];
-	int labelw = 0, gap, first;
+	int labelw = 0, gap, first, numw = 1;
 
 	/* count again only when a screen changed something, not on every key */
 	if (st->version != ui->data_version) {
@@ -95,6 +101,9 @@ static void menu_draw(struct ui *ui, void *state, int top, int left, int rows, i
 		if (w > labelw)
 			labelw = w;
 	}
+	/* the numbers right-aligned, so that a tenth row keeps the labels in line */
+	for (int n = st->n; n >= 10; n /= 10)
+		numw++;
 	/* a blank row between items when they fit, else one per row, scrolled to the selection */
 	gap = st->n * 2 <= rows ? 2 : 1;
 	first = st->sel >= rows ? st->sel - rows + 1 : 0;
@@ -104,7 +113,7 @@ static void menu_draw(struct ui *ui, void *state, int top, int left, int rows, i
 		int elem = i == st->sel ? THEME_SELECTED : THEME_NORMAL;
 
 		text_fit(label, sizeof(label), labels[i], labelw, 1, 0);
-		snprintf(line, sizeof(line), " %d  %s   %s", i + 1, label, _(a->desc));
+		snprintf(line, sizeof(line), " %*d  %s   %s", numw, i + 1, label, _(a->desc));
 		ui_text(ui, top + (i - first) * gap, left, cols, line, elem, true);
 	}
 }
