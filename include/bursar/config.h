@@ -85,7 +85,6 @@ struct config {
 		char payable[16];         /* credit account for what is owed to the employee */
 		char input_vat[16];       /* debit account for deductible input VAT */
 		char bank[16];            /* credit account of payments */
-		char advance[16];         /* employees' advances (other receivables) */
 	} export_;
 	/* [department_heads]: department name = uid, for `approver: head` */
 	struct {

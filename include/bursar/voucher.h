@@ -39,7 +39,7 @@ struct voucher_settings {
 	char payable[16], payable_name[64];     /* credit: other payables to the employee (2241) */
 	char input_vat[16], input_vat_name[64]; /* debit: deductible input VAT (22210101) */
 	char bank[16], bank_name[64];           /* credit of payments: the bank account (1002) */
-	char advance[16], advance_name[64];     /* employees' advances: other receivables (1221) */
+	char advance[16], advance_name[64];     /* employees' advances: the advance category's account (1221) */
 };
 
 /* The defaults: 记, CNY, 2241 其他应付款, 22210101 应交税费—应交增值税—进项税额. */
@@ -48,20 +48,20 @@ void voucher_settings_default(struct voucher_settings *s);
 /*
  * The settings by name, as finance keeps them: "word", "account_book",
  * "company_code", "ledger_id", "currency", "preparer", and for the
- * accounts "payable", "input_vat", "bank", "advance" (the code) with
+ * accounts "payable", "input_vat", "bank" (the code) with
  * "<account>_name" (its name).  NULL when there is no such key.
  */
 extern const char *const voucher_setting_keys[];
-/* Sets key to value (checked: an account code is 1 to 15 letters or digits); an English reason, or NULL. */
+/* Sets key to value (checked: an account code as voucher_account_valid says); an English reason, or NULL. */
 const char *voucher_settings_set(struct voucher_settings *s, const char *key, const char *value);
 /* The value of key, or NULL. */
 const char *voucher_settings_get(const struct voucher_settings *s, const char *key);
-/* Whether code can be an account code: 1 to 15 ASCII letters or digits. */
+/* Whether code can be an account code every format takes: 1 to 10 digits, the first 1 to 6. */
 bool voucher_account_valid(const char *code);
 
 struct voucher {
 	int64_t id;              /* the store's, 0 until stored */
-	char claim[CLAIM_NUMBER_MAX];
+	char claim[128];         /* the claim number, or a payment's bank reference */
 	char date[11];           /* posting date */
 	char period[8];          /* YYYY-MM of date */
 	char word[16];

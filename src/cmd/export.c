@@ -190,7 +190,7 @@ int cmd_export_replay(struct app *app, int argc, char **argv, FILE *out, FILE *e
 
 int cmd_accounts_list(struct app *app, int argc, char **argv, FILE *out, FILE *err)
 {
-	static const char *const special[] = { "payable", "input_vat", "bank", "advance" };
+	static const char *const special[] = { "payable", "input_vat", "bank" };
 	struct opt_values v = { 0 };
 	struct category_set cats = { 0 };
 	struct voucher_settings set;

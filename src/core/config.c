@@ -79,7 +79,6 @@ static const struct config_key config_keys[] = {
 	{ "export", "payable", KEY_STRING, FIELD(export_.payable), 0, 0 },
 	{ "export", "input_vat", KEY_STRING, FIELD(export_.input_vat), 0, 0 },
 	{ "export", "bank", KEY_STRING, FIELD(export_.bank), 0, 0 },
-	{ "export", "advance", KEY_STRING, FIELD(export_.advance), 0, 0 },
 };
 
 static const char *const policy_rule_names[POLICY_RULE_COUNT] = {
@@ -144,7 +143,6 @@ void config_defaults(struct config *cfg)
 	str_copy(cfg->export_.payable, "2241", sizeof(cfg->export_.payable));
 	str_copy(cfg->export_.input_vat, "22210101", sizeof(cfg->export_.input_vat));
 	str_copy(cfg->export_.bank, "1002", sizeof(cfg->export_.bank));
-	str_copy(cfg->export_.advance, "1221", sizeof(cfg->export_.advance));
 }
 
 static int parse_fail(struct parse_state *st, const char *section, const char *key, const char *why)

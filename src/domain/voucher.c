@@ -11,6 +11,13 @@
 #include <string.h>
 
 /* "<what> <a> <b>" as a 摘要: one line, cut at a character boundary. */
+/* Copies src into dst cut at a character boundary: a voucher's text is always valid UTF-8. */
+static void text_copy(char *dst, const char *src, size_t size)
+{
+	str_copy(dst, src, size);
+	voucher_cut(dst, size - 1);
+}
+
 static void summary_set(char out[VOUCHER_SUMMARY_MAX + 1], const char *what, const char *a, const char *b)
 {
 	char buf[VOUCHER_SUMMARY_MAX * 4];
@@ -73,7 +80,7 @@ int voucher_from_repayment(const char *employee, const char *employee_name, int6
 		snprintf(msg, size, "repayment %s has no amount", ref);
 		return BR_ERR_INVALID;
 	}
-	str_copy(v->claim, ref, sizeof(v->claim));
+	text_copy(v->claim, ref, sizeof(v->claim));
 	str_copy(v->date, date, sizeof(v->date));
 	snprintf(v->period, sizeof(v->period), "%.7s", date);
 	str_copy(v->word, s->word, sizeof(v->word));
@@ -87,14 +94,17 @@ int voucher_from_repayment(const char *employee, const char *employee_name, int6
 	str_copy(l.account, s->advance, sizeof(l.account));
 	str_copy(l.account_name, s->advance_name, sizeof(l.account_name));
 	str_copy(l.employee, employee, sizeof(l.employee));
-	str_copy(l.employee_name, employee_name, sizeof(l.employee_name));
+	text_copy(l.employee_name, employee_name, sizeof(l.employee_name));
 	l.debit = 0;
 	l.credit = amount;
 	voucher_add_line(v, &l);
 	return BR_OK;
 }
 
-#define SETTING(name, field) { name, offsetof(struct voucher_settings, field), sizeof(((struct voucher_settings *)0)->field) }
+#define SETTING(name, field)                                                                                           \
+	{                                                                                                              \
+		name, offsetof(struct voucher_settings, field), sizeof(((struct voucher_settings *)0)->field)          \
+	}
 
 static const struct {
 	const char *key;
@@ -112,37 +122,36 @@ static const struct {
 	SETTING("input_vat_name", input_vat_name),
 	SETTING("bank", bank),
 	SETTING("bank_name", bank_name),
-	SETTING("advance", advance),
-	SETTING("advance_name", advance_name),
 };
 
-const char *const voucher_setting_keys[] = { "word",	  "account_book", "company_code", "ledger_id", "currency",
-					     "preparer",  "payable",	   "payable_name", "input_vat", "input_vat_name",
-					     "bank",	  "bank_name",	   "advance",	   "advance_name", NULL };
+const char *const voucher_setting_keys[] = { "word",      "account_book",   "company_code", "ledger_id",
+					     "currency",  "preparer",       "payable",      "payable_name",
+					     "input_vat", "input_vat_name", "bank",         "bank_name",
+					     NULL };
 
 bool voucher_account_valid(const char *code)
 {
 	size_t n = strlen(code);
 
-	if (n < 1 || n > 15)
+	/* what every writer takes: SAP's 10 characters, a class of the chart (1 to 6) first */
+	if (n < 1 || n > 10 || code[0] < '1' || code[0] > '6')
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!((code[i] >= '0' && code[i] <= '9') || (code[i] >= 'A' && code[i] <= 'Z') ||
-		      (code[i] >= 'a' && code[i] <= 'z')))
+		if (code[i] < '0' || code[i] > '9')
 			return false;
 	return true;
 }
 
 const char *voucher_settings_set(struct voucher_settings *s, const char *key, const char *value)
 {
-	static const char *const accounts[] = { "payable", "input_vat", "bank", "advance" };
+	static const char *const accounts[] = { "payable", "input_vat", "bank" };
 
 	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
 		if (strcmp(settings[i].key, key))
 			continue;
 		for (size_t k = 0; k < sizeof(accounts) / sizeof(accounts[0]); k++)
 			if (!strcmp(key, accounts[k]) && !voucher_account_valid(value))
-				return "an account code is 1 to 15 letters or digits";
+				return "an account code is 1 to 10 digits, starting with 1 to 6";
 		if (strlen(value) >= settings[i].size)
 			return "too long";
 		for (const unsigned char *p = (const unsigned char *)value; *p; p++)
@@ -199,10 +208,10 @@ static void line_common(struct voucher_line *l, const struct claim *c, const cha
 {
 	memset(l, 0, sizeof(*l));
 	str_copy(l->summary, summary, sizeof(l->summary));
-	str_copy(l->department, c->department, sizeof(l->department));
-	str_copy(l->project, claim_value(c, "project"), sizeof(l->project));
+	text_copy(l->department, c->department, sizeof(l->department));
+	text_copy(l->project, claim_value(c, "project"), sizeof(l->project));
 	str_copy(l->employee, c->owner, sizeof(l->employee));
-	str_copy(l->employee_name, c->owner_name[0] ? c->owner_name : c->owner, sizeof(l->employee_name));
+	text_copy(l->employee_name, c->owner_name[0] ? c->owner_name : c->owner, sizeof(l->employee_name));
 }
 
 int voucher_from_claim(const struct claim *c, const struct category_set *cats, const struct voucher_settings *s,
@@ -213,13 +222,13 @@ int voucher_from_claim(const struct claim *c, const struct category_set *cats, c
 	int64_t tax = 0, total = 0;
 
 	voucher_init(v);
-	str_copy(v->claim, c->number, sizeof(v->claim));
+	text_copy(v->claim, c->number, sizeof(v->claim));
 	str_copy(v->date, date, sizeof(v->date));
 	snprintf(v->period, sizeof(v->period), "%.7s", date);
 	str_copy(v->word, s->word, sizeof(v->word));
 	v->attachments = c->nattachments;
-	snprintf(summary, sizeof(summary), "报销 %s %s %s", c->number,
-		 c->owner_name[0] ? c->owner_name : c->owner, c->title);
+	snprintf(summary, sizeof(summary), "报销 %s %s %s", c->number, c->owner_name[0] ? c->owner_name : c->owner,
+		 c->title);
 	/* one line of text in every format: no control characters, no field separators to escape */
 	for (char *p = summary; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
@@ -230,8 +239,8 @@ int voucher_from_claim(const struct claim *c, const struct category_set *cats, c
 		const struct claim_line *cl = &c->lines[i];
 		const struct category *cat = category_find(cats->items, cats->n, cl->category);
 		int k;
-		if (!cat || !cat->account[0]) {
-			snprintf(msg, size, "claim %s, line %d: category %s has no account", c->number, i + 1,
+		if (!cat || !voucher_account_valid(cat->account)) {
+			snprintf(msg, size, "claim %s, line %d: category %s has no usable account", c->number, i + 1,
 				 cl->category);
 			voucher_release(v);
 			return BR_ERR_INVALID;
@@ -279,9 +288,8 @@ int voucher_from_claim(const struct claim *c, const struct category_set *cats, c
 	return BR_OK;
 }
 
-int voucher_from_payment(const struct payment_item *items, int n, const char *ref,
-			 const struct voucher_settings *s, const char *date, struct voucher *v, char *msg,
-			 size_t size)
+int voucher_from_payment(const struct payment_item *items, int n, const char *ref, const struct voucher_settings *s,
+			 const char *date, struct voucher *v, char *msg, size_t size)
 {
 	struct voucher_line l;
 	int64_t total = 0;
@@ -291,7 +299,7 @@ int voucher_from_payment(const struct payment_item *items, int n, const char *re
 		snprintf(msg, size, "payment %s pays no claim", ref);
 		return BR_ERR_INVALID;
 	}
-	str_copy(v->claim, ref, sizeof(v->claim));
+	text_copy(v->claim, ref, sizeof(v->claim));
 	str_copy(v->date, date, sizeof(v->date));
 	snprintf(v->period, sizeof(v->period), "%.7s", date);
 	str_copy(v->word, s->word, sizeof(v->word));
@@ -305,9 +313,9 @@ int voucher_from_payment(const struct payment_item *items, int n, const char *re
 		summary_set(l.summary, "付款", items[i].claim, items[i].employee_name);
 		str_copy(l.account, s->payable, sizeof(l.account));
 		str_copy(l.account_name, s->payable_name, sizeof(l.account_name));
-		str_copy(l.department, items[i].department, sizeof(l.department));
+		text_copy(l.department, items[i].department, sizeof(l.department));
 		str_copy(l.employee, items[i].employee, sizeof(l.employee));
-		str_copy(l.employee_name, items[i].employee_name, sizeof(l.employee_name));
+		text_copy(l.employee_name, items[i].employee_name, sizeof(l.employee_name));
 		l.debit = items[i].amount;
 		if (l.debit <= 0) {
 			snprintf(msg, size, "payment %s: claim %s has no amount to pay", ref, items[i].claim);

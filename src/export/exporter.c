@@ -47,9 +47,6 @@ void export_settings_from_config(const struct config *cfg, struct voucher_settin
 	if (strcmp(cfg->export_.bank, set->bank))
 		str_copy(set->bank_name, "", sizeof(set->bank_name));
 	str_copy(set->bank, cfg->export_.bank, sizeof(set->bank));
-	if (strcmp(cfg->export_.advance, set->advance))
-		str_copy(set->advance_name, "", sizeof(set->advance_name));
-	str_copy(set->advance, cfg->export_.advance, sizeof(set->advance));
 }
 
 int export_formats_parse(const char *list, const struct export_format **out, int max, char *msg, size_t size)
@@ -99,8 +96,8 @@ static int mkdir_p(const char *path)
 }
 
 /* The bytes of batch in format f, made from what the batch stored. */
-static int batch_bytes(struct store *s, int64_t batch, const struct export_format *f, struct export_buf *out,
-		       char *msg, size_t size)
+static int batch_bytes(struct store *s, int64_t batch, const struct export_format *f, struct export_buf *out, char *msg,
+		       size_t size)
 {
 	struct export_batch_info info = { batch, "" };
 	struct voucher_settings set;
@@ -155,8 +152,8 @@ fail:
 	return -1;
 }
 
-int export_write(const struct config *cfg, struct store *s, int64_t batch, const struct export_format *f,
-		 char sha[65], char *msg, size_t size)
+int export_write(const struct config *cfg, struct store *s, int64_t batch, const struct export_format *f, char sha[65],
+		 char *msg, size_t size)
 {
 	struct export_buf b = { 0 };
 	char dir[4200], name[128], path[4400], old_path[4096], old_sha[65];
@@ -188,22 +185,30 @@ out:
 	return ret;
 }
 
-int export_replay(const struct config *cfg, struct store *s, int64_t batch, const struct export_format *f,
-		  char sha[65], char *msg, size_t size)
+static int lock_outbox(const struct config *cfg, char *msg, size_t size);
+
+int export_replay(const struct config *cfg, struct store *s, int64_t batch, const struct export_format *f, char sha[65],
+		  char *msg, size_t size)
 {
 	char path[4096], old_sha[65];
 	int64_t bytes;
-	int ret = store_export_file_get(s, batch, f->name, path, old_sha, &bytes);
+	int ret = store_export_file_get(s, batch, f->name, path, old_sha, &bytes), lock;
 
 	if (ret == BR_ERR_NOT_FOUND) {
-		snprintf(msg, size, _("batch %lld has no %s file yet; export run writes it"), (long long)batch, f->name);
+		snprintf(msg, size, _("batch %lld has no %s file yet; export run writes it"), (long long)batch,
+			 f->name);
 		return ret;
 	}
 	if (ret) {
 		snprintf(msg, size, _("cannot read batch %lld (%s)"), (long long)batch, br_strerror(ret));
 		return ret;
 	}
-	return export_write(cfg, s, batch, f, sha, msg, size);
+	/* not while an exporter run may clear temporary files */
+	if ((lock = lock_outbox(cfg, msg, size)) < 0)
+		return BR_ERR_IO;
+	ret = export_write(cfg, s, batch, f, sha, msg, size);
+	close(lock);
+	return ret;
 }
 
 /* Removes what a crashed run left: temporary files in each format's outbox. */
@@ -299,7 +304,7 @@ int export_run(const struct config *cfg, struct store *s, const char *only, cons
 		char why[256] = "";
 		ret = store_export_batch(s, &set, today, cfg->export_.batch_max, actor, &batch, &nv, &skipped, why,
 					 sizeof(why));
-		r->skipped += skipped;
+		r->skipped = skipped; /* each batch looks at every claim left approved */
 		if (skipped && why[0] && !r->skipped_msg[0])
 			str_copy(r->skipped_msg, why, sizeof(r->skipped_msg));
 		if (ret == BR_ERR_INVALID && skipped) {

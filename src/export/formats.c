@@ -200,10 +200,21 @@ static void clean(char *dst, size_t size, const char *src, unsigned flags)
 		dst[o] = '\0';
 }
 
-/* RFC 4180: quoted when it holds a comma, a quote, a line break or edge blanks. */
+/*
+ * RFC 4180: quoted when it holds a comma, a quote, a line break or edge
+ * blanks.  Text a spreadsheet would run as a formula (= + @, or - before
+ * something that is not a number) gets a leading apostrophe.
+ */
 static void csv_field(struct export_buf *out, const char *s)
 {
 	size_t n = strlen(s);
+
+	if (n && (s[0] == '=' || s[0] == '+' || s[0] == '@' || (s[0] == '-' && !(s[1] >= '0' && s[1] <= '9')))) {
+		char *q = xasprintf("'%s", s);
+		csv_field(out, q);
+		free(q);
+		return;
+	}
 
 	if (!strpbrk(s, ",\"\r\n") && !(n && (s[0] == ' ' || s[n - 1] == ' '))) {
 		export_buf_add(out, s, n);
@@ -545,7 +556,7 @@ static void gbk_add(iconv_t cd, struct export_buf *out, const char *s, size_t ma
  * per entry of comma-separated fields with no quoting (commas and quotation
  * marks in text become the full-width ， and ＂).  The fields written
  * (trailing empty ones dropped):
- *   1 制单日期  2 凭证类别字  3 业务号 (claim number, else the voucher label;
+ *   1 制单日期  2 凭证类别字  3 业务号 (the voucher label, e.g. 记-0001;
  *   ≤30)  4 附单据数 (0-999)  5 摘要 (≤60 GBK bytes)  6 科目编码  7 借方
  *   8 贷方  9 数量 (0)  10 外币金额 (0)  11 汇率 (0)  12 制单人  13 结算方式
  *   14 票号  15 发生日期 (the voucher date)  16 部门编码  17 个人编码
@@ -582,7 +593,8 @@ static int write_yonyou(const struct export_batch_info *b, const struct voucher 
 			const struct voucher_line *l = &v[i].lines[k];
 			char dr[32], cr[32], summary[VOUCHER_SUMMARY_MAX * 3 + 1], account[64], dept[512], emp[128],
 			    project[512], ref[64];
-			clean(ref, sizeof(ref), v[i].claim[0] ? v[i].claim : label, CLEAN_COMMA | CLEAN_QUOTE);
+			/* the voucher number: unique per month and word, so U8 never joins two vouchers */
+			clean(ref, sizeof(ref), label, CLEAN_COMMA | CLEAN_QUOTE);
 			clean(summary, sizeof(summary), l->summary, CLEAN_COMMA | CLEAN_QUOTE);
 			clean(account, sizeof(account), l->account, CLEAN_COMMA | CLEAN_QUOTE);
 			clean(dept, sizeof(dept), l->department, CLEAN_COMMA | CLEAN_QUOTE);

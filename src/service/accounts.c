@@ -15,7 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const account_settings[] = { "payable", "input_vat", "bank", "advance" };
+/* the advance's account is the advance category's: one account to debit and to settle */
+static const char *const account_settings[] = { "payable", "input_vat", "bank" };
 
 static bool is_account_setting(const char *code)
 {
@@ -50,12 +51,12 @@ static int account_change_from(struct app *app, const struct category_set *cats,
 	ch->setting = is_account_setting(code);
 	if (!ch->setting && !category_find(cats->items, cats->n, code))
 		return service_fail(BR_ERR_INVALID, msg, size,
-				    _("`%s` is neither an expense category nor payable, input_vat, bank or advance"),
+				    _("`%s` is neither a category nor payable, input_vat or bank"),
 				    code);
 	str_copy(ch->code, code, sizeof(ch->code));
 	*column = "account";
 	if (!voucher_account_valid(account))
-		return service_fail(BR_ERR_INVALID, msg, size, "%s", _("an account code is 1 to 15 letters or digits"));
+		return service_fail(BR_ERR_INVALID, msg, size, "%s", _("an account code is 1 to 10 digits, starting with 1 to 6"));
 	str_copy(ch->account, account, sizeof(ch->account));
 	*column = "name";
 	if (strlen(name) >= sizeof(ch->name) || (!ch->setting && !*name))

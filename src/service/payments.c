@@ -119,26 +119,33 @@ static int statement_column(const char *name)
 	return -1;
 }
 
-/* Whether text contains needle, ASCII letters in either case. */
+static bool alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * Whether text names needle as a whole (ASCII letters in either case):
+ * "PAY1" is not in "PAY10", nor BX202611-0001 in BX202611-00012.
+ */
 static bool mentions(const char *text, const char *needle)
 {
 	size_t n = strlen(needle);
 
 	if (!n)
 		return false;
-	for (; *text; text++)
-		if (!strncasecmp(text, needle, n))
+	for (const char *p = text; *p; p++)
+		if (!strncasecmp(p, needle, n) && (p == text || !alnum(p[-1])) && !alnum(p[n]))
 			return true;
 	return false;
 }
 
-int service_reconcile(struct app *app, const char *data, size_t len, struct reconcile_report *r, char *msg,
-		      size_t size)
+int service_reconcile(struct app *app, const char *data, size_t len, struct reconcile_report *r, char *msg, size_t size)
 {
 	struct csv_table t = { 0 };
 	struct open_payment *open = NULL, *matched = NULL;
 	char **texts = NULL;
-	bool *taken = NULL;
+	bool *taken = NULL, *hit = NULL; /* taken: matched or no longer matchable; hit: matched */
 	int col[3] = { -1, -1, -1 }, nopen = 0, nmatched = 0, ret;
 
 	memset(r, 0, sizeof(*r));
@@ -156,8 +163,9 @@ int service_reconcile(struct app *app, const char *data, size_t len, struct reco
 			col[k] = c;
 	}
 	if (col[1] < 0 || col[2] < 0) {
-		ret = service_fail(BR_ERR_INVALID, msg, size, "%s",
-				   _("the statement needs an amount and a reference column (amount/金额, reference/摘要)"));
+		ret = service_fail(
+		    BR_ERR_INVALID, msg, size, "%s",
+		    _("the statement needs an amount and a reference column (amount/金额, reference/摘要)"));
 		goto out;
 	}
 	if ((ret = store_payments_open(app->store, &open, &nopen))) {
@@ -165,6 +173,7 @@ int service_reconcile(struct app *app, const char *data, size_t len, struct reco
 		goto out;
 	}
 	taken = xcalloc((size_t)nopen + 1, sizeof(*taken));
+	hit = xcalloc((size_t)nopen + 1, sizeof(*hit));
 	matched = xcalloc((size_t)t.nrows, sizeof(*matched));
 	texts = xcalloc((size_t)t.nrows, sizeof(*texts));
 	r->lines = t.nrows - 1;
@@ -199,6 +208,7 @@ int service_reconcile(struct app *app, const char *data, size_t len, struct reco
 			if (open[k].batch_id == open[found].batch_id && (open[found].batch || open[k].batch))
 				taken[k] = true;
 		taken[found] = true;
+		hit[found] = true;
 		item->matched = true;
 		str_copy(item->what, open[found].ref, sizeof(item->what));
 		item->batch = open[found].batch;
@@ -206,14 +216,33 @@ int service_reconcile(struct app *app, const char *data, size_t len, struct reco
 		texts[nmatched] = xasprintf("%s %s %s", date, amount, text);
 		nmatched++;
 	}
-	for (int k = 0; k < nopen; k++)
-		if (!taken[k] && open[k].batch) {
-			r->open = xrealloc(r->open, sizeof(*r->open) * (size_t)(r->nopen + 1));
-			r->open[r->nopen++] = open[k];
+	/*
+	 * What the statement did not show: a whole batch none of whose claims
+	 * was matched, else each claim of it left unmatched.
+	 */
+	for (int k = 0; k < nopen; k++) {
+		int row = -1;
+		bool single_hit = false, show;
+		for (int j = 0; j < nopen; j++) {
+			if (open[j].batch_id != open[k].batch_id)
+				continue;
+			if (open[j].batch)
+				row = j;
+			else
+				single_hit |= hit[j];
 		}
+		if (open[k].batch)
+			show = !hit[k] && !single_hit;
+		else
+			show = !hit[k] && (row < 0 || (!hit[row] && single_hit));
+		if (!show)
+			continue;
+		r->open = xrealloc(r->open, sizeof(*r->open) * (size_t)(r->nopen + 1));
+		r->open[r->nopen++] = open[k];
+	}
 	r->matched = nmatched;
-	if (nmatched && (ret = store_reconcile(app->store, matched, (const char *const *)texts, nmatched,
-					       app->user->uid))) {
+	if (nmatched &&
+	    (ret = store_reconcile(app->store, matched, (const char *const *)texts, nmatched, app->user->uid))) {
 		service_fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
 		r->matched = 0;
 	}
@@ -223,6 +252,7 @@ out:
 	free(texts);
 	free(matched);
 	free(taken);
+	free(hit);
 	free(open);
 	csv_table_free(&t);
 	return ret;
@@ -252,8 +282,8 @@ int service_advance_list(struct app *app, struct advance_list *l, char *msg, siz
 
 	memset(l, 0, sizeof(*l));
 	/* finance, admins and auditors see everyone's; others their own */
-	if ((ret = store_advance_balances(app->store, service_sees_all(app) ? NULL : app->user->uid, collect_balance,
-					  l)))
+	if ((ret =
+		 store_advance_balances(app->store, service_sees_all(app) ? NULL : app->user->uid, collect_balance, l)))
 		return service_fail(ret, msg, size, _("cannot read the advances (%s)"), br_strerror(ret));
 	return BR_OK;
 }
@@ -274,7 +304,8 @@ int service_advance_repay(struct app *app, const char *person, const char *amoun
 	if (!service_budget_may_manage(app))
 		return service_fail(BR_ERR_DENIED, msg, size, "%s", _("payments are made by finance and admins"));
 	if (money_parse(amount, &fen, &why) || fen <= 0)
-		return service_fail(BR_ERR_INVALID, msg, size, _("amount: %s"), why ? _(why) : _("must be more than zero"));
+		return service_fail(BR_ERR_INVALID, msg, size, _("amount: %s"),
+				    why ? _(why) : _("must be more than zero"));
 	if (!ref || !*ref || strlen(ref) > 100)
 		return service_fail(BR_ERR_INVALID, msg, size, "%s",
 				    _("a payment needs the bank's reference (--ref), at most 100 bytes"));

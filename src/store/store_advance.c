@@ -14,7 +14,7 @@
 
 #define ADVANCED_OF                                                                                                    \
 	"(SELECT coalesce(sum(l.amount), 0) FROM claim_lines l JOIN claims c ON c.id = l.claim_id"                     \
-	" WHERE c.owner = e.employee AND l.category = 'advance' AND c.status IN ('exported', 'paid'))"
+	" WHERE c.owner = e.employee AND l.category = 'advance' AND c.status = 'paid')"
 #define CLAIMED_OF "(SELECT coalesce(sum(amount), 0) FROM advance_offsets o WHERE o.employee = e.employee)"
 #define RETURNED_OF "(SELECT coalesce(sum(amount), 0) FROM advance_returns r WHERE r.employee = e.employee)"
 
@@ -95,7 +95,7 @@ int store_advance_balances(struct store *s, const char *employee, store_advance_
 				 "SELECT e.employee, coalesce(u.display_name, e.employee), " ADVANCED_OF ", " CLAIMED_OF
 				 ", " RETURNED_OF " FROM (SELECT DISTINCT c.owner AS employee FROM claims c"
 				 " JOIN claim_lines l ON l.claim_id = c.id WHERE l.category = 'advance'"
-				 " AND c.status IN ('exported', 'paid')) e LEFT JOIN users u ON u.uid = e.employee"
+				 " AND c.status = 'paid') e LEFT JOIN users u ON u.uid = e.employee"
 				 " WHERE ?1 IS NULL OR e.employee = ?1 ORDER BY e.employee",
 				 &st)))
 		return ret;

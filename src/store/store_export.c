@@ -32,16 +32,16 @@ static int next_number_locked(struct store *s, const char *period, const char *w
 	return ret;
 }
 
-static int batch_insert_locked(struct store *s, const struct voucher_settings *set, const char *actor,
-			       int64_t *id)
+static int batch_insert_locked(struct store *s, const struct voucher_settings *set, const char *actor, int64_t *id)
 {
 	sqlite3_stmt *st = NULL;
 	char now[32];
-	int ret = store_prepare(s,
-				"INSERT INTO export_batches (created_at, actor, word, account_book, company_code,"
-				" ledger_id, currency, preparer, payable, payable_name, input_vat, input_vat_name, bank,"
-				" bank_name, advance, advance_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-				&st);
+	int ret =
+	    store_prepare(s,
+			  "INSERT INTO export_batches (created_at, actor, word, account_book, company_code,"
+			  " ledger_id, currency, preparer, payable, payable_name, input_vat, input_vat_name, bank,"
+			  " bank_name, advance, advance_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			  &st);
 
 	if (ret)
 		return ret;
@@ -143,8 +143,8 @@ static int claim_exported_locked(struct store *s, int64_t claim_id, const struct
 		return BR_ERR_CONFLICT;
 	if ((ret = budget_post_locked(s, claim_id)))
 		return ret;
-	snprintf(detail, sizeof(detail), "approved -> %s voucher=%s batch=%lld", settled ? "paid (advance)" : "exported",
-		 label, (long long)batch);
+	snprintf(detail, sizeof(detail), "approved -> %s voucher=%s batch=%lld",
+		 settled ? "paid (advance)" : "exported", label, (long long)batch);
 	return audit_append_locked(s, actor, "claim.export", v->claim, detail);
 }
 
@@ -171,11 +171,12 @@ static int payment_items_locked(struct store *s, int64_t pay, struct payment_ite
 
 	*items = NULL;
 	*n = 0;
-	if ((ret = store_prepare(s,
-				 "SELECT c.number, c.owner, coalesce(u.display_name, c.owner), c.department, p.amount"
-				 " FROM payments p JOIN claims c ON c.id = p.claim_id LEFT JOIN users u ON u.uid = c.owner"
-				 " WHERE p.batch_id = ? ORDER BY p.id",
-				 &st)))
+	if ((ret = store_prepare(
+		 s,
+		 "SELECT c.number, c.owner, coalesce(u.display_name, c.owner), c.department, p.amount"
+		 " FROM payments p JOIN claims c ON c.id = p.claim_id LEFT JOIN users u ON u.uid = c.owner"
+		 " WHERE p.batch_id = ? ORDER BY p.id",
+		 &st)))
 		return ret;
 	sqlite3_bind_int64(st, 1, pay);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -194,24 +195,26 @@ static int payment_items_locked(struct store *s, int64_t pay, struct payment_ite
 }
 
 /* The vouchers of payment batches that have none yet, into export batch. */
-static int payment_vouchers_locked(struct store *s, const struct voucher_settings *set, const char *date, int max,
-				   int64_t batch, const char *actor, int *nvouchers)
+static int payment_vouchers_locked(struct store *s, const struct voucher_settings *set, int max, int64_t batch,
+				   const char *actor, int *nvouchers)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t *pays = NULL;
-	char (*refs)[128] = NULL;
+	char(*refs)[128] = NULL, (*dates)[11] = NULL;
 	int n = 0, ret, rc;
 
-	if ((ret = store_prepare(s,
-				 "SELECT id, bank_ref FROM payment_batches WHERE voucher_id IS NULL ORDER BY id LIMIT ?",
-				 &st)))
+	if ((ret = store_prepare(
+		 s, "SELECT id, bank_ref, date FROM payment_batches WHERE voucher_id IS NULL ORDER BY id LIMIT ?",
+		 &st)))
 		return ret;
 	sqlite3_bind_int(st, 1, max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		pays = xrealloc(pays, sizeof(*pays) * (size_t)(n + 1));
 		refs = xrealloc(refs, sizeof(*refs) * (size_t)(n + 1));
+		dates = xrealloc(dates, sizeof(*dates) * (size_t)(n + 1));
 		pays[n] = sqlite3_column_int64(st, 0);
-		str_copy(refs[n++], col_text(st, 1), sizeof(refs[0]));
+		str_copy(refs[n], col_text(st, 1), sizeof(refs[0]));
+		str_copy(dates[n++], col_text(st, 2), sizeof(dates[0]));
 	}
 	sqlite3_finalize(st);
 	for (int i = 0; i < n && ret == BR_OK; i++) {
@@ -221,7 +224,8 @@ static int payment_vouchers_locked(struct store *s, const struct voucher_setting
 		int ni = 0;
 		if ((ret = payment_items_locked(s, pays[i], &items, &ni)))
 			break;
-		if (voucher_from_payment(items, ni, refs[i], set, date, &v, why, sizeof(why)) == BR_OK &&
+		/* booked on the day the money went out */
+		if (voucher_from_payment(items, ni, refs[i], set, dates[i], &v, why, sizeof(why)) == BR_OK &&
 		    (ret = next_number_locked(s, v.period, v.word, &v.number)) == BR_OK &&
 		    (ret = voucher_insert_locked(s, batch, 0, &v)) == BR_OK) {
 			st = NULL;
@@ -243,6 +247,7 @@ static int payment_vouchers_locked(struct store *s, const struct voucher_setting
 	}
 	free(pays);
 	free(refs);
+	free(dates);
 	return ret;
 }
 
@@ -255,21 +260,22 @@ static bool has_advance_line(const struct claim *c)
 }
 
 /* The vouchers of repaid advances that have none yet, into export batch. */
-static int repayment_vouchers_locked(struct store *s, const struct voucher_settings *set, const char *date, int max,
-				     int64_t batch, const char *actor, int *nvouchers)
+static int repayment_vouchers_locked(struct store *s, const struct voucher_settings *set, int max, int64_t batch,
+				     const char *actor, int *nvouchers)
 {
 	sqlite3_stmt *st = NULL;
 	struct repay {
 		int64_t id, amount;
-		char employee[USER_LOGIN_MAX + 1], name[256], ref[128];
+		char employee[USER_LOGIN_MAX + 1], name[256], ref[128], date[11];
 	} *r = NULL;
 	int n = 0, ret, rc;
 
-	if ((ret = store_prepare(s,
-				 "SELECT a.id, a.amount, a.employee, coalesce(u.display_name, a.employee), a.ref"
-				 " FROM advance_returns a LEFT JOIN users u ON u.uid = a.employee"
-				 " WHERE a.voucher_id IS NULL ORDER BY a.id LIMIT ?",
-				 &st)))
+	if ((ret =
+		 store_prepare(s,
+			       "SELECT a.id, a.amount, a.employee, coalesce(u.display_name, a.employee), a.ref, a.date"
+			       " FROM advance_returns a LEFT JOIN users u ON u.uid = a.employee"
+			       " WHERE a.voucher_id IS NULL ORDER BY a.id LIMIT ?",
+			       &st)))
 		return ret;
 	sqlite3_bind_int(st, 1, max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -279,13 +285,14 @@ static int repayment_vouchers_locked(struct store *s, const struct voucher_setti
 		str_copy(r[n].employee, col_text(st, 2), sizeof(r[n].employee));
 		str_copy(r[n].name, col_text(st, 3), sizeof(r[n].name));
 		str_copy(r[n].ref, col_text(st, 4), sizeof(r[n].ref));
+		str_copy(r[n].date, col_text(st, 5), sizeof(r[n].date));
 		n++;
 	}
 	sqlite3_finalize(st);
 	for (int i = 0; i < n && ret == BR_OK; i++) {
 		struct voucher v;
 		char why[256], detail[160];
-		if (voucher_from_repayment(r[i].employee, r[i].name, r[i].amount, r[i].ref, set, date, &v, why,
+		if (voucher_from_repayment(r[i].employee, r[i].name, r[i].amount, r[i].ref, set, r[i].date, &v, why,
 					   sizeof(why)) == BR_OK &&
 		    (ret = next_number_locked(s, v.period, v.word, &v.number)) == BR_OK &&
 		    (ret = voucher_insert_locked(s, batch, 0, &v)) == BR_OK) {
@@ -312,6 +319,8 @@ int store_export_batch(struct store *s, const struct voucher_settings *set, cons
 		       const char *actor, int64_t *batch, int *nvouchers, int *skipped, char *msg, size_t size)
 {
 	struct category_set cats = { 0 };
+	struct voucher_settings bset;
+	const struct category *adv;
 	sqlite3_stmt *st = NULL;
 	int64_t *ids = NULL;
 	int n = 0, rc, ret = store_begin(s);
@@ -322,17 +331,27 @@ int store_export_batch(struct store *s, const struct voucher_settings *set, cons
 		msg[0] = '\0';
 	if (ret)
 		return ret;
-	if ((ret = store_prepare(s, "SELECT id FROM claims WHERE status = 'approved' ORDER BY id LIMIT ?", &st)))
+	/* every approved claim, oldest first: those that cannot be made into vouchers never hold up the others */
+	if ((ret = store_prepare(s, "SELECT id FROM claims WHERE status = 'approved' ORDER BY id", &st)))
 		goto out;
-	sqlite3_bind_int(st, 1, max);
-	ids = xcalloc((size_t)max + 1, sizeof(*ids));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n % 1024 == 0)
+			ids = xrealloc(ids, sizeof(*ids) * (size_t)(n + 1024));
 		ids[n++] = sqlite3_column_int64(st, 0);
+	}
 	sqlite3_finalize(st);
-	if ((n == 0 && !payments_waiting_locked(s)) || (ret = store_categories_load(s, &cats)) ||
-	    (ret = batch_insert_locked(s, set, actor, batch)))
+	if ((n == 0 && !payments_waiting_locked(s)) || (ret = store_categories_load(s, &cats)))
 		goto out;
-	for (int i = 0; i < n; i++) {
+	/* advances are debited and settled on one account: the advance category's */
+	bset = *set;
+	if ((adv = category_find(cats.items, cats.n, CATEGORY_ADVANCE))) {
+		str_copy(bset.advance, adv->account, sizeof(bset.advance));
+		str_copy(bset.advance_name, adv->account_name, sizeof(bset.advance_name));
+	}
+	set = &bset;
+	if ((ret = batch_insert_locked(s, set, actor, batch)))
+		goto out;
+	for (int i = 0; i < n && *nvouchers < max; i++) {
 		struct claim c;
 		struct voucher v;
 		int64_t dr, cr, offset;
@@ -375,8 +394,8 @@ int store_export_batch(struct store *s, const struct voucher_settings *set, cons
 		voucher_release(&v);
 		(*nvouchers)++;
 	}
-	if ((ret = payment_vouchers_locked(s, set, date, max, *batch, actor, nvouchers)) ||
-	    (ret = repayment_vouchers_locked(s, set, date, max, *batch, actor, nvouchers)))
+	if ((ret = payment_vouchers_locked(s, set, max, *batch, actor, nvouchers)) ||
+	    (ret = repayment_vouchers_locked(s, set, max, *batch, actor, nvouchers)))
 		goto out;
 	if (*nvouchers == 0) {
 		/* nothing could be made: no empty batch */
@@ -408,15 +427,15 @@ out:
 
 static void settings_from_row(sqlite3_stmt *st, int i, struct voucher_settings *set)
 {
-	char *const fields[] = { set->word,	      set->account_book, set->company_code, set->ledger_id,
-				 set->currency,	      set->preparer,	 set->payable,	    set->payable_name,
-				 set->input_vat,      set->input_vat_name, set->bank,	    set->bank_name,
-				 set->advance,	      set->advance_name };
-	const size_t sizes[] = { sizeof(set->word),	 sizeof(set->account_book), sizeof(set->company_code),
-				 sizeof(set->ledger_id), sizeof(set->currency),	    sizeof(set->preparer),
-				 sizeof(set->payable),	 sizeof(set->payable_name), sizeof(set->input_vat),
-				 sizeof(set->input_vat_name), sizeof(set->bank), sizeof(set->bank_name),
-				 sizeof(set->advance), sizeof(set->advance_name) };
+	char *const fields[] = { set->word,      set->account_book,   set->company_code, set->ledger_id,
+				 set->currency,  set->preparer,       set->payable,      set->payable_name,
+				 set->input_vat, set->input_vat_name, set->bank,         set->bank_name,
+				 set->advance,   set->advance_name };
+	const size_t sizes[] = { sizeof(set->word),           sizeof(set->account_book), sizeof(set->company_code),
+				 sizeof(set->ledger_id),      sizeof(set->currency),     sizeof(set->preparer),
+				 sizeof(set->payable),        sizeof(set->payable_name), sizeof(set->input_vat),
+				 sizeof(set->input_vat_name), sizeof(set->bank),         sizeof(set->bank_name),
+				 sizeof(set->advance),        sizeof(set->advance_name) };
 
 	memset(set, 0, sizeof(*set));
 	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++)
@@ -431,12 +450,13 @@ int store_export_load(struct store *s, int64_t batch, char created_at[32], struc
 
 	*vouchers = NULL;
 	*n = 0;
-	if ((ret = store_prepare(s,
-				 "SELECT created_at, word, account_book, company_code, ledger_id, currency, preparer,"
-				 " payable, payable_name, input_vat, input_vat_name, bank, bank_name, advance, advance_name"
-				 " FROM export_batches"
-				 " WHERE id = ?",
-				 &st)))
+	if ((ret = store_prepare(
+		 s,
+		 "SELECT created_at, word, account_book, company_code, ledger_id, currency, preparer,"
+		 " payable, payable_name, input_vat, input_vat_name, bank, bank_name, advance, advance_name"
+		 " FROM export_batches"
+		 " WHERE id = ?",
+		 &st)))
 		return ret;
 	sqlite3_bind_int64(st, 1, batch);
 	rc = sqlite3_step(st);
@@ -447,12 +467,13 @@ int store_export_load(struct store *s, int64_t batch, char created_at[32], struc
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? BR_ERR_NOT_FOUND : BR_ERR_STORE;
-	if ((ret = store_prepare(s,
-				 "SELECT v.id, v.claim, v.date, v.period, v.word, v.number, v.summary, v.attachments,"
-				 " l.summary, l.account, l.account_name, l.department, l.project, l.employee,"
-				 " l.employee_name, l.debit, l.credit FROM vouchers v JOIN voucher_lines l"
-				 " ON l.voucher_id = v.id WHERE v.batch_id = ? ORDER BY v.period, v.word, v.number, l.seq",
-				 &st)))
+	if ((ret = store_prepare(
+		 s,
+		 "SELECT v.id, v.claim, v.date, v.period, v.word, v.number, v.summary, v.attachments,"
+		 " l.summary, l.account, l.account_name, l.department, l.project, l.employee,"
+		 " l.employee_name, l.debit, l.credit FROM vouchers v JOIN voucher_lines l"
+		 " ON l.voucher_id = v.id WHERE v.batch_id = ? ORDER BY v.period, v.word, v.number, l.seq",
+		 &st)))
 		return ret;
 	sqlite3_bind_int64(st, 1, batch);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -540,7 +561,8 @@ int store_export_file_get(struct store *s, int64_t batch, const char *format, ch
 			  int64_t *bytes)
 {
 	sqlite3_stmt *st = NULL;
-	int ret = store_prepare(s, "SELECT path, sha256, bytes FROM export_files WHERE batch_id = ? AND format = ?", &st);
+	int ret =
+	    store_prepare(s, "SELECT path, sha256, bytes FROM export_files WHERE batch_id = ? AND format = ?", &st);
 
 	if (ret)
 		return ret;
@@ -566,10 +588,11 @@ int store_export_missing(struct store *s, const char *format, int64_t **ids, int
 
 	*ids = NULL;
 	*n = 0;
-	if ((ret = store_prepare(s,
-				 "SELECT b.id FROM export_batches b WHERE b.nvouchers > 0 AND NOT EXISTS"
-				 " (SELECT 1 FROM export_files f WHERE f.batch_id = b.id AND f.format = ?) ORDER BY b.id",
-				 &st)))
+	if ((ret =
+		 store_prepare(s,
+			       "SELECT b.id FROM export_batches b WHERE b.nvouchers > 0 AND NOT EXISTS"
+			       " (SELECT 1 FROM export_files f WHERE f.batch_id = b.id AND f.format = ?) ORDER BY b.id",
+			       &st)))
 		return ret;
 	bind_text(st, 1, format);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -585,16 +608,17 @@ int store_export_batches(struct store *s, int64_t only, store_batch_cb cb, void 
 	sqlite3_stmt *st = NULL;
 	int ret, rc;
 
-	if ((ret = store_prepare(s,
-				 "SELECT b.id, b.created_at, b.actor, b.nvouchers,"
-				 " (SELECT period || ' ' || word || '-' || printf('%04d', min(number)) FROM vouchers"
-				 "  WHERE batch_id = b.id),"
-				 " (SELECT period || ' ' || word || '-' || printf('%04d', max(number)) FROM vouchers"
-				 "  WHERE batch_id = b.id),"
-				 " coalesce((SELECT group_concat(format, ',') FROM (SELECT format FROM export_files"
-				 "  WHERE batch_id = b.id ORDER BY format)), '')"
-				 " FROM export_batches b WHERE b.nvouchers > 0 AND (?1 = 0 OR b.id = ?1) ORDER BY b.id DESC",
-				 &st)))
+	if ((ret = store_prepare(
+		 s,
+		 "SELECT b.id, b.created_at, b.actor, b.nvouchers,"
+		 " (SELECT period || ' ' || word || '-' || printf('%04d', min(number)) FROM vouchers"
+		 "  WHERE batch_id = b.id),"
+		 " (SELECT period || ' ' || word || '-' || printf('%04d', max(number)) FROM vouchers"
+		 "  WHERE batch_id = b.id),"
+		 " coalesce((SELECT group_concat(format, ',') FROM (SELECT format FROM export_files"
+		 "  WHERE batch_id = b.id ORDER BY format)), '')"
+		 " FROM export_batches b WHERE b.nvouchers > 0 AND (?1 = 0 OR b.id = ?1) ORDER BY b.id DESC",
+		 &st)))
 		return ret;
 	sqlite3_bind_int64(st, 1, only);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -1,8 +1,8 @@
 /*
  * scr_accounts.c - "Accounts" (科目映射): the GL account each expense
- * category is booked to, and the exporter's own accounts (payable, input
- * VAT, bank, advances) and voucher settings (word, books, currency,
- * preparer).  Finance, admins and auditors see it; finance and admins
+ * category is booked to (advances: the advance category's), the
+ * exporter's own accounts (payable, input VAT, bank) and voucher settings
+ * (word, books, currency, preparer).  Finance, admins and auditors see it; finance and admins
  * change a row at a time or import the mapping from pasted CSV.  Every
  * read and change goes through the service, which checks and audits it.
  */
@@ -40,7 +40,6 @@ static const struct {
 	{ "payable", N_("Payable to employees (credit)") },
 	{ "input_vat", N_("Deductible input VAT (debit)") },
 	{ "bank", N_("Bank account (payments)") },
-	{ "advance", N_("Employees' advances (receivable)") },
 	{ "word", N_("Voucher word") },
 	{ "account_book", N_("Account book (Kingdee)") },
 	{ "company_code", N_("Company code (SAP)") },
@@ -331,7 +330,7 @@ static bool ask_account(struct ui *ui, const char *label, char *buf, size_t size
 
 	for (;;) {
 		snprintf(shown, sizeof(shown), "%s%s",
-			 again ? _("(an account code is 1 to 15 letters or digits) ") : "", label);
+			 again ? _("(an account code is 1 to 10 digits, starting with 1 to 6) ") : "", label);
 		if (!ui_prompt(ui, shown, buf, size))
 			return false;
 		str_trim(buf);
@@ -349,15 +348,6 @@ static void edit_account(struct ui *ui, struct accounts_state *st, const struct 
 
 	if (r->kind == ROW_CATEGORY) {
 		const struct category *cat = &st->cats.items[r->cat];
-		/*
-		 * The service takes `advance` for the exporter's advance account,
-		 * so this category's row cannot be told apart from that one.
-		 */
-		if (!strcmp(cat->code, CATEGORY_ADVANCE)) {
-			ui_message(ui, THEME_WARN, "%s",
-				   _("`advance` names the exporter's advance account: change that row below."));
-			return;
-		}
 		old_account = cat->account;
 		old_name = cat->account_name;
 	} else {

@@ -269,6 +269,18 @@ static void test_advances(void **state)
 	memset(&b, 0, sizeof(b));
 	approved_claims(f, 1, CATEGORY_ADVANCE); /* user0 borrows 100.00 */
 	assert_int_equal(run(f, &r), BR_OK);
+	/* booked but not paid out yet: nothing is advanced */
+	assert_int_equal(store_advance_repay(f->s, "user0", 1, "R0", "2026-11-25", "fin", &open), BR_ERR_LIMIT);
+	{
+		int64_t id = 1, batch = 0, total = 0;
+		int bad = -1;
+		char number[CLAIM_NUMBER_MAX];
+		enum claim_status st;
+		assert_int_equal(store_payment_create(f->s, &id, 1, "PAY-A", "2026-11-25", "fin", &batch, &total, &bad,
+						      number, &st),
+				 BR_OK);
+		assert_int_equal(total, 10000);
+	}
 	assert_int_equal(store_advance_balances(f->s, "user0", take_balance, &b), BR_OK);
 	assert_int_equal(b.advanced, 10000);
 	assert_int_equal(store_advance_repay(f->s, "user0", 10001, "R1", "2026-11-25", "fin", &open), BR_ERR_LIMIT);
@@ -284,7 +296,7 @@ static void test_advances(void **state)
 	assert_int_equal(b.returned, 2500);
 	assert_int_equal(b.advanced - b.claimed - b.returned, 0);
 	assert_int_equal(store_advance_repay(f->s, "user0", 1, "R3", "2026-11-25", "fin", &open), BR_ERR_LIMIT);
-	check_numbers(f, 4); /* advance, repayment, two claims: one sequence */
+	check_numbers(f, 5); /* advance, its payment, repayment, two claims: one sequence */
 }
 
 /*
