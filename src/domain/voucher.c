@@ -11,11 +11,57 @@
 #include <string.h>
 
 /* "<what> <a> <b>" as a 摘要: one line, cut at a character boundary. */
+/* The length of the valid UTF-8 sequence at p, or 0 (whatever the locale). */
+static size_t utf8_len(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	size_t n;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/* Replaces every byte that is not part of valid UTF-8 with '?' and control characters with blanks. */
+static void utf8_clean(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		size_t n = utf8_len(p);
+		if (n == 0) {
+			*p++ = '?';
+			continue;
+		}
+		if (n == 1 && (*p < 0x20 || *p == 0x7f))
+			*p = ' ';
+		p += n;
+	}
+}
+
 /* Copies src into dst cut at a character boundary: a voucher's text is always valid UTF-8. */
 static void text_copy(char *dst, const char *src, size_t size)
 {
-	str_copy(dst, src, size);
-	voucher_cut(dst, size - 1);
+	char *tmp = xstrdup(src);
+
+	utf8_clean(tmp);
+	voucher_cut(tmp, size - 1);
+	str_copy(dst, tmp, size);
+	free(tmp);
 }
 
 static void summary_set(char out[VOUCHER_SUMMARY_MAX + 1], const char *what, const char *a, const char *b)
@@ -23,9 +69,7 @@ static void summary_set(char out[VOUCHER_SUMMARY_MAX + 1], const char *what, con
 	char buf[VOUCHER_SUMMARY_MAX * 4];
 
 	snprintf(buf, sizeof(buf), "%s %s %s", what, a, b);
-	for (char *p = buf; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
+	utf8_clean(buf);
 	voucher_cut(buf, VOUCHER_SUMMARY_MAX);
 	str_copy(out, buf, VOUCHER_SUMMARY_MAX + 1);
 }
@@ -229,10 +273,8 @@ int voucher_from_claim(const struct claim *c, const struct category_set *cats, c
 	v->attachments = c->nattachments;
 	snprintf(summary, sizeof(summary), "报销 %s %s %s", c->number, c->owner_name[0] ? c->owner_name : c->owner,
 		 c->title);
-	/* one line of text in every format: no control characters, no field separators to escape */
-	for (char *p = summary; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
+	/* one line of valid text in every format */
+	utf8_clean(summary);
 	voucher_cut(summary, VOUCHER_SUMMARY_MAX);
 	str_copy(v->summary, summary, sizeof(v->summary));
 	for (int i = 0; i < c->nlines; i++) {

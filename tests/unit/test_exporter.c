@@ -252,6 +252,57 @@ static void test_budget_turns_actual(void **state)
 	assert_int_equal(n.actual, 30003);
 }
 
+/* Claims whose voucher cannot be made stay approved and never hold up the others. */
+static void test_no_starvation(void **state)
+{
+	struct fixture *f = *state;
+	struct export_report r;
+
+	approved_claims(f, 2, "nosuch"); /* a category the table does not have */
+	approved_claims(f, 3, "office");
+	f->cfg.export_.batch_max = 2;
+	assert_int_equal(run(f, &r), BR_OK);
+	assert_int_equal(r.vouchers, 3);
+	assert_int_equal(r.skipped, 2);
+	assert_non_null(strstr(r.skipped_msg, "nosuch"));
+	assert_int_equal(count_status(f, CLAIM_APPROVED), 2);
+	check_numbers(f, 3);
+}
+
+/* Long Chinese text is cut between characters, so every writer takes it. */
+static void test_long_text(void **state)
+{
+	struct fixture *f = *state;
+	struct export_report r;
+	char today[11], dept[200] = "";
+	struct claim c;
+	enum claim_status st;
+	struct claim_line l;
+	int bad = 0;
+
+	date_today(today);
+	for (int i = 0; i < 60; i++)
+		strcat(dept, "研"); /* 180 bytes: more than a voucher line holds */
+	claim_init(&c);
+	snprintf(c.form, sizeof(c.form), "general");
+	snprintf(c.owner, sizeof(c.owner), "user1");
+	snprintf(c.department, sizeof(c.department), "%s", dept);
+	snprintf(c.title, sizeof(c.title), "%s", dept);
+	claim_set_value(&c, "project", dept);
+	memset(&l, 0, sizeof(l));
+	snprintf(l.category, sizeof(l.category), "office");
+	snprintf(l.date, sizeof(l.date), "%s", today);
+	l.amount = 100;
+	claim_add_line(&c, &l);
+	assert_int_equal(store_claim_create(f->s, &c, &bad, NULL), BR_OK);
+	assert_int_equal(store_claim_submit(f->s, c.id, c.owner, NULL, NULL, 0, "small", &st, NULL), BR_OK);
+	claim_release(&c);
+	snprintf(f->cfg.export_.formats, sizeof(f->cfg.export_.formats), "jsonl,beancount");
+	assert_int_equal(run(f, &r), BR_OK);
+	assert_int_equal(r.vouchers, 1);
+	check_numbers(f, 1);
+}
+
 static int take_balance(const struct advance_balance *b, void *arg)
 {
 	*(struct advance_balance *)arg = *b;
@@ -341,6 +392,8 @@ int main(void)
 		T(test_unknown_format),
 		T(test_budget_turns_actual),
 		T(test_advances),
+		T(test_no_starvation),
+		T(test_long_text),
 		T(test_crash_anywhere),
 	};
 #undef T
