@@ -195,6 +195,17 @@ check "a repayment beyond what is open is refused by the database" [ $rc -eq 1 ]
 err=$(ssh_exec zhangwei "$PASSWORD" advance list --json)
 check "staff see only their own advances" [ "$(jq length <<<"$err")" -eq 0 ]
 
+# ---- reconciliation: whole references only; a batch matched claim by claim ----
+printf 'date,amount,reference\n%s,-300.00,付款 ICBC-20261125-100\n%s,-99.99,报销 %s\n' "$TODAY" "$TODAY" "$S4" >"$E2E_DIR/statement2.csv"
+out=$(ssh_exec wangfang "$PASSWORD" reconcile --json <"$E2E_DIR/statement2.csv")
+check "a reference is matched as a whole: ICBC-20261125-100 is not ICBC-20261125-10" \
+	[ "$(jq -r '.statement[0].matched' <<<"$out")" = false ]
+check "one claim of a batch matched alone" [ "$(jq -r '.statement[1].what' <<<"$out")" = "$S4" ]
+check "the other claim of that batch is listed as not on the statement" \
+	jq -e --arg c "$S3" 'any(.unmatched_payments[]; .ref == $c)' <<<"$out" >/dev/null
+check "and the batch itself no longer is" \
+	jq -e 'all(.unmatched_payments[]; .ref != "ICBC-20261125-03")' <<<"$out" >/dev/null
+
 # ---- the account mapping is data: the next voucher follows it ----
 printf 'code,account,name\noffice,660288,管理费用—办公用品\npayable,224101,其他应付款—员工\n' >"$E2E_DIR/accounts.csv"
 out=$(ssh_exec wangfang "$PASSWORD" accounts import --json <"$E2E_DIR/accounts.csv"); rc=$?

@@ -32,7 +32,7 @@
 #include "bursar/voucher.h"
 
 #define GOLDEN_DIR "tests/golden/export"
-#define NVOUCHERS 4
+#define NVOUCHERS 8
 
 static const struct export_batch_info batch = { 7, "2026-11-30T09:15:00.000Z" };
 
@@ -196,6 +196,34 @@ static int setup(void **state)
 	hand_line(v, "22210101", "应交税费—应交增值税—进项税额", "ADM", "进项税额", 123456, 0);
 	hand_line(v, "1002", "银行存款", "FIN", "银行付款", 0, 15000000);
 	hand_line(v, "2241", "其他应付款", "FIN", "应付陈小明", 0, 2293164);
+
+	/* an advance, a claim it settles in part, its payment and the repayment of what was left */
+	claim_header(&c, "BX202611-0005", "zhangwei", "张伟", "D01", NULL, "借款 广州出差", 0);
+	add_line(&c, CATEGORY_ADVANCE, 500000, -1, 0, 0);
+	from_claim(&c, &f->settings, "2026-11-30", 5, &f->v[4]);
+
+	claim_header(&c, "BX202611-0006", "zhangwei", "张伟", "D01", "P-ALPHA", "广州出差报销", 2);
+	add_line(&c, "travel.rail", 65400, INVOICE_RAIL, 0, 0);
+	add_line(&c, "meals", 56000, -1, 0, 0);
+	from_claim(&c, &f->settings, "2026-11-30", 6, &f->v[5]);
+	str_copy(f->settings.advance, "1221", sizeof(f->settings.advance));
+	voucher_settle_advance(&f->v[5], 100000, &f->settings); /* 1,000.00 of the 1,214.00 from the advance */
+
+	{
+		struct payment_item items[2] = {
+			{ "BX202611-0005", "zhangwei", "张伟", "D01", 500000 },
+			{ "BX202611-0006", "zhangwei", "张伟", "D01", 21400 },
+		};
+		char msg[BR_MSG_MAX];
+		assert_int_equal(voucher_from_payment(items, 2, "ICBC-20261130-01", &f->settings, "2026-11-30",
+						      &f->v[6], msg, sizeof(msg)),
+				 BR_OK);
+		f->v[6].id = f->v[6].number = 7;
+		assert_int_equal(voucher_from_repayment("zhangwei", "张伟", 400000, "RET-20261130-01", &f->settings,
+							"2026-11-30", &f->v[7], msg, sizeof(msg)),
+				 BR_OK);
+		f->v[7].id = f->v[7].number = 8;
+	}
 
 	*state = f;
 	return 0;
@@ -396,7 +424,7 @@ static void test_yonyou_gbk(void **state)
 			const struct voucher_line *l = &f->v[i].lines[k];
 			char dr[32], cr[32], *copy = xstrdup(lines[row]);
 			int n = split(copy, ",", fields, 32);
-			assert_true(n >= 17);
+			assert_true(n >= 12); /* trailing empty fields are dropped */
 			assert_string_equal(fields[0], f->v[i].date);
 			assert_string_equal(fields[1], "记");
 			{
@@ -408,8 +436,8 @@ static void test_yonyou_gbk(void **state)
 			assert_string_equal(fields[6], money_format(l->debit, dr, sizeof(dr), 0));
 			assert_string_equal(fields[7], money_format(l->credit, cr, sizeof(cr), 0));
 			assert_string_equal(fields[11], "王会计");
-			assert_string_equal(fields[15], l->department);
-			assert_string_equal(fields[16], l->employee);
+			assert_string_equal(n > 15 ? fields[15] : "", l->department);
+			assert_string_equal(n > 16 ? fields[16] : "", l->employee);
 			free(copy);
 		}
 	assert_int_equal(nlines, row + 1); /* the file ends with CRLF */
