@@ -475,8 +475,9 @@ int store_export_setting_set(struct store *s, const char *key, const char *value
 /* A category's account, or one of the exporter's accounts ("payable", ...). */
 struct account_change {
 	char code[33];     /* category code, or setting key */
-	bool setting;      /* an exporter account, else a category */
-	char account[16];
+	bool setting;      /* an exporter account or setting, else a category */
+	bool plain;        /* a setting without a name: the value is in account */
+	char account[80];
 	char name[64];
 };
 /* Sets n accounts in one audited transaction: all or (*failed = the index) none. */

@@ -45,9 +45,23 @@ static int account_change_from(struct app *app, const struct category_set *cats,
 			       const char *account, const char *name, struct account_change *ch, const char **column,
 			       char *msg, size_t size)
 {
+	struct voucher_settings probe;
+	const char *why;
+
 	(void)app;
 	memset(ch, 0, sizeof(*ch));
 	*column = "code";
+	voucher_settings_default(&probe);
+	/* one of the voucher settings (word, account_book, ...): the value in the account column */
+	if (!is_account_setting(code) && !strstr(code, "_name") && voucher_settings_get(&probe, code)) {
+		*column = "account";
+		if ((why = voucher_settings_set(&probe, code, account)))
+			return service_fail(BR_ERR_INVALID, msg, size, "%s: %s", code, _(why));
+		ch->setting = ch->plain = true;
+		str_copy(ch->code, code, sizeof(ch->code));
+		str_copy(ch->account, account, sizeof(ch->account));
+		return BR_OK;
+	}
 	ch->setting = is_account_setting(code);
 	if (!ch->setting && !category_find(cats->items, cats->n, code))
 		return service_fail(BR_ERR_INVALID, msg, size,
@@ -88,11 +102,11 @@ int service_account_set(struct app *app, const char *code, const char *account, 
 }
 
 static const struct {
-	const char *names[4];
+	const char *names[6];
 	int column; /* 0 code, 1 account, 2 name */
 } account_columns[] = {
 	{ { "code", "category", "类别", NULL }, 0 },
-	{ { "account", "科目编码", "科目代码", NULL }, 1 },
+	{ { "account", "value", "科目编码", "科目代码" }, 1 },
 	{ { "name", "account_name", "科目名称", NULL }, 2 },
 };
 

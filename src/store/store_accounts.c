@@ -74,7 +74,9 @@ int store_accounts_set(struct store *s, const struct account_change *ch, int n, 
 		return ret;
 	for (int i = 0; i < n && ret == BR_OK; i++) {
 		char key[48];
-		if (ch[i].setting) {
+		if (ch[i].plain) {
+			ret = setting_locked(s, ch[i].code, ch[i].account, actor);
+		} else if (ch[i].setting) {
 			snprintf(key, sizeof(key), "%s_name", ch[i].code);
 			if ((ret = setting_locked(s, ch[i].code, ch[i].account, actor)) == BR_OK)
 				ret = setting_locked(s, key, ch[i].name, actor);

@@ -202,15 +202,15 @@ check "a reference is matched as a whole: ICBC-20261125-100 is not ICBC-20261125
 	[ "$(jq -r '.statement[0].matched' <<<"$out")" = false ]
 check "one claim of a batch matched alone" [ "$(jq -r '.statement[1].what' <<<"$out")" = "$S4" ]
 check "the other claim of that batch is listed as not on the statement" \
-	jq -e --arg c "$S3" 'any(.unmatched_payments[]; .ref == $c)' <<<"$out" >/dev/null
+	quiet jq -e --arg c "$S3" 'any(.unmatched_payments[]; .ref == $c)' <<<"$out"
 check "and the batch itself no longer is" \
-	jq -e 'all(.unmatched_payments[]; .ref != "ICBC-20261125-03")' <<<"$out" >/dev/null
+	quiet jq -e 'all(.unmatched_payments[]; .ref != "ICBC-20261125-03")' <<<"$out"
 
 # ---- the account mapping is data: the next voucher follows it ----
-printf 'code,account,name\noffice,660288,管理费用—办公用品\npayable,224101,其他应付款—员工\n' >"$E2E_DIR/accounts.csv"
+printf 'code,account,name\noffice,660288,管理费用—办公用品\npayable,224101,其他应付款—员工\nword,转,\n' >"$E2E_DIR/accounts.csv"
 out=$(ssh_exec wangfang "$PASSWORD" accounts import --json <"$E2E_DIR/accounts.csv"); rc=$?
-check "finance imports the account mapping" [ $rc -eq 0 ] && [ "$(jq -r .accounts <<<"$out")" -eq 2 ]
-ssh_exec wangfang "$PASSWORD" export settings word=转 >/dev/null
+check "finance imports the account mapping and a voucher setting" [ $rc -eq 0 ] && [ "$(jq -r .accounts <<<"$out")" -eq 3 ]
+check "which export settings shows" [ "$(ssh_exec wangfang "$PASSWORD" export settings --json | jq -r .word)" = 转 ]
 C3=$(alice_claim general office 50.00 4)
 ssh_exec alice "$PASSWORD" claim submit "$C3" >/dev/null
 ssh_exec wangfang "$PASSWORD" export run >/dev/null
