@@ -223,7 +223,7 @@ static void background_jobs(const struct config *cfg)
 
 	if (pid == 0) {
 		prctl(PR_SET_NAME, "bursar-export", 0, 0, 0);
-		export_loop(cfg);
+		export_loop(cfg, true);
 		_exit(0);
 	}
 	service_reminder_loop(cfg);
@@ -245,7 +245,7 @@ static int run_exporter(int argc, char **argv, bool loop)
 	if ((ret = load_config(argc, argv, &cfg)))
 		return ret;
 	if (loop) {
-		export_loop(&cfg);
+		export_loop(&cfg, false);
 		return 0;
 	}
 	if (store_open(cfg.store.path, cfg.store.synchronous_full, &store, msg, sizeof(msg))) {

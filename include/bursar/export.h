@@ -80,7 +80,10 @@ int export_write(const struct config *cfg, struct store *s, int64_t batch, const
 /* Writes an already written batch again, byte for byte (NOT_FOUND when it has no file in f). */
 int export_replay(const struct config *cfg, struct store *s, int64_t batch, const struct export_format *f,
 		  char sha[65], char *msg, size_t size);
-/* The server's background exporter: a run every [export] interval_seconds until the listener is gone. */
-void export_loop(const struct config *cfg);
+/*
+ * The exporter's loop: a run every [export] interval_seconds, until the
+ * process that started it is gone when follow_parent (the server's job).
+ */
+void export_loop(const struct config *cfg, bool follow_parent);
 
 #endif

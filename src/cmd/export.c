@@ -274,18 +274,27 @@ int cmd_export_settings(struct app *app, int argc, char **argv, FILE *out, FILE 
 		usage_line(err, "export settings");
 		return CMD_USAGE;
 	}
+	/* every KEY=VALUE checked before any is set: all of them or none */
 	for (int i = first; i < argc; i++) {
+		struct voucher_settings probe;
+		const char *why;
 		char *eq = strchr(argv[i], '=');
 		if (!eq) {
 			fprintf(err, _("bursar: export settings: `%s` is not KEY=VALUE\n"), argv[i]);
 			return CMD_USAGE;
 		}
 		*eq = '\0';
-		if (service_export_setting_set(app, argv[i], eq + 1, msg, sizeof(msg))) {
-			fprintf(err, "bursar: export settings: %s\n", msg);
+		voucher_settings_default(&probe);
+		if ((why = voucher_settings_set(&probe, argv[i], eq + 1))) {
+			fprintf(err, "bursar: export settings: %s: %s\n", argv[i], _(why));
 			return CMD_FAIL;
 		}
 	}
+	for (int i = first; i < argc; i++)
+		if (service_export_setting_set(app, argv[i], argv[i] + strlen(argv[i]) + 1, msg, sizeof(msg))) {
+			fprintf(err, "bursar: export settings: %s\n", msg);
+			return CMD_FAIL;
+		}
 	if (service_accounts(app, &cats, &set, msg, sizeof(msg))) {
 		fprintf(err, "bursar: export settings: %s\n", msg);
 		return CMD_FAIL;

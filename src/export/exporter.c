@@ -331,16 +331,16 @@ out:
 	return ret;
 }
 
-void export_loop(const struct config *cfg)
+void export_loop(const struct config *cfg, bool follow_parent)
 {
-	pid_t parent = getppid();
+	pid_t parent = follow_parent ? getppid() : 0;
 
 	log_event("exporter: started, formats %s, every %d s", cfg->export_.formats, cfg->export_.interval_seconds);
 	for (;;) {
 		struct store *s = NULL;
 		struct export_report r;
 		char msg[BR_MSG_MAX];
-		if (getppid() != parent)
+		if (parent && getppid() != parent)
 			return; /* the listener is gone */
 		if (store_open(cfg->store.path, cfg->store.synchronous_full, &s, msg, sizeof(msg)) == BR_OK) {
 			if (export_run(cfg, s, NULL, "-", &r, msg, sizeof(msg)))
@@ -353,7 +353,7 @@ void export_loop(const struct config *cfg)
 		} else {
 			log_event("exporter: %s", msg);
 		}
-		for (int i = 0; i < cfg->export_.interval_seconds && getppid() == parent; i++)
+		for (int i = 0; i < cfg->export_.interval_seconds && (!parent || getppid() == parent); i++)
 			sleep(1);
 	}
 }
