@@ -425,52 +425,10 @@ static void edit(struct ui *ui, struct accounts_state *st)
 
 #define IMPORT_MAX (256 * 1024)
 
-/* Problem lines for the notice: each cut to w columns, the rest indented under it. */
-struct report {
-	char **lines;
-	int *elems;
-	int n;
-};
-
-static void report_add(struct report *r, const char *text, int w)
-{
-	const char *indent = "    ";
-	const int iw = 4;
-	bool first = true;
-
-	if (w < iw + 8)
-		w = iw + 8;
-	while (*text || first) {
-		const char *p = text, *space = NULL, *cut;
-		int used = first ? 0 : iw;
-		while (*p) {
-			int cw;
-			size_t cl = text_char(p, strlen(p), &cw);
-			if (used + cw > w && p > text)
-				break;
-			if (*p == ' ')
-				space = p;
-			used += cw;
-			p += cl;
-		}
-		/* at the last space when one is there, else where the width ends */
-		cut = *p && space && space > text ? space : p;
-		r->lines = xrealloc(r->lines, sizeof(*r->lines) * (size_t)(r->n + 1));
-		r->elems = xrealloc(r->elems, sizeof(*r->elems) * (size_t)(r->n + 1));
-		r->lines[r->n] = xasprintf("%s%.*s", first ? "" : indent, (int)(cut - text), text);
-		r->elems[r->n++] = first ? THEME_ERROR : THEME_NORMAL;
-		text = cut == space ? cut + 1 : cut;
-		first = false;
-	}
-}
-
 static void import(struct ui *ui, struct accounts_state *st)
 {
 	struct accounts_import r;
-	struct report rep = { NULL, NULL, 0 };
 	char *text, msg[BR_MSG_MAX];
-	/* the width of ui_notice's lines */
-	int w = (COLS - 4 < 100 ? COLS - 4 : 100) - 4;
 
 	if (!may_manage(ui, st))
 		return;
@@ -485,18 +443,7 @@ static void import(struct ui *ui, struct accounts_state *st)
 			ui_message(ui, THEME_ERROR, "%s", msg);
 			goto out;
 		}
-		for (int i = 0; i < r.nproblems; i++) {
-			const struct import_problem *p = &r.problems[i];
-			char line[BR_MSG_MAX + 96];
-			if (p->column[0])
-				snprintf(line, sizeof(line), _("row %d (line %d), %s: %s"), p->row, p->line, p->column,
-					 p->message);
-			else
-				snprintf(line, sizeof(line), _("row %d (line %d): %s"), p->row, p->line, p->message);
-			text_sanitize(line);
-			report_add(&rep, line, w);
-		}
-		ui_notice(ui, msg, (const char *const *)rep.lines, rep.elems, rep.n);
+		ui_import_problems(ui, msg, r.problems, r.nproblems);
 		ui_message(ui, THEME_ERROR, "%s", _("Nothing imported; press i to correct the CSV."));
 		goto out;
 	}
@@ -508,10 +455,6 @@ static void import(struct ui *ui, struct accounts_state *st)
 out:
 	accounts_import_release(&r);
 	free(text);
-	for (int i = 0; i < rep.n; i++)
-		free(rep.lines[i]);
-	free(rep.lines);
-	free(rep.elems);
 }
 
 static int accounts_key(struct ui *ui, void *state, int op)

@@ -91,6 +91,9 @@ bool ui_confirm(struct ui *ui, const char *title, const char *const *lines, cons
 		const char *question);
 /* The same list without a question: any key closes it (j/k and arrows scroll a long one). */
 void ui_notice(struct ui *ui, const char *title, const char *const *lines, const int *elems, int n);
+struct import_problem;
+/* The problems of an import, one per row (row, line, column, reason), wrapped in a notice. */
+void ui_import_problems(struct ui *ui, const char *title, const struct import_problem *p, int n);
 /*
  * A multi-line editor over the content area for *value (owned, replaced on
  * Ctrl-D) of at most max bytes; false (value unchanged) on Esc.

@@ -6,6 +6,7 @@
  */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "screen.h"
+#include "bursar/service.h"
 
 #include "bursar/i18n.h"
 #include "bursar/text.h"
@@ -361,4 +362,66 @@ bool ui_textarea(struct ui *ui, const char *title, char **value, size_t max)
 	free(rows);
 	free(text);
 	return ok;
+}
+
+/* Problem lines for the notice: each cut to w columns, the rest indented under it. */
+struct report {
+	char **lines;
+	int *elems;
+	int n;
+};
+
+static void report_add(struct report *r, const char *text, int w)
+{
+	const char *indent = "    ";
+	const int iw = 4;
+	bool first = true;
+
+	if (w < iw + 8)
+		w = iw + 8;
+	while (*text || first) {
+		const char *p = text, *space = NULL, *cut;
+		int used = first ? 0 : iw;
+		while (*p) {
+			int cw;
+			size_t cl = text_char(p, strlen(p), &cw);
+			if (used + cw > w && p > text)
+				break;
+			if (*p == ' ')
+				space = p;
+			used += cw;
+			p += cl;
+		}
+		/* at the last space when one is there, else where the width ends */
+		cut = *p && space && space > text ? space : p;
+		r->lines = xrealloc(r->lines, sizeof(*r->lines) * (size_t)(r->n + 1));
+		r->elems = xrealloc(r->elems, sizeof(*r->elems) * (size_t)(r->n + 1));
+		r->lines[r->n] = xasprintf("%s%.*s", first ? "" : indent, (int)(cut - text), text);
+		r->elems[r->n++] = first ? THEME_ERROR : THEME_NORMAL;
+		text = cut == space ? cut + 1 : cut;
+		first = false;
+	}
+}
+
+void ui_import_problems(struct ui *ui, const char *title, const struct import_problem *p, int n)
+{
+	struct report rep = { NULL, NULL, 0 };
+	/* the width of ui_notice's lines */
+	int w = (COLS - 4 < 100 ? COLS - 4 : 100) - 4;
+
+	for (int i = 0; i < n; i++) {
+		char line[BR_MSG_MAX + 96];
+		if (p[i].column[0])
+			snprintf(line, sizeof(line), _("row %d (line %d), %s: %s"), p[i].row, p[i].line, p[i].column,
+				 p[i].message);
+		else
+			snprintf(line, sizeof(line), _("row %d (line %d): %s"), p[i].row, p[i].line, p[i].message);
+		text_sanitize(line);
+		report_add(&rep, line, w);
+	}
+	ui_notice(ui, title, (const char *const *)rep.lines, rep.elems, rep.n);
+	for (int i = 0; i < rep.n; i++)
+		free(rep.lines[i]);
+	free(rep.lines);
+	free(rep.elems);
 }
