@@ -370,12 +370,22 @@ static void kingdee_sheet(lxw_worksheet *ws, const struct voucher *v, int n, con
 	}
 }
 
-static int write_kingdee(const struct export_batch_info *b, const struct voucher *v, int n,
-			 const struct voucher_settings *s, struct export_buf *out, char *msg, size_t size)
+/* Fills the workbook's one sheet with the vouchers. */
+typedef void xlsx_sheet_fn(lxw_worksheet *ws, const struct voucher *v, int n, const struct voucher_settings *s);
+
+/*
+ * The vouchers as an xlsx workbook of one sheet (name sheet, filled by
+ * fill) whose document title is title.  The file's creation time is the
+ * batch's, never the clock, so the same batch gives the same bytes.
+ */
+static int write_xlsx(const struct export_batch_info *b, const struct voucher *v, int n,
+		      const struct voucher_settings *s, char *title, const char *sheet, xlsx_sheet_fn *fill,
+		      struct export_buf *out, char *msg, size_t size)
 {
 	const char *tmp = getenv("TMPDIR");
 	char *path = NULL, *data = NULL;
 	lxw_workbook *wb = NULL;
+	lxw_worksheet *ws;
 	lxw_doc_properties props;
 	lxw_error err;
 	size_t len = 0;
@@ -406,10 +416,15 @@ static int write_kingdee(const struct export_batch_info *b, const struct voucher
 		goto out;
 	}
 	memset(&props, 0, sizeof(props));
-	props.title = "GL_VOUCHER";
+	props.title = title;
 	props.created = created;
 	workbook_set_properties(wb, &props);
-	kingdee_sheet(workbook_add_worksheet(wb, "凭证#单据头(FBillHead)"), v, n, s);
+	if (!(ws = workbook_add_worksheet(wb, sheet))) {
+		snprintf(msg, size, "cannot add the sheet %s to the xlsx file", sheet);
+		workbook_close(wb);
+		goto out;
+	}
+	fill(ws, v, n, s);
 	err = workbook_close(wb);
 	if (err != LXW_NO_ERROR) {
 		snprintf(msg, size, "cannot write the xlsx file: %s", lxw_strerror(err));
@@ -435,12 +450,20 @@ out:
 	return ret;
 }
 
-/* ---- the 25-column "Kingdee template" (精斗云/KIS云; CSV, UTF-8 with BOM) ---- */
+static int write_kingdee(const struct export_batch_info *b, const struct voucher *v, int n,
+			 const struct voucher_settings *s, struct export_buf *out, char *msg, size_t size)
+{
+	return write_xlsx(b, v, n, s, "GL_VOUCHER", "凭证#单据头(FBillHead)", kingdee_sheet, out, msg, size);
+}
+
+/* ---- the 25-column "Kingdee template" (精斗云/KIS云; Excel, xlsx) ---- */
 
 /*
- * One row per entry, CRLF, quoted where needed.  Layout from a secondary
- * source: 日期 .. 汇率; the two 自定义辅助核算 pairs, 客户, 供应商, 存货, 数量
- * and 单价 stay empty.  Auxiliary columns carry codes (职员 = login).
+ * One sheet, 凭证: the header row, then one row per entry.  Layout from a
+ * secondary source: 日期 .. 汇率; the two 自定义辅助核算 pairs, 客户, 供应商,
+ * 存货, 数量 and 单价 stay empty.  Auxiliary columns carry codes (职员 =
+ * login).  Every value is a text cell, amounts included ("436.00"), made
+ * and stamped as in the K/3 Cloud workbook above.
  */
 static const char *const kingdee25_header[] = {
 	"日期",
@@ -470,18 +493,14 @@ static const char *const kingdee25_header[] = {
 	"汇率",
 };
 
-static int write_kingdee25(const struct export_batch_info *b, const struct voucher *v, int n,
-			   const struct voucher_settings *s, struct export_buf *out, char *msg, size_t size)
+static void kingdee25_sheet(lxw_worksheet *ws, const struct voucher *v, int n, const struct voucher_settings *s)
 {
-	int ret;
+	int r = 1;
 
-	(void)b;
-	if ((ret = check_balanced(v, n, msg, size)) != BR_OK)
-		return ret;
-	buf_puts(out, "\xef\xbb\xbf");
-	csv_row(out, kingdee25_header, (int)ARRAY_SIZE(kingdee25_header), "\r\n");
+	for (int c = 0; c < (int)ARRAY_SIZE(kingdee25_header); c++)
+		cell(ws, 0, c, kingdee25_header[c]);
 	for (int i = 0; i < n; i++)
-		for (int k = 0; k < v[i].nlines; k++) {
+		for (int k = 0; k < v[i].nlines; k++, r++) {
 			const struct voucher_line *l = &v[i].lines[k];
 			char number[16], attach[16], seq[16], dr[32], cr[32], amount[32];
 			char text[VOUCHER_SUMMARY_MAX + 1];
@@ -516,9 +535,15 @@ static int write_kingdee25(const struct export_batch_info *b, const struct vouch
 				s->currency, /* 币别 */
 				"1", /* 汇率 */
 			};
-			csv_row(out, row, (int)ARRAY_SIZE(row), "\r\n");
+			for (int c = 0; c < (int)ARRAY_SIZE(row); c++)
+				cell(ws, r, c, row[c]);
 		}
-	return BR_OK;
+}
+
+static int write_kingdee25(const struct export_batch_info *b, const struct voucher *v, int n,
+			   const struct voucher_settings *s, struct export_buf *out, char *msg, size_t size)
+{
+	return write_xlsx(b, v, n, s, "凭证", "凭证", kingdee25_sheet, out, msg, size);
 }
 
 /* ---- Yonyou U8 总账 凭证引入 (text, GBK, CRLF) ---- */
@@ -1018,7 +1043,7 @@ static int write_jsonl(const struct export_batch_info *b, const struct voucher *
 
 const struct export_format export_formats[] = {
 	{ "kingdee", "xlsx", N_("Kingdee K/3 Cloud voucher import (GL_VOUCHER, Excel)"), write_kingdee },
-	{ "kingdee25", "csv", N_("Kingdee 25-column voucher template (CSV, UTF-8)"), write_kingdee25 },
+	{ "kingdee25", "xlsx", N_("Kingdee 25-column voucher template (Excel)"), write_kingdee25 },
 	{ "yonyou", "txt", N_("Yonyou U8 voucher import (text, GBK)"), write_yonyou },
 	{ "sap", "txt", N_("SAP BAPI_ACC_DOCUMENT_POST flat file (tab-separated)"), write_sap },
 	{ "oracle", "csv", N_("Oracle EBS GL_INTERFACE rows (CSV)"), write_oracle },

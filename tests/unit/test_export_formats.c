@@ -382,6 +382,47 @@ static void test_xlsx_content(void **state)
 	export_buf_free(&out);
 }
 
+/* The 25-column layout is a workbook too: one sheet 凭证, the Chinese header row, then an entry per row. */
+static void test_xlsx25_content(void **state)
+{
+	const struct fixture *f = *state;
+	struct export_buf out;
+	char *text;
+
+	run(export_format_find("kingdee25"), f, &out);
+	assert_string_equal(export_format_find("kingdee25")->ext, "xlsx");
+	assert_memory_equal(out.data, "PK\3\4", 4);
+	if (system("command -v unzip >/dev/null 2>&1") != 0) {
+		export_buf_free(&out);
+		skip();
+	}
+	text = pipe_file(out.data, out.len, "unzip -p %s xl/workbook.xml docProps/core.xml xl/sharedStrings.xml");
+	assert_non_null(strstr(text, "name=\"凭证\""));
+	assert_non_null(strstr(text, "2026-11-30T09:15:00Z"));
+	/* the header row, in order: the shared strings are numbered as first written */
+	assert_non_null(strstr(text, "<t>日期</t></si><si><t>凭证字</t></si><si><t>凭证号</t></si><si><t>附件数</t></si>"
+				     "<si><t>分录序号</t></si><si><t>摘要</t></si><si><t>科目代码</t></si>"
+				     "<si><t>科目名称</t></si><si><t>借方金额</t></si><si><t>贷方金额</t></si>"
+				     "<si><t>客户</t></si><si><t>供应商</t></si><si><t>职员</t></si><si><t>项目</t></si>"
+				     "<si><t>部门</t></si><si><t>存货</t></si><si><t>自定义辅助核算类别</t></si>"
+				     "<si><t>自定义辅助核算编码</t></si><si><t>数量</t></si><si><t>单价</t></si>"
+				     "<si><t>原币金额</t></si><si><t>币别</t></si><si><t>汇率</t></si>"));
+	assert_non_null(strstr(text, "<t>99999999.99</t>"));
+	assert_non_null(strstr(text, "<t>0.01</t>"));
+	assert_non_null(strstr(text, "<t>招待 \"老客户\"</t>") || strstr(text, "<t>招待 &quot;老客户&quot;</t>"));
+	assert_null(strstr(text, "<t>'"));
+	free(text);
+	/* the sheet: 25 columns (A..Y), the header in row 1, the first entry in row 2 */
+	text = pipe_file(out.data, out.len, "unzip -p %s xl/worksheets/sheet1.xml");
+	assert_non_null(strstr(text, "<dimension ref=\"A1:Y"));
+	assert_non_null(strstr(text, "<c r=\"A1\" t=\"s\">"));
+	assert_non_null(strstr(text, "<c r=\"Y1\" t=\"s\">"));
+	assert_non_null(strstr(text, "<c r=\"A2\" t=\"s\">"));
+	assert_null(strstr(text, "<f>"));
+	free(text);
+	export_buf_free(&out);
+}
+
 /* Splits s at sep in place into at most max fields; returns the count. */
 static int split(char *s, const char *sep, char **fields, int max)
 {
@@ -635,6 +676,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_golden, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xlsx_content, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xlsx25_content, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_yonyou_gbk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unbalanced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_accounts, setup, teardown),
