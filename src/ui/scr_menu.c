@@ -37,6 +37,8 @@ static const struct area areas[] = {
 	  &screen_dashboard },
 	{ N_("Accounts"), N_("The GL account of each category, and the voucher settings"), ROLE_ANY, &screen_accounts,
 	  service_sees_all },
+	{ N_("Vouchers & payments"), N_("Export batches, payments, bank reconciliation and advances"), ROLE_ANY,
+	  &screen_vouchers, service_sees_all },
 	/* turnaround and the audit log stay last: the end-to-end tests reach them with G */
 	{ N_("Approval turnaround"), N_("How long approvals take, per step and per approver"),
 	  ROLE_BIT(ROLE_FINANCE) | ROLE_BIT(ROLE_ADMIN), &screen_turnaround },

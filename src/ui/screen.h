@@ -160,6 +160,7 @@ extern const struct screen_ops screen_budgets;
 extern const struct screen_ops screen_budget;
 extern const struct screen_ops screen_dashboard;
 extern const struct screen_ops screen_accounts;
+extern const struct screen_ops screen_vouchers;
 
 /* Opens the claim editor on claim id, or on a new claim of form when id is 0. */
 void claim_editor_open(struct ui *ui, int64_t id, const char *form);

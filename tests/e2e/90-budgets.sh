@@ -164,7 +164,7 @@ check "staff of another department see none of it" \
 # ---- the budget screen: finance freezes a node and imports in the TUI ----
 tui_open bs wangfang en_US.UTF-8 100 30
 wait_for bs "Main menu" >/dev/null
-keys bs G k k k Enter
+keys bs G k k k k Enter
 check "finance's budget screen shows the tree with figures and bars" \
 	wait_for bs "研发部 +$YEAR +block +60,000.00 +1,950.00 +0.00 +58,050.00 ▍ +3%"
 check "a child shows what it adds to its parent" wait_for bs "office +$QUARTER +warn +1,000.00"
