@@ -3,6 +3,7 @@
  */
 #include "bursar/voucher.h"
 #include "bursar/err.h"
+#include "bursar/i18n.h"
 #include "bursar/util.h"
 
 #include <stddef.h>
@@ -195,18 +196,22 @@ const char *voucher_settings_set(struct voucher_settings *s, const char *key, co
 			continue;
 		for (size_t k = 0; k < sizeof(accounts) / sizeof(accounts[0]); k++)
 			if (!strcmp(key, accounts[k]) && !voucher_account_valid(value))
-				return "an account code is 1 to 10 digits, starting with 1 to 6";
+				return N_("an account code is 1 to 10 digits, starting with 1 to 6");
 		if (strlen(value) >= settings[i].size)
-			return "too long";
+			return N_("too long");
 		for (const unsigned char *p = (const unsigned char *)value; *p; p++)
 			if (*p < 0x20 || *p == 0x7f)
-				return "control characters are not allowed";
+				return N_("control characters are not allowed");
 		if (!strcmp(key, "word") && !*value)
-			return "the voucher word may not be empty";
+			return N_("the voucher word may not be empty");
+		if (!strcmp(key, "currency") &&
+		    (strlen(value) != 3 || value[0] < 'A' || value[0] > 'Z' || value[1] < 'A' || value[1] > 'Z' ||
+		     value[2] < 'A' || value[2] > 'Z'))
+			return N_("a currency is three capital letters (ISO 4217), e.g. CNY");
 		str_copy((char *)s + settings[i].off, value, settings[i].size);
 		return NULL;
 	}
-	return "unknown setting";
+	return N_("unknown setting");
 }
 
 const char *voucher_settings_get(const struct voucher_settings *s, const char *key)

@@ -229,9 +229,18 @@ int service_claim_submit(struct app *app, const struct form_set *forms, const ch
 	str_copy(c->department, app->user->department, sizeof(c->department));
 	if ((ret = service_claim_review(app, forms, c, msg, size)) < 0)
 		return ret;
-	if (ret > 0)
+	if (ret > 0) {
+		/* the first of them says what to do; the claim lists them all */
+		const struct claim_finding *first = NULL;
+		for (int i = 0; i < c->nfindings && !first; i++)
+			if (c->findings[i].level == FINDING_ERROR)
+				first = &c->findings[i];
+		if (first && ret == 1)
+			return service_fail(BR_ERR_INVALID, msg, size, _("claim %s cannot be submitted: %s"), c->number,
+					    first->message);
 		return service_fail(BR_ERR_INVALID, msg, size,
 				    _("claim %s cannot be submitted: %d finding(s) block it"), c->number, ret);
+	}
 	if ((ret = service_workflow_resolve(app, form_set_find(forms, c->form), c, steps, &nsteps, auto_rule,
 					    sizeof(auto_rule), msg, size)))
 		return ret;

@@ -191,7 +191,13 @@ static int payment_items_locked(struct store *s, int64_t pay, struct payment_ite
 		it->amount = sqlite3_column_int64(st, 4);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? BR_OK : BR_ERR_STORE;
+	if (rc != SQLITE_DONE) {
+		free(*items);
+		*items = NULL;
+		*n = 0;
+		return BR_ERR_STORE;
+	}
+	return BR_OK;
 }
 
 /* The vouchers of payment batches that have none yet, into export batch. */
