@@ -29,6 +29,9 @@ int invoice_add_locked(struct store *s, const struct invoice *inv, const char *o
 int store_prepare(struct store *s, const char *sql, sqlite3_stmt **st);
 /* Steps a statement that returns no rows and finalizes it; CONFLICT for a constraint. */
 int store_step_done(sqlite3_stmt *st);
+/* Runs sql with ?1 = a (and ?2 = b when the SQL has it), returning no rows. */
+int store_exec_id(struct store *s, const char *sql, int64_t a);
+int store_exec_ids(struct store *s, const char *sql, int64_t a, int64_t b);
 /* Owner, status and number of a claim inside the caller's transaction; NOT_FOUND. */
 int claim_head_locked(struct store *s, int64_t id, char *owner, size_t size, enum claim_status *status,
 		      char number[CLAIM_NUMBER_MAX]);

@@ -309,17 +309,6 @@ static int insert_charges_locked(struct store *s, int64_t claim_id, const struct
 	return ret;
 }
 
-static int exec1_locked(struct store *s, const char *sql, int64_t id)
-{
-	sqlite3_stmt *st = NULL;
-	int ret = store_prepare(s, sql, &st);
-
-	if (ret)
-		return ret;
-	sqlite3_bind_int64(st, 1, id);
-	return store_step_done(st);
-}
-
 int budget_commit_locked(struct store *s, int64_t claim_id, struct claim *findings, struct budget_refusal *refused)
 {
 	struct budget_node *nodes = NULL;
@@ -357,11 +346,11 @@ int budget_commit_locked(struct store *s, int64_t claim_id, struct claim *findin
 	}
 	if ((ret = insert_charges_locked(s, claim_id, nodes, ch, nch, "committed")))
 		goto out;
-	ret = exec1_locked(s,
-			   "UPDATE budgets SET committed = committed + (SELECT c.amount FROM budget_charges c"
-			   " WHERE c.claim_id = ?1 AND c.budget_id = budgets.id)"
-			   " WHERE id IN (SELECT budget_id FROM budget_charges WHERE claim_id = ?1)",
-			   claim_id);
+	ret = store_exec_id(s,
+			    "UPDATE budgets SET committed = committed + (SELECT c.amount FROM budget_charges c"
+			    " WHERE c.claim_id = ?1 AND c.budget_id = budgets.id)"
+			    " WHERE id IN (SELECT budget_id FROM budget_charges WHERE claim_id = ?1)",
+			    claim_id);
 out:
 	claim_release(&c);
 	free(nodes);
@@ -372,34 +361,34 @@ out:
 
 int budget_release_locked(struct store *s, int64_t claim_id)
 {
-	int ret = exec1_locked(s,
-			       "UPDATE budgets SET committed = committed - (SELECT c.amount FROM budget_charges c"
-			       " WHERE c.claim_id = ?1 AND c.budget_id = budgets.id AND c.state = 'committed')"
-			       " WHERE id IN (SELECT budget_id FROM budget_charges WHERE claim_id = ?1"
-			       " AND state = 'committed')",
-			       claim_id);
+	int ret = store_exec_id(s,
+				"UPDATE budgets SET committed = committed - (SELECT c.amount FROM budget_charges c"
+				" WHERE c.claim_id = ?1 AND c.budget_id = budgets.id AND c.state = 'committed')"
+				" WHERE id IN (SELECT budget_id FROM budget_charges WHERE claim_id = ?1"
+				" AND state = 'committed')",
+				claim_id);
 
 	if (ret)
 		return ret;
-	return exec1_locked(s, "DELETE FROM budget_charges WHERE claim_id = ? AND state = 'committed'", claim_id);
+	return store_exec_id(s, "DELETE FROM budget_charges WHERE claim_id = ? AND state = 'committed'", claim_id);
 }
 
 int budget_post_locked(struct store *s, int64_t claim_id)
 {
-	int ret = exec1_locked(s,
-			       "UPDATE budgets SET"
-			       " committed = committed - (SELECT c.amount FROM budget_charges c WHERE"
-			       " c.claim_id = ?1 AND c.budget_id = budgets.id AND c.state = 'committed'),"
-			       " actual = actual + (SELECT c.amount FROM budget_charges c WHERE"
-			       " c.claim_id = ?1 AND c.budget_id = budgets.id AND c.state = 'committed')"
-			       " WHERE id IN (SELECT budget_id FROM budget_charges WHERE claim_id = ?1"
-			       " AND state = 'committed')",
-			       claim_id);
+	int ret = store_exec_id(s,
+				"UPDATE budgets SET"
+				" committed = committed - (SELECT c.amount FROM budget_charges c WHERE"
+				" c.claim_id = ?1 AND c.budget_id = budgets.id AND c.state = 'committed'),"
+				" actual = actual + (SELECT c.amount FROM budget_charges c WHERE"
+				" c.claim_id = ?1 AND c.budget_id = budgets.id AND c.state = 'committed')"
+				" WHERE id IN (SELECT budget_id FROM budget_charges WHERE claim_id = ?1"
+				" AND state = 'committed')",
+				claim_id);
 
 	if (ret)
 		return ret;
-	return exec1_locked(s, "UPDATE budget_charges SET state = 'actual' WHERE claim_id = ? AND state = 'committed'",
-			    claim_id);
+	return store_exec_id(s, "UPDATE budget_charges SET state = 'actual' WHERE claim_id = ? AND state = 'committed'",
+			     claim_id);
 }
 
 /* After the set of nodes changed: every node's parent follows from the nodes again. */
@@ -432,19 +421,19 @@ static int relink_locked(struct store *s)
 static int charge_new_locked(struct store *s, const struct budget_node *n)
 {
 	sqlite3_stmt *st = NULL;
-	int ret = store_prepare(
-	    s,
-	    "INSERT INTO budget_charges (claim_id, budget_id, amount, state)"
-	    " SELECT c.id, ?1, sum(l.amount),"
-	    "  CASE WHEN c.status IN ('submitted', 'approved') THEN 'committed' ELSE 'actual' END"
-	    " FROM claim_lines l JOIN claims c ON c.id = l.claim_id"
-	    " WHERE c.status IN ('submitted', 'approved', 'exported', 'paid') AND l.category != 'advance'"
-	    " AND l.date >= ?2 AND l.date <= ?3"
-	    " AND (?4 = '' OR c.department = ?4) AND (?5 = '' OR l.category = ?5)"
-	    " AND (?6 = '' OR coalesce((SELECT v.value FROM claim_values v WHERE v.claim_id = c.id"
-	    " AND v.name = 'project'), '') = ?6)"
-	    " GROUP BY c.id",
-	    &st);
+	int ret =
+	    store_prepare(s,
+			  "INSERT INTO budget_charges (claim_id, budget_id, amount, state)"
+			  " SELECT c.id, ?1, sum(l.amount),"
+			  "  CASE WHEN c.status IN ('submitted', 'approved') THEN 'committed' ELSE 'actual' END"
+			  " FROM claim_lines l JOIN claims c ON c.id = l.claim_id"
+			  " WHERE c.status IN ('submitted', 'approved', 'exported', 'paid') AND l.category != 'advance'"
+			  " AND l.date >= ?2 AND l.date <= ?3"
+			  " AND (?4 = '' OR c.department = ?4) AND (?5 = '' OR l.category = ?5)"
+			  " AND (?6 = '' OR coalesce((SELECT v.value FROM claim_values v WHERE v.claim_id = c.id"
+			  " AND v.name = 'project'), '') = ?6)"
+			  " GROUP BY c.id",
+			  &st);
 
 	if (ret)
 		return ret;
@@ -456,12 +445,12 @@ static int charge_new_locked(struct store *s, const struct budget_node *n)
 	bind_text(st, 6, n->project);
 	if ((ret = store_step_done(st)))
 		return ret;
-	return exec1_locked(s,
-			    "UPDATE budgets SET committed = coalesce((SELECT sum(amount) FROM budget_charges c"
-			    " WHERE c.budget_id = ?1 AND c.state = 'committed'), 0),"
-			    " actual = coalesce((SELECT sum(amount) FROM budget_charges c"
-			    " WHERE c.budget_id = ?1 AND c.state = 'actual'), 0) WHERE id = ?1",
-			    n->id);
+	return store_exec_id(s,
+			     "UPDATE budgets SET committed = coalesce((SELECT sum(amount) FROM budget_charges c"
+			     " WHERE c.budget_id = ?1 AND c.state = 'committed'), 0),"
+			     " actual = coalesce((SELECT sum(amount) FROM budget_charges c"
+			     " WHERE c.budget_id = ?1 AND c.state = 'actual'), 0) WHERE id = ?1",
+			     n->id);
 }
 
 int store_budget_set(struct store *s, struct budget_node *n, const char *actor, const char *reason, bool *created)

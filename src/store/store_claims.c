@@ -39,6 +39,24 @@ int store_step_done(sqlite3_stmt *st)
 	return rc == SQLITE_CONSTRAINT ? BR_ERR_CONFLICT : BR_ERR_STORE;
 }
 
+int store_exec_ids(struct store *s, const char *sql, int64_t a, int64_t b)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = store_prepare(s, sql, &st);
+
+	if (ret)
+		return ret;
+	sqlite3_bind_int64(st, 1, a);
+	if (sqlite3_bind_parameter_count(st) > 1)
+		sqlite3_bind_int64(st, 2, b);
+	return store_step_done(st);
+}
+
+int store_exec_id(struct store *s, const char *sql, int64_t a)
+{
+	return store_exec_ids(s, sql, a, 0);
+}
+
 /*
  * The invoice a line stands on: a new registration for the owner, or the
  * owner's own registered invoice that backs no claim yet.
@@ -304,11 +322,10 @@ int store_claim_update(struct store *s, struct claim *c, const char *actor, int 
 	if ((ret = own_draft_locked(s, c->id, actor, c->number)))
 		goto out;
 	audit_now(now);
-	if ((ret = store_prepare(
-		 s,
-		 "UPDATE claims SET title = ?2, total = ?3, deductible = ?4, updated_at = ?5,"
-		 " department = coalesce(nullif(?6, ''), department) WHERE id = ?1",
-		 &st)))
+	if ((ret = store_prepare(s,
+				 "UPDATE claims SET title = ?2, total = ?3, deductible = ?4, updated_at = ?5,"
+				 " department = coalesce(nullif(?6, ''), department) WHERE id = ?1",
+				 &st)))
 		goto out;
 	sqlite3_bind_int64(st, 1, c->id);
 	bind_text(st, 2, c->title);
@@ -381,8 +398,8 @@ static void summary_from_row(sqlite3_stmt *st, struct claim_summary *c)
 	" c.updated_at, c.submitted_at, coalesce(u.display_name, c.owner),"                                            \
 	" (SELECT count(*) FROM claim_lines l WHERE l.claim_id = c.id),"                                               \
 	" (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'block'),"                      \
-	" (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'warn'), c.department,"          \
-	" c.voucher, c.payment"                                                                                                     \
+	" (SELECT count(*) FROM claim_findings f WHERE f.claim_id = c.id AND f.level = 'warn'), c.department,"         \
+	" c.voucher, c.payment"                                                                                        \
 	" FROM claims c LEFT JOIN users u ON u.uid = c.owner"
 
 static int load_lines(struct store *s, struct claim *c)

@@ -148,7 +148,8 @@ static int claim_exported_locked(struct store *s, int64_t claim_id, const struct
 	return audit_append_locked(s, actor, "claim.export", v->claim, detail);
 }
 
-static bool payments_waiting_locked(struct store *s)
+/* Whether payments or repayments wait for their vouchers. */
+static bool others_waiting_locked(struct store *s)
 {
 	sqlite3_stmt *st = NULL;
 	bool any = false;
@@ -234,13 +235,8 @@ static int payment_vouchers_locked(struct store *s, const struct voucher_setting
 		if (voucher_from_payment(items, ni, refs[i], set, dates[i], &v, why, sizeof(why)) == BR_OK &&
 		    (ret = next_number_locked(s, v.period, v.word, &v.number)) == BR_OK &&
 		    (ret = voucher_insert_locked(s, batch, 0, &v)) == BR_OK) {
-			st = NULL;
-			if ((ret = store_prepare(s, "UPDATE payment_batches SET voucher_id = ?2 WHERE id = ?1", &st)) ==
-			    BR_OK) {
-				sqlite3_bind_int64(st, 1, pays[i]);
-				sqlite3_bind_int64(st, 2, v.id);
-				ret = store_step_done(st);
-			}
+			ret = store_exec_ids(s, "UPDATE payment_batches SET voucher_id = ?2 WHERE id = ?1", pays[i],
+					     v.id);
 			snprintf(object, sizeof(object), "payment %.100s", refs[i]);
 			snprintf(detail, sizeof(detail), "voucher=%s %s-%04d batch=%lld", v.period, v.word, v.number,
 				 (long long)batch);
@@ -302,13 +298,8 @@ static int repayment_vouchers_locked(struct store *s, const struct voucher_setti
 					   sizeof(why)) == BR_OK &&
 		    (ret = next_number_locked(s, v.period, v.word, &v.number)) == BR_OK &&
 		    (ret = voucher_insert_locked(s, batch, 0, &v)) == BR_OK) {
-			st = NULL;
-			if ((ret = store_prepare(s, "UPDATE advance_returns SET voucher_id = ?2 WHERE id = ?1", &st)) ==
-			    BR_OK) {
-				sqlite3_bind_int64(st, 1, r[i].id);
-				sqlite3_bind_int64(st, 2, v.id);
-				ret = store_step_done(st);
-			}
+			ret = store_exec_ids(s, "UPDATE advance_returns SET voucher_id = ?2 WHERE id = ?1", r[i].id,
+					     v.id);
 			snprintf(detail, sizeof(detail), "voucher=%s %s-%04d batch=%lld ref=%.60s", v.period, v.word,
 				 v.number, (long long)batch, r[i].ref);
 			if (ret == BR_OK)
@@ -346,7 +337,7 @@ int store_export_batch(struct store *s, const struct voucher_settings *set, cons
 		ids[n++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);
-	if ((n == 0 && !payments_waiting_locked(s)) || (ret = store_categories_load(s, &cats)))
+	if ((n == 0 && !others_waiting_locked(s)) || (ret = store_categories_load(s, &cats)))
 		goto out;
 	/* advances are debited and settled on one account: the advance category's */
 	bset = *set;
@@ -408,12 +399,7 @@ int store_export_batch(struct store *s, const struct voucher_settings *set, cons
 		ret = BR_ERR_INVALID;
 		goto out;
 	}
-	st = NULL;
-	if ((ret = store_prepare(s, "UPDATE export_batches SET nvouchers = ?2 WHERE id = ?1", &st)))
-		goto out;
-	sqlite3_bind_int64(st, 1, *batch);
-	sqlite3_bind_int(st, 2, *nvouchers);
-	if ((ret = store_step_done(st)))
+	if ((ret = store_exec_ids(s, "UPDATE export_batches SET nvouchers = ?2 WHERE id = ?1", *batch, *nvouchers)))
 		goto out;
 	{
 		char object[32], detail[64];

@@ -36,17 +36,6 @@ static void time_in_hours(char out[32], int hours)
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
 }
 
-static int exec_bind1(struct store *s, const char *sql, int64_t id)
-{
-	sqlite3_stmt *st = NULL;
-	int ret = store_prepare(s, sql, &st);
-
-	if (ret)
-		return ret;
-	sqlite3_bind_int64(st, 1, id);
-	return store_step_done(st);
-}
-
 static int text_update_locked(struct store *s, const char *sql, int64_t id, const char *text)
 {
 	sqlite3_stmt *st = NULL;
@@ -56,18 +45,6 @@ static int text_update_locked(struct store *s, const char *sql, int64_t id, cons
 		return ret;
 	sqlite3_bind_int64(st, 1, id);
 	bind_text(st, 2, text);
-	return store_step_done(st);
-}
-
-static int exec_bind2(struct store *s, const char *sql, int64_t id, int n)
-{
-	sqlite3_stmt *st = NULL;
-	int ret = store_prepare(s, sql, &st);
-
-	if (ret)
-		return ret;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, n);
 	return store_step_done(st);
 }
 
@@ -242,7 +219,7 @@ static int findings_locked(struct store *s, int64_t id, const struct claim *find
 
 	if (!findings)
 		return BR_OK;
-	if ((ret = exec_bind1(s, "DELETE FROM claim_findings WHERE claim_id = ?", id)))
+	if ((ret = store_exec_id(s, "DELETE FROM claim_findings WHERE claim_id = ?", id)))
 		return ret;
 	for (int i = 0; i < findings->nfindings; i++) {
 		const struct claim_finding *f = &findings->findings[i];
@@ -341,7 +318,7 @@ int store_claim_submit(struct store *s, int64_t id, const char *actor, struct cl
 		return_step = 0; /* (no steps at all now: a rule would approve it; resume where it was) */
 	if (auto_rule && *auto_rule && !returned) {
 		if ((ret = set_claim_locked(s, id, "approved", 0, true)) ||
-		    (ret = exec_bind1(s, "DELETE FROM claim_steps WHERE claim_id = ?", id)) ||
+		    (ret = store_exec_id(s, "DELETE FROM claim_steps WHERE claim_id = ?", id)) ||
 		    (ret = event_locked(s, id, actor, "", "submit", "", "")) ||
 		    (ret = event_locked(s, id, "-", "", "auto-approve", auto_rule, "")) ||
 		    (ret = step_text_locked(s, id)) ||
@@ -362,9 +339,9 @@ int store_claim_submit(struct store *s, int64_t id, const char *actor, struct cl
 		    (ret = event_locked(s, id, actor, "", "resubmit", name, "")))
 			goto out;
 	} else {
-		if ((ret = exec_bind1(s, "UPDATE tasks SET state = 'cancelled' WHERE claim_id = ? AND state = 'open'",
-				      id)) ||
-		    (ret = exec_bind1(s, "DELETE FROM claim_steps WHERE claim_id = ?", id)))
+		if ((ret = store_exec_id(
+			 s, "UPDATE tasks SET state = 'cancelled' WHERE claim_id = ? AND state = 'open'", id)) ||
+		    (ret = store_exec_id(s, "DELETE FROM claim_steps WHERE claim_id = ?", id)))
 			goto out;
 		for (int i = 0; i < nsteps; i++) {
 			char approvers[WF_MAX_APPROVERS * (USER_LOGIN_MAX + 1) + 1];
@@ -617,9 +594,9 @@ int store_claim_act(struct store *s, int64_t id, int64_t task, const char *actor
 				   id, a.step, &open_left)))
 			goto out;
 		if (open_left == 0) {
-			if ((ret =
-				 exec_bind2(s, "UPDATE claim_steps SET state = 'done' WHERE claim_id = ?1 AND seq = ?2",
-					    id, a.step)) ||
+			if ((ret = store_exec_ids(
+				 s, "UPDATE claim_steps SET state = 'done' WHERE claim_id = ?1 AND seq = ?2", id,
+				 a.step)) ||
 			    (ret = int_query(
 				 s,
 				 "SELECT coalesce(min(seq), 0) FROM claim_steps WHERE claim_id = ?1 AND seq > ?2"
@@ -647,11 +624,12 @@ int store_claim_act(struct store *s, int64_t id, int64_t task, const char *actor
 		if ((ret = set_claim_locked(s, id, act == TASK_REJECT ? "rejected" : "draft",
 					    act == TASK_RETURN ? a.step : 0, false)) ||
 		    (act == TASK_REJECT &&
-		     (ret = exec_bind2(s, "UPDATE claim_steps SET state = 'done' WHERE claim_id = ?1 AND seq = ?2", id,
-				       a.step))) ||
+		     (ret = store_exec_ids(s, "UPDATE claim_steps SET state = 'done' WHERE claim_id = ?1 AND seq = ?2",
+					   id, a.step))) ||
 		    (act == TASK_RETURN &&
-		     (ret = exec_bind2(s, "UPDATE claim_steps SET state = 'waiting' WHERE claim_id = ?1 AND seq = ?2",
-				       id, a.step))) ||
+		     (ret =
+			  store_exec_ids(s, "UPDATE claim_steps SET state = 'waiting' WHERE claim_id = ?1 AND seq = ?2",
+					 id, a.step))) ||
 		    (ret = notify_locked(s, a.owner, r->number, actions[act], actor, comment)))
 			goto out;
 	}
@@ -733,9 +711,9 @@ int store_step_insert(struct store *s, int64_t id, const char *actor, const char
 		goto out;
 	}
 	/* make room after the current step (two passes: seq is part of the key) */
-	if ((ret = exec_bind2(s, "UPDATE claim_steps SET seq = -(seq + 1) WHERE claim_id = ?1 AND seq > ?2", id,
-			      a.step)) ||
-	    (ret = exec_bind2(s, "UPDATE claim_steps SET seq = -seq WHERE claim_id = ?1 AND seq < ?2", id, 0)))
+	if ((ret = store_exec_ids(s, "UPDATE claim_steps SET seq = -(seq + 1) WHERE claim_id = ?1 AND seq > ?2", id,
+				  a.step)) ||
+	    (ret = store_exec_ids(s, "UPDATE claim_steps SET seq = -seq WHERE claim_id = ?1 AND seq < ?2", id, 0)))
 		goto out;
 	snprintf(name, sizeof(name), "+ %s", person);
 	if ((ret = store_prepare(s,
@@ -1039,8 +1017,8 @@ int workflow_withdraw_locked(struct store *s, int64_t id, const char *actor)
 	int ret;
 
 	if ((ret = cancel_open_locked(s, id, 0)) ||
-	    (ret = exec_bind1(s, "UPDATE claims SET return_step = 0 WHERE id = ?", id)) ||
-	    (ret = exec_bind1(s, "UPDATE claim_steps SET state = 'waiting' WHERE claim_id = ?", id)) ||
+	    (ret = store_exec_id(s, "UPDATE claims SET return_step = 0 WHERE id = ?", id)) ||
+	    (ret = store_exec_id(s, "UPDATE claim_steps SET state = 'waiting' WHERE claim_id = ?", id)) ||
 	    (ret = event_locked(s, id, actor, "", "withdraw", "", "")))
 		return ret;
 	return step_text_locked(s, id);
