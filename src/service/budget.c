@@ -554,13 +554,6 @@ void spend_list_release(struct spend_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static int collect_project(const char *value, void *arg)
-{
-	struct dept_list *l = arg;
-
-	return add_department(value, l);
-}
-
 int service_dashboard_keys(struct app *app, bool projects, struct dept_list *out)
 {
 	int ret;
@@ -569,7 +562,7 @@ int service_dashboard_keys(struct app *app, bool projects, struct dept_list *out
 		return service_visible_departments(app, out);
 	memset(out, 0, sizeof(*out));
 	out->all = true;
-	if ((ret = store_projects(app->store, collect_project, out)))
+	if ((ret = store_projects(app->store, add_department, out)))
 		dept_list_release(out);
 	return ret;
 }

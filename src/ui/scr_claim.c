@@ -189,7 +189,7 @@ static void load_approvals(struct ui *ui, struct editor *ed)
 }
 
 /* What line v's budget node has left, and the theme element that says how bad it is. */
-static void budget_text(const struct budget_line_view *v, bool ascii, char *out, size_t size, int *elem)
+static void budget_text(const struct budget_line_view *v, char *out, size_t size, int *elem)
 {
 	char left[32];
 
@@ -207,7 +207,6 @@ static void budget_text(const struct budget_line_view *v, bool ascii, char *out,
 		: v->over_limit && v->mode == BUDGET_WARN               ? THEME_WARN
 		: v->left < 0                                           ? THEME_WARN
 									: THEME_OK;
-	(void)ascii;
 }
 
 static void budget_refresh(struct ui *ui, struct editor *ed)
@@ -513,7 +512,7 @@ static void draw_pane(struct ui *ui, struct editor *ed, int top, int left, int r
 		char text[512], line[600];
 		if (row_kind(ed, ed->list.sel, &idx) != ROW_LINE || idx >= ed->nbv)
 			idx = 0;
-		budget_text(&ed->bv[idx], ui->ascii, text, sizeof(text), &elem);
+		budget_text(&ed->bv[idx], text, sizeof(text), &elem);
 		snprintf(line, sizeof(line), _("Budget, line %d: %s"), idx + 1, text);
 		ui_text(ui, ++top, left, cols, line, elem, true);
 		rows--;
@@ -686,7 +685,7 @@ static void amount_hint(const char *typed, char *out, size_t size, int *elem, vo
 	tmp.status = CLAIM_DRAFT; /* what it would leave if submitted like this */
 	v = xcalloc((size_t)n, sizeof(*v));
 	if (service_budget_preview(h->ui->app, &tmp, v) == BR_OK) {
-		budget_text(&v[at], h->ui->ascii, text, sizeof(text), elem);
+		budget_text(&v[at], text, sizeof(text), elem);
 		snprintf(out, size, _("Budget: %s"), text);
 	}
 	free(v);
