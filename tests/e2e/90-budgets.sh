@@ -211,6 +211,16 @@ out=$(ssh_exec wangfang "$PASSWORD" report spend --by project --period "$YEAR" -
 check "a project name with markup and blank lines stays escaped text in the HTML report" \
 	grep -q "&lt;b&gt;p&lt;/b&gt;  \[x\](javascript:alert(1))" <<<"$out" && lacks "href=" "$out" && lacks "<b>p" "$out"
 
+F=$(ssh_exec alice "$PASSWORD" claim create --json <<-EOF | jq -r .number
+{"form": "general", "title": "公式", "fields": {"purpose": "x", "project": "=1+1"},
+ "lines": [{"category": "office", "date": "$TODAY", "amount": "11.00", "description": "d"}]}
+EOF
+)
+ssh_exec alice "$PASSWORD" claim submit "$F" >/dev/null
+out=$(ssh_exec wangfang "$PASSWORD" report spend --by project --period "$YEAR" --format csv)
+check "a project name a spreadsheet would run as a formula stays text in the CSV report" \
+	grep -q "^'=1+1,'=1+1,1,1,11.00," <<<"$out"
+
 # ---- the monochrome theme draws bars in ASCII ----
 ssh_exec zhangwei "$PASSWORD" prefs --theme mono >/dev/null
 tui_open mono zhangwei en_US.UTF-8 80 24

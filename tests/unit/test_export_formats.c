@@ -542,6 +542,35 @@ static void test_unbalanced(void **state)
 	}
 }
 
+/* A text a spreadsheet would run as a formula gets a leading apostrophe in CSV; numbers do not. */
+static void test_csv_formulas(void **state)
+{
+	const struct fixture *f = *state;
+	const struct export_format *fmt = export_format_find("oracle");
+	struct export_buf out = { 0 };
+	struct voucher v;
+	char msg[BR_MSG_MAX];
+
+	voucher_init(&v);
+	v.id = v.number = 1;
+	str_copy(v.claim, "BX202611-0009", sizeof(v.claim));
+	str_copy(v.date, "2026-11-30", sizeof(v.date));
+	str_copy(v.period, "2026-11", sizeof(v.period));
+	str_copy(v.word, "记", sizeof(v.word));
+	str_copy(v.summary, "=HYPERLINK(\"x\")", sizeof(v.summary));
+	hand_line(&v, "660203", "管理费用—办公费", "D1", "@SUM(A1)", 100, 0);
+	hand_line(&v, "2241", "其他应付款", "D1", "-x", 0, 100);
+	assert_int_equal(fmt->write(&batch, &v, 1, &f->settings, &out, msg, sizeof(msg)), BR_OK);
+	export_buf_add(&out, "", 1);
+	assert_non_null(strstr((char *)out.data, ",'@SUM(A1)"));
+	assert_non_null(strstr((char *)out.data, ",'-x"));
+	assert_null(strstr((char *)out.data, ",=HYPERLINK"));
+	assert_null(strstr((char *)out.data, ",@SUM"));
+	assert_non_null(strstr((char *)out.data, ",1.00,")); /* amounts stay numbers */
+	export_buf_free(&out);
+	voucher_release(&v);
+}
+
 /* Accounts the formats cannot name are refused, not guessed. */
 static void test_bad_accounts(void **state)
 {
@@ -680,6 +709,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_yonyou_gbk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unbalanced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_accounts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_csv_formulas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xlsx_needs_time, setup, teardown),
 	};
 
