@@ -25,6 +25,8 @@ enum field_type {
 	FIELD_PERSON,
 	FIELD_DEPARTMENT,
 	FIELD_PROJECT,
+	FIELD_ATTACHMENT, /* ledgers only: a file's name and SHA-256 */
+	FIELD_REFERENCE, /* ledgers only: a record of the ledger `ref` names */
 	FIELD_TYPE_COUNT
 };
 
@@ -45,6 +47,7 @@ struct form_field {
 	char pattern[256]; /* POSIX extended regular expression, or "" */
 	char options[FORM_MAX_OPTIONS][64];
 	int noptions;
+	char ref[FORM_ID_MAX]; /* reference fields: the ledger */
 	int line;
 };
 
@@ -86,6 +89,14 @@ void form_release(struct form *f);
 /* "text", "money", ...; field_type_from_name() returns -1 if unknown. */
 const char *field_type_name(enum field_type t);
 int field_type_from_name(const char *name);
+/*
+ * Checks value v of field fl (label names it in the message): required,
+ * type, min/max, pattern, choices.  When canon is not NULL it gets the
+ * canonical form (money "1234.50", number "12").  BR_ERR_INVALID with a
+ * message; a daterange is checked as text here (claim_parse_daterange).
+ */
+int form_value_check(const struct form_field *fl, const char *label, const char *v, char *canon, size_t canon_size,
+		     char *msg, size_t msg_size);
 /* The label in lang ("zh_CN" or "en"), falling back to the other one. */
 const char *form_field_label(const struct form_field *field, const char *lang);
 const char *form_title(const struct form *f, const char *lang);
@@ -118,6 +129,15 @@ struct form_problems {
 };
 void form_problems_init(struct form_problems *p, const char *name, char *errs, size_t size);
 void form_problem(struct form_problems *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * Parses one ```field block (text, its first line number) and appends the
+ * field to fields (*n of max used).  Attachment and reference fields are
+ * allowed only when ledger is true.
+ */
+void form_field_parse(struct form_problems *p, struct form_field *fields, int *n, int max, const char *text,
+		      int first_line, bool ledger);
+/* Whether s is a lower-case identifier (letters, digits, _), as names must be. */
+bool form_ident_ok(const char *s);
 /* Splits "中文 | English" into two labels (the English part optional). */
 void form_label_split(const char *v, char *zh, size_t zs, char *en, size_t es);
 

@@ -17,6 +17,7 @@
 #include "bursar/claim.h"
 #include "bursar/err.h"
 #include "bursar/form.h"
+#include "bursar/ledger.h"
 #include "bursar/store.h"
 
 /* Loads the claim forms (problems are logged, the good forms still load). */
@@ -315,5 +316,97 @@ int service_budget_categories(struct app *app, struct category_set *set, char *m
 int service_budget_changes(struct app *app, int64_t id, struct budget_change **changes, int *n, char *msg, size_t size);
 int service_budget_claims(struct app *app, int64_t id, struct budget_claim_row **claims, int *n, char *msg,
 			  size_t size);
+
+
+/* ---- ledgers (台账) ---- */
+
+/*
+ * Loads the built-in ledgers and the templates in forms_dir/ledgers
+ * (problems are logged; good templates still load) and makes sure each
+ * template's table is there.
+ */
+int service_ledgers_load(struct app *app, struct ledger_set *set);
+/* Ledgers the caller may view, in set order (up to max); returns how many. */
+int service_ledgers_visible(struct app *app, const struct ledger_set *set, const struct ledger_template **out,
+			    int max);
+/* Ledger name (id or title) if the caller may view it; NOT_FOUND / DENIED with a message. */
+int service_ledger_find(struct app *app, const struct ledger_set *set, const char *name,
+			const struct ledger_template **t, char *msg, size_t size);
+bool service_ledger_can_edit(struct app *app, const struct ledger_template *t);
+
+/*
+ * Parses and binds filter text for t into q (q->t set, conditions kept in
+ * conds, which must hold LEDGER_FILTER_MAX).  BR_ERR_INVALID naming what
+ * is wrong.  Sort, direction and cursor are left as the caller set them.
+ */
+int service_ledger_query(struct app *app, const struct ledger_template *t, const char *filter,
+			 struct ledger_bound_cond *conds, struct ledger_query *q, char *msg, size_t size);
+/* One page of q (see store_ledger_page); the caller must be allowed to view q->t. */
+int service_ledger_page(struct app *app, const struct ledger_query *q, store_ledger_cb cb, void *arg, char *msg,
+			size_t size);
+int service_ledger_count(struct app *app, const struct ledger_query *q, int64_t *n, char *msg, size_t size);
+int service_ledger_get(struct app *app, const struct ledger_template *t, int64_t id, struct ledger_record *r,
+		       char *msg, size_t size);
+
+/*
+ * Saves r: added when r->id is 0, else written over the version it was
+ * read at (r->version).  Values are checked and made canonical first (a
+ * reference must name a live record of its ledger).  BR_ERR_CONFLICT when
+ * someone saved first: c gets the newer versions, r is left as typed.
+ */
+int service_ledger_save(struct app *app, const struct ledger_template *t, struct ledger_record *r,
+			struct ledger_conflict *c, char *msg, size_t size);
+/* Soft delete (or restore) of record id read at version. */
+int service_ledger_delete(struct app *app, const struct ledger_template *t, int64_t id, int version, bool restore,
+			  struct ledger_conflict *c, char *msg, size_t size);
+int service_ledger_history(struct app *app, const struct ledger_template *t, int64_t id, struct ledger_version **v,
+			   int *n, char *msg, size_t size);
+/*
+ * Makes record id look as it did at version, as a new version ("rollback",
+ * audited); out gets the record afterwards.
+ */
+int service_ledger_rollback(struct app *app, const struct ledger_template *t, int64_t id, int version,
+			    struct ledger_record *out, char *msg, size_t size);
+
+struct ledger_import {
+	int rows, added;
+	struct import_problem *problems;
+	int nproblems;
+};
+/*
+ * Adds records from CSV (UTF-8 or GBK; the header names fields by name or
+ * label): every row, or none with a problem per bad cell in r.
+ */
+int service_ledger_import(struct app *app, const struct ledger_template *t, const char *data, size_t len,
+			  struct ledger_import *r, char *msg, size_t size);
+void ledger_import_release(struct ledger_import *r);
+/*
+ * Writes every record matching q (cursor and limit ignored) to out as CSV
+ * (a header of labels in the session language) or xlsx ("csv" or "xlsx").
+ * *rows gets how many.
+ */
+int service_ledger_export(struct app *app, const struct ledger_query *q, const char *format, FILE *out, int64_t *rows,
+			  char *msg, size_t size);
+
+/* ---- reminders ---- */
+
+struct ledger_reminder {
+	const struct ledger_template *t;
+	const struct ledger_rule *rule;
+	struct ledger_record record;
+	char due[11]; /* date rules: the date; "" for threshold rules */
+	int days; /* date rules: days from today (negative: passed) */
+};
+struct reminder_list {
+	struct ledger_reminder *items;
+	int n;
+};
+/*
+ * The reminders due today in the ledgers the caller may edit (or, for
+ * rules whose ledger they can only view, none): nearest first.
+ */
+int service_reminders(struct app *app, const struct ledger_set *set, struct reminder_list *out, char *msg,
+		      size_t size);
+void reminder_list_release(struct reminder_list *l);
 
 #endif

@@ -19,6 +19,7 @@
 #include "bursar/claim.h"
 #include "bursar/form.h"
 #include "bursar/invoice.h"
+#include "bursar/ledger.h"
 #include "bursar/user.h"
 #include "bursar/voucher.h"
 #include "bursar/workflow.h"
@@ -514,5 +515,76 @@ int store_categories_load(struct store *s, struct category_set *set);
 typedef int (*store_category_cb)(const struct category *c, void *arg);
 /* Calls cb for every expense category, by code; cb returns non-zero to stop. */
 int store_category_list(struct store *s, store_category_cb cb, void *arg);
+
+
+/* ---- ledgers (store_ledger.c) ---- */
+
+/*
+ * Makes t's table hold every field of t: created on first use, a field
+ * added to the template adds its column and index (nothing is dropped).
+ * Built-in ledgers are views made by the migrations.
+ */
+int store_ledger_ensure(struct store *s, const struct ledger_template *t);
+
+typedef int (*store_ledger_cb)(const struct ledger_record *r, void *arg);
+/* One page of q in display order; cb returns non-zero to stop. */
+int store_ledger_page(struct store *s, const struct ledger_query *q, store_ledger_cb cb, void *arg);
+/* How many records match q's conditions (cursor and limit ignored). */
+int store_ledger_count(struct store *s, const struct ledger_query *q, int64_t *n);
+/* Record id (deleted or not); NOT_FOUND when none. */
+int store_ledger_get(struct store *s, const struct ledger_template *t, int64_t id, struct ledger_record *r);
+
+/* BR_OK when ledger (an id) has a live record id, else NOT_FOUND. */
+int store_ledger_exists(struct store *s, const char *ledger, int64_t id);
+
+/*
+ * What stopped a save: the record's version now, and the versions after
+ * the one the person read (who, when, which fields).  Release with
+ * ledger_conflict_release().
+ */
+struct ledger_conflict {
+	int version;
+	struct ledger_version *newer;
+	int nnewer;
+};
+void ledger_conflict_release(struct ledger_conflict *c);
+
+/*
+ * Adds r (its id and version set on return), a version 1 with every
+ * non-empty value as a change, audited.  action is "add" or "import".
+ */
+int store_ledger_add(struct store *s, const struct ledger_template *t, struct ledger_record *r, const char *actor,
+		     const char *action);
+/*
+ * Writes r over record r->id if it is still at r->version; the changed
+ * fields become version r->version + 1 (r->version is updated), audited.
+ * BR_ERR_CONFLICT with c filled (when c is not NULL) when someone saved
+ * first; BR_ERR_NOT_FOUND when there is no such record; nothing changed is
+ * not an error and adds no version.  action is "edit" or "rollback", note
+ * free text for the history ("to version 3").
+ */
+int store_ledger_update(struct store *s, const struct ledger_template *t, struct ledger_record *r, const char *actor,
+			const char *action, const char *note, struct ledger_conflict *c);
+/* Deletes (softly) or restores record id at version, as a new version; CONFLICT as above. */
+int store_ledger_delete(struct store *s, const struct ledger_template *t, int64_t id, int version, bool restore,
+			const char *actor, struct ledger_conflict *c);
+/* Every version of record id, oldest first (release with ledger_versions_release). */
+int store_ledger_history(struct store *s, const struct ledger_template *t, int64_t id, struct ledger_version **v,
+			 int *n);
+/* The record as it was at version (values only; NOT_FOUND when no such version). */
+int store_ledger_at(struct store *s, const struct ledger_template *t, int64_t id, int version, struct ledger_record *r);
+/*
+ * Adds all n records in one transaction, or none: the first one that
+ * cannot be stored stops it (*failed its index).  One audit entry.
+ */
+int store_ledger_import(struct store *s, const struct ledger_template *t, struct ledger_record *recs, int n,
+			const char *actor, int *failed);
+/*
+ * Records of t that rule r makes due on today (YYYY-MM-DD), nearest date
+ * or lowest quantity first, at most limit.
+ */
+int store_ledger_due(struct store *s, const struct ledger_template *t, const struct ledger_rule *r,
+		     const struct ledger_bound_cond *where, int nwhere, const char *today, int limit,
+		     store_ledger_cb cb, void *arg);
 
 #endif

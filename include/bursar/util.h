@@ -33,6 +33,8 @@ char *str_printf(char *buf, size_t size, const char *fmt, ...) __attribute__((fo
 int str_to_int(const char *s, long min, long max, long *out);
 /* Trims ASCII whitespace in place; returns s. */
 char *str_trim(char *s);
+/* The number of UTF-8 characters in s. */
+long str_chars(const char *s);
 /* A duration in seconds as "42m", "5h07m" or "3d04h". */
 void str_duration(int64_t s, char *out, size_t size);
 /* Hex-encodes n bytes into out (2n+1 bytes). */

@@ -275,3 +275,12 @@ char *stream_read_all(FILE *in, size_t max, size_t *len)
 	*len = n;
 	return buf;
 }
+
+long str_chars(const char *s)
+{
+	long n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}

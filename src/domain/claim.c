@@ -238,15 +238,6 @@ bool claim_parse_daterange(const char *v, char from[11], char to[11])
 }
 
 /* Characters, not bytes: limits are what a person sees. */
-static long utf8_chars(const char *s)
-{
-	long n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 static const struct form_category *form_category(const struct form *f, const char *code)
 {
 	for (int i = 0; i < f->ncategories; i++)
@@ -257,79 +248,17 @@ static const struct form_category *form_category(const struct form *f, const cha
 
 static void check_value(struct claim *c, const struct form_field *fl, const char *label, const char *v)
 {
-	const char *name = fl->name;
-	char lo[32], hi[32];
-	int64_t n = 0;
-	long k;
+	char msg[BR_MSG_MAX];
 
-	if (!*v) {
-		if (fl->required)
-			claim_add_finding(c, FINDING_ERROR, "field", 0, name, _("%s is required"), label);
-		return;
-	}
-	switch (fl->type) {
-	case FIELD_NUMBER:
-		if (str_to_int(v, -1000000000L, 1000000000L, &k)) {
-			claim_add_finding(c, FINDING_ERROR, "field", 0, name, _("%s must be a whole number"), label);
-			return;
-		}
-		n = k;
-		break;
-	case FIELD_MONEY:
-		if (money_parse(v, &n, NULL)) {
-			claim_add_finding(c, FINDING_ERROR, "field", 0, name, _("%s must be an amount such as 120.50"),
-					  label);
-			return;
-		}
-		break;
-	case FIELD_DATE:
-		if (!date_valid(v))
-			claim_add_finding(c, FINDING_ERROR, "field", 0, name, _("%s must be a date YYYY-MM-DD"), label);
-		return;
-	case FIELD_DATERANGE: {
+	if (*v && fl->type == FIELD_DATERANGE) {
 		char from[11], to[11];
 		if (!claim_parse_daterange(v, from, to))
-			claim_add_finding(c, FINDING_ERROR, "field", 0, name,
+			claim_add_finding(c, FINDING_ERROR, "field", 0, fl->name,
 					  _("%s must be two dates, first..last, e.g. 2026-11-01..2026-11-03"), label);
 		return;
 	}
-	case FIELD_CHOICE:
-		for (int i = 0; i < fl->noptions; i++)
-			if (!strcmp(fl->options[i], v))
-				return;
-		claim_add_finding(c, FINDING_ERROR, "field", 0, name, _("%s must be one of the listed choices"), label);
-		return;
-	default: n = utf8_chars(v); break;
-	}
-	if ((fl->has_min && n < fl->min) || (fl->has_max && n > fl->max)) {
-		bool money = fl->type == FIELD_MONEY;
-		if (money) {
-			money_format(fl->min, lo, sizeof(lo), 0);
-			money_format(fl->max, hi, sizeof(hi), 0);
-		} else {
-			snprintf(lo, sizeof(lo), "%lld", (long long)fl->min);
-			snprintf(hi, sizeof(hi), "%lld", (long long)fl->max);
-		}
-		if (fl->type == FIELD_NUMBER || money)
-			claim_add_finding(c, FINDING_ERROR, "field", 0, name, _("%s must be from %s to %s"), label,
-					  fl->has_min ? lo : "-", fl->has_max ? hi : "-");
-		else if (fl->has_max && n > fl->max)
-			claim_add_finding(c, FINDING_ERROR, "field", 0, name, _("%s is longer than %s characters"),
-					  label, hi);
-		else
-			claim_add_finding(c, FINDING_ERROR, "field", 0, name, _("%s needs at least %s characters"),
-					  label, lo);
-		return;
-	}
-	if (fl->pattern[0]) {
-		regex_t re;
-		if (regcomp(&re, fl->pattern, REG_EXTENDED | REG_NOSUB) == 0) {
-			if (regexec(&re, v, 0, NULL, 0) != 0)
-				claim_add_finding(c, FINDING_ERROR, "field", 0, name,
-						  _("%s does not have the required format"), label);
-			regfree(&re);
-		}
-	}
+	if (form_value_check(fl, label, v, NULL, 0, msg, sizeof(msg)))
+		claim_add_finding(c, FINDING_ERROR, "field", 0, fl->name, "%s", msg);
 }
 
 static void check_header(struct claim *c, const struct claim_context *ctx)
@@ -338,7 +267,7 @@ static void check_header(struct claim *c, const struct claim_context *ctx)
 
 	if (!*c->title)
 		claim_add_finding(c, FINDING_ERROR, "field", 0, "title", _("the title is required"));
-	else if (utf8_chars(c->title) > CLAIM_TITLE_MAX)
+	else if (str_chars(c->title) > CLAIM_TITLE_MAX)
 		claim_add_finding(c, FINDING_ERROR, "field", 0, "title", _("the title is longer than %d characters"),
 				  CLAIM_TITLE_MAX);
 	for (int i = 0; i < f->nfields; i++)
@@ -442,7 +371,7 @@ static void check_lines(struct claim *c, const struct claim_context *ctx)
 					  l->date);
 		if (l->amount <= 0)
 			claim_add_finding(c, FINDING_ERROR, "line", ln, "amount", _("the amount must be more than 0"));
-		if (utf8_chars(l->description) > CLAIM_DESC_MAX)
+		if (str_chars(l->description) > CLAIM_DESC_MAX)
 			claim_add_finding(c, FINDING_ERROR, "line", ln, "description",
 					  _("the description is longer than %d characters"), CLAIM_DESC_MAX);
 		if (l->has_invoice)

@@ -19,6 +19,9 @@
  *   ```
  */
 #include "bursar/form.h"
+#include "bursar/err.h"
+#include "bursar/i18n.h"
+#include "bursar/user.h"
 #include "bursar/money.h"
 #include "bursar/util.h"
 
@@ -36,7 +39,7 @@ static const char *const type_names[FIELD_TYPE_COUNT] = {
 	[FIELD_TEXT] = "text",       [FIELD_MARKDOWN] = "markdown", [FIELD_NUMBER] = "number",
 	[FIELD_MONEY] = "money",     [FIELD_DATE] = "date",         [FIELD_DATERANGE] = "daterange",
 	[FIELD_CHOICE] = "choice",   [FIELD_PERSON] = "person",     [FIELD_DEPARTMENT] = "department",
-	[FIELD_PROJECT] = "project",
+	[FIELD_PROJECT] = "project", [FIELD_ATTACHMENT] = "attachment", [FIELD_REFERENCE] = "reference",
 };
 
 const char *field_type_name(enum field_type t)
@@ -79,7 +82,7 @@ void form_problem(struct form_problems *p, int line, const char *fmt, ...)
 }
 
 /* Identifiers: a lower-case letter, then letters, digits, '_' or '.'. */
-static bool ident_ok(const char *s)
+bool form_ident_ok(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -137,7 +140,7 @@ static void field_line(struct form_problems *p, struct form_field *fl, int line,
 		       char *seen_max)
 {
 	if (!strcmp(key, "name")) {
-		if (!ident_ok(value))
+		if (!form_ident_ok(value))
 			form_problem(p, line, "field name `%s` must be lower-case letters, digits or _", value);
 		str_copy(fl->name, value, sizeof(fl->name));
 	} else if (!strcmp(key, "label")) {
@@ -148,7 +151,7 @@ static void field_line(struct form_problems *p, struct form_field *fl, int line,
 			form_problem(
 			    p, line,
 			    "unknown type `%s` (text, markdown, number, money, date, daterange, choice, person, "
-			    "department, project)",
+			    "department, project, attachment, reference)",
 			    value);
 		else
 			fl->type = (enum field_type)t;
@@ -177,25 +180,30 @@ static void field_line(struct form_problems *p, struct form_field *fl, int line,
 			if (*str_trim(o))
 				str_copy(fl->options[fl->noptions++], o, sizeof(fl->options[0]));
 		}
+	} else if (!strcmp(key, "ref")) {
+		if (!form_ident_ok(value))
+			form_problem(p, line, "ref names a ledger (forms/ledgers/NAME.md)");
+		str_copy(fl->ref, value, sizeof(fl->ref));
 	} else {
-		form_problem(p, line, "unknown key `%s` (name, label, type, required, min, max, pattern, options)",
+		form_problem(p, line, "unknown key `%s` (name, label, type, required, min, max, pattern, options, ref)",
 			     key);
 	}
 }
 
-static void parse_field(struct form_problems *p, struct form *f, const char *text, int first_line)
+void form_field_parse(struct form_problems *p, struct form_field *fields, int *n, int max, const char *text,
+		      int first_line, bool ledger)
 {
 	struct form_field *fl;
 	char *copy = xstrdup(text), *rest = copy, *l;
 	char seen_min[64] = "", seen_max[64] = "";
 	int line = first_line - 1, min_line = first_line, max_line = first_line;
 
-	if (f->nfields == FORM_MAX_FIELDS) {
-		form_problem(p, first_line - 1, "more than %d fields", FORM_MAX_FIELDS);
+	if (*n == max) {
+		form_problem(p, first_line - 1, "more than %d fields", max);
 		free(copy);
 		return;
 	}
-	fl = &f->fields[f->nfields];
+	fl = &fields[*n];
 	memset(fl, 0, sizeof(*fl));
 	fl->line = first_line - 1;
 	/* strsep, not strtok: blank lines must still count for line numbers */
@@ -222,9 +230,16 @@ static void parse_field(struct form_problems *p, struct form *f, const char *tex
 		form_problem(p, fl->line, "field without a name");
 		return;
 	}
-	for (int i = 0; i < f->nfields; i++)
-		if (!strcmp(f->fields[i].name, fl->name))
+	for (int i = 0; i < *n; i++)
+		if (!strcmp(fields[i].name, fl->name))
 			form_problem(p, fl->line, "field `%s` is declared twice", fl->name);
+	if (!ledger && (fl->type == FIELD_ATTACHMENT || fl->type == FIELD_REFERENCE))
+		form_problem(p, fl->line, "%s fields are for ledger templates (claims attach files to lines)",
+			     field_type_name(fl->type));
+	if (fl->type == FIELD_REFERENCE && !fl->ref[0])
+		form_problem(p, fl->line, "reference field `%s` needs `ref: LEDGER`", fl->name);
+	if (fl->type != FIELD_REFERENCE && fl->ref[0])
+		form_problem(p, fl->line, "ref is only for reference fields");
 	if (!fl->label_zh[0])
 		form_label_split(fl->name, fl->label_zh, sizeof(fl->label_zh), fl->label_en, sizeof(fl->label_en));
 	if (fl->type == FIELD_CHOICE && fl->noptions == 0)
@@ -246,7 +261,7 @@ static void parse_field(struct form_problems *p, struct form *f, const char *tex
 		if (fl->has_min && fl->has_max && fl->min > fl->max)
 			form_problem(p, max_line, "max is smaller than min");
 	}
-	f->nfields++;
+	(*n)++;
 }
 
 static void parse_categories(struct form_problems *p, struct form *f, const char *text, int first_line,
@@ -266,7 +281,7 @@ static void parse_categories(struct form_problems *p, struct form *f, const char
 			form_problem(p, line, "more than %d categories", FORM_MAX_CATEGORIES);
 			break;
 		}
-		if (!ident_ok(code)) {
+		if (!form_ident_ok(code)) {
 			form_problem(p, line, "category code `%s` is not valid", code);
 			continue;
 		}
@@ -286,7 +301,7 @@ static void parse_categories(struct form_problems *p, struct form *f, const char
 				continue;
 			}
 			*eq = '\0';
-			if (strcmp(w, "*") && !ident_ok(w)) {
+			if (strcmp(w, "*") && !form_ident_ok(w)) {
 				form_problem(p, line, "rank `%s` is not valid", w);
 				continue;
 			}
@@ -338,13 +353,14 @@ int form_parse(const char *name, const char *text, struct form *f, form_category
 		if (cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK || !cmark_node_get_fence_info(n))
 			continue;
 		if (!strcmp(cmark_node_get_fence_info(n), "field")) {
-			parse_field(&p, f, cmark_node_get_literal(n), cmark_node_get_start_line(n) + 1);
+			form_field_parse(&p, f->fields, &f->nfields, FORM_MAX_FIELDS, cmark_node_get_literal(n),
+					 cmark_node_get_start_line(n) + 1, false);
 			cmark_node_free(n);
 		} else if (!strcmp(cmark_node_get_fence_info(n), "workflow")) {
 			char wf[256];
 			str_copy(wf, cmark_node_get_literal(n), sizeof(wf));
 			str_trim(wf);
-			if (!ident_ok(wf))
+			if (!form_ident_ok(wf))
 				form_problem(&p, cmark_node_get_start_line(n) + 1,
 					     "the workflow block names one workflow file (forms/workflows/NAME.md)");
 			else
@@ -372,6 +388,88 @@ void form_release(struct form *f)
 {
 	free(f->help);
 	f->help = NULL;
+}
+
+int form_value_check(const struct form_field *fl, const char *label, const char *v, char *canon, size_t canon_size,
+		     char *msg, size_t msg_size)
+{
+	char lo[32], hi[32];
+	int64_t n = 0;
+	long k;
+
+	if (canon)
+		str_copy(canon, v, canon_size);
+	if (!*v) {
+		if (fl->required)
+			return str_printf(msg, msg_size, _("%s is required"), label), BR_ERR_INVALID;
+		return BR_OK;
+	}
+	switch (fl->type) {
+	case FIELD_NUMBER:
+		if (str_to_int(v, -1000000000L, 1000000000L, &k))
+			return str_printf(msg, msg_size, _("%s must be a whole number"), label), BR_ERR_INVALID;
+		n = k;
+		if (canon)
+			snprintf(canon, canon_size, "%ld", k);
+		break;
+	case FIELD_MONEY:
+		if (money_parse(v, &n, NULL))
+			return str_printf(msg, msg_size, _("%s must be an amount such as 120.50"), label),
+			       BR_ERR_INVALID;
+		if (canon)
+			money_format(n, canon, canon_size, 0);
+		break;
+	case FIELD_DATE:
+		if (!date_valid(v))
+			return str_printf(msg, msg_size, _("%s must be a date YYYY-MM-DD"), label), BR_ERR_INVALID;
+		return BR_OK;
+	case FIELD_CHOICE:
+		for (int i = 0; i < fl->noptions; i++)
+			if (!strcmp(fl->options[i], v))
+				return BR_OK;
+		return str_printf(msg, msg_size, _("%s must be one of the listed choices"), label), BR_ERR_INVALID;
+	case FIELD_PERSON:
+		if (!user_login_valid(v))
+			return str_printf(msg, msg_size, _("%s must be a login name"), label), BR_ERR_INVALID;
+		return BR_OK;
+	case FIELD_REFERENCE:
+		if (str_to_int(v, 1, 2147483647L, &k))
+			return str_printf(msg, msg_size, _("%s must be a record number"), label), BR_ERR_INVALID;
+		if (canon)
+			snprintf(canon, canon_size, "%ld", k);
+		return BR_OK;
+	default: n = str_chars(v); break;
+	}
+	if ((fl->has_min && n < fl->min) || (fl->has_max && n > fl->max)) {
+		bool money = fl->type == FIELD_MONEY;
+		if (money) {
+			money_format(fl->min, lo, sizeof(lo), 0);
+			money_format(fl->max, hi, sizeof(hi), 0);
+		} else {
+			snprintf(lo, sizeof(lo), "%lld", (long long)fl->min);
+			snprintf(hi, sizeof(hi), "%lld", (long long)fl->max);
+		}
+		if (fl->type == FIELD_NUMBER || money)
+			str_printf(msg, msg_size, _("%s must be from %s to %s"), label, fl->has_min ? lo : "-",
+				   fl->has_max ? hi : "-");
+		else if (fl->has_max && n > fl->max)
+			str_printf(msg, msg_size, _("%s is longer than %s characters"), label, hi);
+		else
+			str_printf(msg, msg_size, _("%s needs at least %s characters"), label, lo);
+		return BR_ERR_INVALID;
+	}
+	if (fl->pattern[0]) {
+		regex_t re;
+		bool bad = false;
+		if (regcomp(&re, fl->pattern, REG_EXTENDED | REG_NOSUB) == 0) {
+			bad = regexec(&re, v, 0, NULL, 0) != 0;
+			regfree(&re);
+		}
+		if (bad)
+			return str_printf(msg, msg_size, _("%s does not have the required format"), label),
+			       BR_ERR_INVALID;
+	}
+	return BR_OK;
 }
 
 const char *form_field_label(const struct form_field *field, const char *lang)
@@ -424,7 +522,7 @@ int form_dir_load(const char *dir, const char *what, char *errs, size_t errs_siz
 		form_problems_init(&p, e->d_name, errs, errs_size);
 		snprintf(id, sizeof(id), "%.*s", (int)(len - 3), e->d_name);
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (len - 3 >= sizeof(id) || !ident_ok(id) || strchr(id, '.')) {
+		if (len - 3 >= sizeof(id) || !form_ident_ok(id) || strchr(id, '.')) {
 			form_problem(&p, 1, "%s file names are lower-case letters, digits and _ (then .md)", what);
 			left_out++;
 		} else if (file_read_all(path, 1 << 20, &text)) {

@@ -289,16 +289,22 @@ static int column_index(const char *name)
 	return -1;
 }
 
-static void problem_add(struct budget_import *r, int row, int line, const char *column, const char *message)
+void service_problem_add(struct import_problem **list, int *n, int row, int line, const char *column,
+			 const char *message)
 {
 	struct import_problem *p;
 
-	r->problems = xrealloc(r->problems, sizeof(*r->problems) * (size_t)(r->nproblems + 1));
-	p = &r->problems[r->nproblems++];
+	*list = xrealloc(*list, sizeof(**list) * (size_t)(*n + 1));
+	p = &(*list)[(*n)++];
 	p->row = row;
 	p->line = line;
 	str_copy(p->column, column ? column : "", sizeof(p->column));
 	str_copy(p->message, message, sizeof(p->message));
+}
+
+static void problem_add(struct budget_import *r, int row, int line, const char *column, const char *message)
+{
+	service_problem_add(&r->problems, &r->nproblems, row, line, column, message);
 }
 
 static int parse_frozen(const char *v)

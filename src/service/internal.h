@@ -10,6 +10,11 @@
 /* Writes a message for the person into msg and returns ret (a br_err). */
 int service_fail(int ret, char *msg, size_t size, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+struct import_problem;
+/* Appends one problem of an import (row 0 is the header; column may be NULL). */
+void service_problem_add(struct import_problem **list, int *n, int row, int line, const char *column,
+			 const char *message);
+
 struct app;
 struct spend_scope;
 /* How many approval tasks in scope finished, and their median and p90 time (seconds). */

@@ -393,6 +393,56 @@ static const char *const migrations[] = {
 	"  updated_at TEXT NOT NULL,"
 	"  actor TEXT NOT NULL"
 	");",
+	/*
+	 * 11: electronic ledgers.  Each template's records live in their own
+	 * table ledger_NAME (made from the template, store_ledger_ensure);
+	 * every version of a record is one ledger_versions row with its
+	 * changed fields in ledger_changes, so a version's values are the last
+	 * change of each field up to it.  The built-in ledgers are views.
+	 */
+	"CREATE TABLE ledger_versions ("
+	"  ledger TEXT NOT NULL,"
+	"  row_id INTEGER NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  ts TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY (ledger, row_id, version)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE ledger_changes ("
+	"  ledger TEXT NOT NULL,"
+	"  row_id INTEGER NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  field TEXT NOT NULL,"
+	"  old TEXT NOT NULL,"
+	"  new TEXT NOT NULL,"
+	"  PRIMARY KEY (ledger, row_id, version, field)"
+	") WITHOUT ROWID;"
+	"CREATE TRIGGER ledger_versions_fixed BEFORE UPDATE ON ledger_versions BEGIN"
+	"  SELECT RAISE(ABORT, 'ledger: history is not changed');"
+	"END;"
+	"CREATE TRIGGER ledger_versions_kept BEFORE DELETE ON ledger_versions BEGIN"
+	"  SELECT RAISE(ABORT, 'ledger: history is not deleted');"
+	"END;"
+	/* a requisition: a claim whose final approval takes quantity off a ledger record's field */
+	"CREATE TABLE ledger_requests ("
+	"  claim_id INTEGER PRIMARY KEY REFERENCES claims (id),"
+	"  ledger TEXT NOT NULL,"
+	"  row_id INTEGER NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  field TEXT NOT NULL,"
+	"  quantity INTEGER NOT NULL CHECK (quantity > 0),"
+	"  applied_version INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE VIEW ledger_claims AS SELECT id, 1 AS version, 0 AS deleted, updated_at, owner AS updated_by,"
+	"  number AS f_number, title AS f_title, owner AS f_owner, department AS f_department, form AS f_form,"
+	"  status AS f_status, total AS f_total, substr(submitted_at, 1, 10) AS f_submitted"
+	"  FROM claims WHERE status <> 'draft';"
+	"CREATE VIEW ledger_invoices AS SELECT id, 1 AS version, 0 AS deleted, created_at AS updated_at,"
+	"  owner AS updated_by, number AS f_number, code AS f_code, kind AS f_kind, date AS f_date,"
+	"  seller_name AS f_seller, seller_tax_id AS f_seller_tax_id, amount AS f_amount, tax AS f_tax,"
+	"  total AS f_total, owner AS f_owner FROM invoices;",
 };
 
 /* Data a migration step brings besides its schema. */

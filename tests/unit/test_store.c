@@ -175,13 +175,13 @@ static void test_open_creates_schema(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(store_schema_version(f->s), 10);
+	assert_int_equal(store_schema_version(f->s), 11);
 	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='users'"),
 			 1);
 	assert_int_equal(
 		raw_count(f->path, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='audit_log'"), 1);
 	/* the audit log's two (append-only) and the advances' four (claimed + returned <= advanced) */
-	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM sqlite_master WHERE type='trigger'"), 6);
+	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM sqlite_master WHERE type='trigger'"), 8);
 	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM audit_log"), 0);
 	expect_verify(f->s, BR_OK, 0, 0);
 }
@@ -192,10 +192,10 @@ static void test_reopen_idempotent(void **state)
 
 	append_n(f->s, 2);
 	reopen(f);
-	assert_int_equal(store_schema_version(f->s), 10);
+	assert_int_equal(store_schema_version(f->s), 11);
 	reopen(f);
-	assert_int_equal(store_schema_version(f->s), 10);
-	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM sqlite_master WHERE type='trigger'"), 6);
+	assert_int_equal(store_schema_version(f->s), 11);
+	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM sqlite_master WHERE type='trigger'"), 8);
 	expect_verify(f->s, BR_OK, 2, 0);
 	/* WAL mode is a property of the file. */
 	assert_int_equal(raw_count(f->path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);

@@ -1,0 +1,819 @@
+/*
+ * store_ledger.c - ledger records, their versions and their history.
+ *
+ * Each template has its own table ledger_NAME with one column f_FIELD per
+ * field (INTEGER for money, in fen, and numbers; TEXT otherwise) and an
+ * index on (f_FIELD, id) over the live records, so that sorting by any
+ * column and paging by keyset stay index range scans on a million rows.
+ * Names in SQL come only from templates, whose ids and field names are
+ * checked identifiers; values are always bound.
+ */
+#include "internal.h"
+#include "bursar/audit.h"
+#include "bursar/err.h"
+#include "bursar/log.h"
+#include "bursar/money.h"
+#include "bursar/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool numeric_field(const struct form_field *f)
+{
+	return f->type == FIELD_MONEY || f->type == FIELD_NUMBER || f->type == FIELD_REFERENCE;
+}
+
+static bool indexed_field(const struct form_field *f)
+{
+	return f->type != FIELD_MARKDOWN && f->type != FIELD_ATTACHMENT;
+}
+
+/* "id, version, deleted, updated_at, updated_by, f_a, f_b, ..." */
+static void select_columns(const struct ledger_template *t, struct strbuf *b)
+{
+	strbuf_addf(b, "id, version, deleted, updated_at, updated_by");
+	for (int i = 0; i < t->nfields; i++)
+		strbuf_addf(b, ", f_%s", t->fields[i].name);
+}
+
+static void record_from_row(sqlite3_stmt *st, const struct ledger_template *t, struct ledger_record *r)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	r->version = sqlite3_column_int(st, 1);
+	r->deleted = sqlite3_column_int(st, 2) != 0;
+	str_copy(r->updated_at, col_text(st, 3), sizeof(r->updated_at));
+	str_copy(r->updated_by, col_text(st, 4), sizeof(r->updated_by));
+	for (int i = 0; i < t->nfields; i++) {
+		char buf[32];
+		int col = 5 + i;
+		if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+			ledger_record_set(r, i, "");
+		} else if (t->fields[i].type == FIELD_MONEY) {
+			ledger_record_set(r, i, money_format(sqlite3_column_int64(st, col), buf, sizeof(buf), 0));
+		} else if (numeric_field(&t->fields[i])) {
+			snprintf(buf, sizeof(buf), "%lld", (long long)sqlite3_column_int64(st, col));
+			ledger_record_set(r, i, buf);
+		} else {
+			ledger_record_set(r, i, col_text(st, col));
+		}
+	}
+}
+
+/* Binds a canonical value of field f: numbers as integers, money in fen, empty numbers as NULL. */
+static void bind_value(sqlite3_stmt *st, int i, const struct form_field *f, const char *v)
+{
+	int64_t n;
+
+	if (!numeric_field(f)) {
+		bind_text(st, i, v);
+	} else if (!*v) {
+		sqlite3_bind_null(st, i);
+	} else if (f->type == FIELD_MONEY) {
+		if (money_parse(v, &n, NULL))
+			n = 0;
+		sqlite3_bind_int64(st, i, n);
+	} else {
+		sqlite3_bind_int64(st, i, strtoll(v, NULL, 10));
+	}
+}
+
+/* ---- the table ---- */
+
+struct columns {
+	char names[FORM_MAX_FIELDS + 8][FORM_ID_MAX + 2];
+	int n;
+};
+
+static int table_columns(struct store *s, const char *id, struct columns *c)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[128];
+	int rc;
+
+	c->n = 0;
+	snprintf(sql, sizeof(sql), "PRAGMA table_info(ledger_%s)", id);
+	if (store_prepare(s, sql, &st))
+		return BR_ERR_STORE;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && c->n < (int)(sizeof(c->names) / sizeof(c->names[0])))
+		str_copy(c->names[c->n++], col_text(st, 1), sizeof(c->names[0]));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? BR_OK : BR_ERR_STORE;
+}
+
+static bool has_column(const struct columns *c, const char *field)
+{
+	for (int i = 0; i < c->n; i++)
+		if (!strncmp(c->names[i], "f_", 2) && !strcmp(c->names[i] + 2, field))
+			return true;
+	return false;
+}
+
+static int exec_sql(struct store *s, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_event("store: %s", err ? err : "error");
+		sqlite3_free(err);
+		return BR_ERR_STORE;
+	}
+	return BR_OK;
+}
+
+int store_ledger_ensure(struct store *s, const struct ledger_template *t)
+{
+	struct columns have;
+	struct strbuf b = { NULL, 0 };
+	int ret, missing = 0;
+
+	if (t->builtin)
+		return BR_OK;
+	if ((ret = table_columns(s, t->id, &have)))
+		return ret;
+	for (int i = 0; i < t->nfields; i++)
+		missing += !has_column(&have, t->fields[i].name);
+	if (have.n && !missing)
+		return BR_OK;
+	if ((ret = store_begin(s)))
+		return ret;
+	/* another session may have done it meanwhile: look again inside the transaction */
+	if ((ret = table_columns(s, t->id, &have)))
+		goto out;
+	if (!have.n)
+		strbuf_addf(&b,
+			    "CREATE TABLE ledger_%s ("
+			    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+			    " version INTEGER NOT NULL DEFAULT 1,"
+			    " deleted INTEGER NOT NULL DEFAULT 0,"
+			    " created_at TEXT NOT NULL, created_by TEXT NOT NULL,"
+			    " updated_at TEXT NOT NULL, updated_by TEXT NOT NULL);",
+			    t->id);
+	for (int i = 0; i < t->nfields; i++) {
+		const struct form_field *f = &t->fields[i];
+		if (has_column(&have, f->name))
+			continue;
+		if (numeric_field(f))
+			strbuf_addf(&b, "ALTER TABLE ledger_%s ADD COLUMN f_%s INTEGER;", t->id, f->name);
+		else
+			strbuf_addf(&b, "ALTER TABLE ledger_%s ADD COLUMN f_%s TEXT NOT NULL DEFAULT '';", t->id,
+				    f->name);
+		if (indexed_field(f))
+			strbuf_addf(&b, "CREATE INDEX IF NOT EXISTS ledger_%s_%s ON ledger_%s (f_%s, id) WHERE deleted = 0;",
+				    t->id, f->name, t->id, f->name);
+	}
+	if (b.s)
+		ret = exec_sql(s, b.s);
+	if (ret == BR_OK)
+		ret = audit_append_locked(s, "-", "ledger.schema", t->id, b.s ? b.s : "");
+out:
+	free(b.s);
+	return store_end(s, ret);
+}
+
+/* ---- queries ---- */
+
+static const char *const sql_ops[LEDGER_OP_COUNT] = {
+	[LEDGER_EQ] = "=", [LEDGER_NE] = "IS NOT", [LEDGER_LT] = "<", [LEDGER_LE] = "<=",
+	[LEDGER_GT] = ">", [LEDGER_GE] = ">=", [LEDGER_HAS] = "LIKE",
+};
+
+static void column_name(const struct ledger_template *t, int field, char *out, size_t size)
+{
+	if (field < 0 || field >= t->nfields)
+		str_copy(out, "id", size);
+	else
+		snprintf(out, size, "f_%s", t->fields[field].name);
+}
+
+/* WHERE deleted = ? AND the conditions; binds are numbered from 1 in order (see bind_where). */
+static void where_sql(const struct ledger_query *q, struct strbuf *b)
+{
+	strbuf_addf(b, " WHERE deleted = %d", q->deleted ? 1 : 0);
+	for (int i = 0; i < q->nconds; i++) {
+		char col[FORM_ID_MAX + 3];
+		column_name(q->t, q->conds[i].field, col, sizeof(col));
+		if (q->conds[i].op == LEDGER_HAS)
+			strbuf_addf(b, " AND %s LIKE ? ESCAPE '\\'", col);
+		else
+			strbuf_addf(b, " AND %s %s ?", col, sql_ops[q->conds[i].op]);
+	}
+}
+
+static int bind_where(sqlite3_stmt *st, const struct ledger_query *q)
+{
+	int k = 1;
+
+	for (int i = 0; i < q->nconds; i++, k++) {
+		const struct ledger_bound_cond *c = &q->conds[i];
+		if (c->op == LEDGER_HAS) {
+			struct strbuf like = { NULL, 0 };
+			strbuf_addf(&like, "%%");
+			for (const char *p = c->value; *p; p++)
+				strbuf_addf(&like, *p == '%' || *p == '_' || *p == '\\' ? "\\%c" : "%c", *p);
+			strbuf_addf(&like, "%%");
+			bind_text(st, k, like.s);
+			free(like.s);
+		} else if (c->numeric) {
+			sqlite3_bind_int64(st, k, strtoll(c->value, NULL, 10));
+		} else {
+			bind_text(st, k, c->value);
+		}
+	}
+	return k;
+}
+
+struct page_rows {
+	struct ledger_record *recs;
+	int n;
+};
+
+int store_ledger_page(struct store *s, const struct ledger_query *q, store_ledger_cb cb, void *arg)
+{
+	const struct ledger_template *t = q->t;
+	struct strbuf b = { NULL, 0 };
+	sqlite3_stmt *st = NULL;
+	struct page_rows rows = { NULL, 0 };
+	char col[FORM_ID_MAX + 3];
+	bool by_id = q->sort < 0 || q->sort >= t->nfields;
+	bool nullable = !by_id && numeric_field(&t->fields[q->sort]);
+	bool down = q->desc != q->backward; /* the direction the rows are read in */
+	const char *dir = down ? "DESC" : "ASC";
+	int limit = q->limit > 0 && q->limit <= LEDGER_PAGE_MAX ? q->limit : LEDGER_PAGE_MAX;
+	int k, rc, ret = BR_OK;
+
+	column_name(t, q->sort, col, sizeof(col));
+	strbuf_addf(&b, "SELECT ");
+	select_columns(t, &b);
+	strbuf_addf(&b, " FROM ledger_%s", t->id);
+	where_sql(q, &b);
+	if (q->has_cursor) {
+		const char *cmp = down ? "<" : ">";
+		if (by_id)
+			strbuf_addf(&b, " AND id %s ?", cmp);
+		else if (q->cursor_null) /* NULLs sort first going up, last going down */
+			strbuf_addf(&b, down ? " AND (%s IS NULL AND id < ?)" : " AND ((%s IS NULL AND id > ?) OR %s IS NOT NULL)",
+				    col, col);
+		else if (nullable && down)
+			strbuf_addf(&b, " AND ((%s, id) < (?, ?) OR %s IS NULL)", col, col);
+		else
+			strbuf_addf(&b, " AND (%s, id) %s (?, ?)", col, cmp);
+	}
+	if (by_id)
+		strbuf_addf(&b, " ORDER BY id %s LIMIT %d", dir, limit);
+	else
+		strbuf_addf(&b, " ORDER BY %s %s, id %s LIMIT %d", col, dir, dir, limit);
+	if ((ret = store_prepare(s, b.s, &st)))
+		goto out;
+	k = bind_where(st, q);
+	if (q->has_cursor) {
+		if (!by_id && !q->cursor_null) {
+			if (nullable)
+				sqlite3_bind_int64(st, k++, strtoll(q->cursor_value, NULL, 10));
+			else
+				bind_text(st, k++, q->cursor_value);
+		}
+		sqlite3_bind_int64(st, k, q->cursor_id);
+	}
+	rows.recs = xcalloc((size_t)limit, sizeof(*rows.recs));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ledger_record_init(&rows.recs[rows.n], t);
+		record_from_row(st, t, &rows.recs[rows.n++]);
+	}
+	if (rc != SQLITE_DONE) {
+		log_event("store: ledger page: %s", sqlite3_errmsg(s->db));
+		ret = BR_ERR_STORE;
+		goto out;
+	}
+	for (int i = 0; i < rows.n; i++) {
+		const struct ledger_record *r = &rows.recs[q->backward ? rows.n - 1 - i : i];
+		if (cb(r, arg))
+			break;
+	}
+out:
+	for (int i = 0; i < rows.n; i++)
+		ledger_record_release(&rows.recs[i]);
+	free(rows.recs);
+	sqlite3_finalize(st);
+	free(b.s);
+	return ret;
+}
+
+int store_ledger_count(struct store *s, const struct ledger_query *q, int64_t *n)
+{
+	struct strbuf b = { NULL, 0 };
+	sqlite3_stmt *st = NULL;
+	int ret;
+
+	strbuf_addf(&b, "SELECT count(*) FROM ledger_%s", q->t->id);
+	where_sql(q, &b);
+	if ((ret = store_prepare(s, b.s, &st)))
+		goto out;
+	bind_where(st, q);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		ret = BR_ERR_STORE;
+out:
+	sqlite3_finalize(st);
+	free(b.s);
+	return ret;
+}
+
+int store_ledger_get(struct store *s, const struct ledger_template *t, int64_t id, struct ledger_record *r)
+{
+	struct strbuf b = { NULL, 0 };
+	sqlite3_stmt *st = NULL;
+	int ret, rc;
+
+	strbuf_addf(&b, "SELECT ");
+	select_columns(t, &b);
+	strbuf_addf(&b, " FROM ledger_%s WHERE id = ?", t->id);
+	if ((ret = store_prepare(s, b.s, &st)))
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		record_from_row(st, t, r);
+	else
+		ret = rc == SQLITE_DONE ? BR_ERR_NOT_FOUND : BR_ERR_STORE;
+out:
+	sqlite3_finalize(st);
+	free(b.s);
+	return ret;
+}
+
+int store_ledger_exists(struct store *s, const char *ledger, int64_t id)
+{
+	char sql[128];
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!form_ident_ok(ledger))
+		return BR_ERR_NOT_FOUND;
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM ledger_%s WHERE id = ? AND deleted = 0", ledger);
+	if (store_prepare(s, sql, &st))
+		return BR_ERR_NOT_FOUND; /* no such table yet */
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? BR_OK : rc == SQLITE_DONE ? BR_ERR_NOT_FOUND : BR_ERR_STORE;
+}
+
+/* ---- versions ---- */
+
+void ledger_conflict_release(struct ledger_conflict *c)
+{
+	if (!c)
+		return;
+	ledger_versions_release(c->newer, c->nnewer);
+	c->newer = NULL;
+	c->nnewer = 0;
+}
+
+static int version_add(struct store *s, const char *ledger, int64_t id, int version, const char *now,
+		       const char *actor, const char *action, const char *note)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (store_prepare(s,
+			  "INSERT INTO ledger_versions (ledger, row_id, version, ts, actor, action, note)"
+			  " VALUES (?,?,?,?,?,?,?)",
+			  &st))
+		return BR_ERR_STORE;
+	bind_text(st, 1, ledger);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int(st, 3, version);
+	bind_text(st, 4, now);
+	bind_text(st, 5, actor);
+	bind_text(st, 6, action);
+	bind_text(st, 7, note);
+	return store_step_done(st);
+}
+
+static int change_add(struct store *s, const char *ledger, int64_t id, int version, const char *field,
+		      const char *old, const char *new)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (store_prepare(s,
+			  "INSERT INTO ledger_changes (ledger, row_id, version, field, old, new) VALUES (?,?,?,?,?,?)",
+			  &st))
+		return BR_ERR_STORE;
+	bind_text(st, 1, ledger);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int(st, 3, version);
+	bind_text(st, 4, field);
+	bind_text(st, 5, old);
+	bind_text(st, 6, new);
+	return store_step_done(st);
+}
+
+static int field_index(const struct ledger_template *t, const char *name)
+{
+	for (int i = 0; i < t->nfields; i++)
+		if (!strcmp(t->fields[i].name, name))
+			return i;
+	return -1;
+}
+
+/* Versions of record id after version `after`, oldest first. */
+static int versions_read(struct store *s, const struct ledger_template *t, int64_t id, int after,
+			 struct ledger_version **out, int *n)
+{
+	sqlite3_stmt *st = NULL;
+	int cap = 0, rc, ret = BR_OK;
+
+	*out = NULL;
+	*n = 0;
+	if (store_prepare(s,
+			  "SELECT version, ts, actor, action, note FROM ledger_versions"
+			  " WHERE ledger = ? AND row_id = ? AND version > ? ORDER BY version",
+			  &st))
+		return BR_ERR_STORE;
+	bind_text(st, 1, t->id);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int(st, 3, after);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ledger_version *v;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			*out = xrealloc(*out, (size_t)cap * sizeof(**out));
+		}
+		v = &(*out)[(*n)++];
+		memset(v, 0, sizeof(*v));
+		v->version = sqlite3_column_int(st, 0);
+		str_copy(v->ts, col_text(st, 1), sizeof(v->ts));
+		str_copy(v->actor, col_text(st, 2), sizeof(v->actor));
+		str_copy(v->action, col_text(st, 3), sizeof(v->action));
+		str_copy(v->note, col_text(st, 4), sizeof(v->note));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		ret = BR_ERR_STORE;
+	if (ret || !*n)
+		return ret;
+	if (store_prepare(s,
+			  "SELECT version, field, old, new FROM ledger_changes"
+			  " WHERE ledger = ? AND row_id = ? AND version > ? ORDER BY version, field",
+			  &st))
+		return BR_ERR_STORE;
+	bind_text(st, 1, t->id);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int(st, 3, after);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int version = sqlite3_column_int(st, 0);
+		for (int i = 0; i < *n; i++) {
+			struct ledger_version *v = &(*out)[i];
+			struct ledger_change *c;
+			if (v->version != version)
+				continue;
+			v->changes = xrealloc(v->changes, (size_t)(v->nchanges + 1) * sizeof(*v->changes));
+			c = &v->changes[v->nchanges++];
+			str_copy(c->name, col_text(st, 1), sizeof(c->name));
+			c->field = field_index(t, c->name);
+			c->from = xstrdup(col_text(st, 2));
+			c->to = xstrdup(col_text(st, 3));
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		ret = BR_ERR_STORE;
+	/* changes come in field order of the template */
+	for (int i = 0; i < *n; i++) {
+		struct ledger_version *v = &(*out)[i];
+		for (int a = 1; a < v->nchanges; a++)
+			for (int b = a; b > 0 && v->changes[b - 1].field > v->changes[b].field; b--) {
+				struct ledger_change tmp = v->changes[b];
+				v->changes[b] = v->changes[b - 1];
+				v->changes[b - 1] = tmp;
+			}
+	}
+	return ret;
+}
+
+static int conflict_fill(struct store *s, const struct ledger_template *t, int64_t id, int read_at, int now,
+			 struct ledger_conflict *c)
+{
+	if (!c)
+		return BR_OK;
+	c->version = now;
+	return versions_read(s, t, id, read_at, &c->newer, &c->nnewer);
+}
+
+static int insert_locked(struct store *s, const struct ledger_template *t, struct ledger_record *r, const char *actor,
+			 const char *action, const char *now)
+{
+	struct strbuf b = { NULL, 0 };
+	sqlite3_stmt *st = NULL;
+	int ret;
+
+	strbuf_addf(&b, "INSERT INTO ledger_%s (version, deleted, created_at, created_by, updated_at, updated_by",
+		    t->id);
+	for (int i = 0; i < t->nfields; i++)
+		strbuf_addf(&b, ", f_%s", t->fields[i].name);
+	strbuf_addf(&b, ") VALUES (1, 0, ?1, ?2, ?1, ?2");
+	for (int i = 0; i < t->nfields; i++)
+		strbuf_addf(&b, ", ?%d", i + 3);
+	strbuf_addf(&b, ")");
+	ret = store_prepare(s, b.s, &st);
+	free(b.s);
+	if (ret)
+		return ret;
+	bind_text(st, 1, now);
+	bind_text(st, 2, actor);
+	for (int i = 0; i < t->nfields; i++)
+		bind_value(st, i + 3, &t->fields[i], r->values[i]);
+	if ((ret = store_step_done(st)))
+		return ret;
+	r->id = sqlite3_last_insert_rowid(s->db);
+	r->version = 1;
+	r->deleted = false;
+	str_copy(r->updated_at, now, sizeof(r->updated_at));
+	str_copy(r->updated_by, actor, sizeof(r->updated_by));
+	if ((ret = version_add(s, t->id, r->id, 1, now, actor, action, "")))
+		return ret;
+	for (int i = 0; i < t->nfields && ret == BR_OK; i++)
+		if (r->values[i][0])
+			ret = change_add(s, t->id, r->id, 1, t->fields[i].name, "", r->values[i]);
+	return ret;
+}
+
+int store_ledger_add(struct store *s, const struct ledger_template *t, struct ledger_record *r, const char *actor,
+		     const char *action)
+{
+	char now[32], object[96];
+	int ret;
+
+	if (t->builtin)
+		return BR_ERR_DENIED;
+	audit_now(now);
+	if ((ret = store_begin(s)))
+		return ret;
+	if ((ret = insert_locked(s, t, r, actor, action, now)))
+		goto out;
+	snprintf(object, sizeof(object), "ledger:%s/%lld", t->id, (long long)r->id);
+	ret = audit_append_locked(s, actor, "ledger.add", object, "version 1");
+out:
+	return store_end(s, ret);
+}
+
+/* The stored record's version and deleted flag inside the transaction; NOT_FOUND. */
+static int head_locked(struct store *s, const struct ledger_template *t, int64_t id, int *version, bool *deleted)
+{
+	char sql[128];
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT version, deleted FROM ledger_%s WHERE id = ?", t->id);
+	if (store_prepare(s, sql, &st))
+		return BR_ERR_STORE;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*version = sqlite3_column_int(st, 0);
+		*deleted = sqlite3_column_int(st, 1) != 0;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? BR_OK : rc == SQLITE_DONE ? BR_ERR_NOT_FOUND : BR_ERR_STORE;
+}
+
+/*
+ * Writes the fields of r that differ from the stored record as version
+ * stored + 1 (the caller checked the version).  *changed gets how many.
+ */
+static int write_locked(struct store *s, const struct ledger_template *t, struct ledger_record *r, const char *actor,
+			const char *action, const char *note, const char *now, int *changed)
+{
+	struct ledger_record cur;
+	struct strbuf b = { NULL, 0 };
+	sqlite3_stmt *st = NULL;
+	bool diff[FORM_MAX_FIELDS] = { false };
+	int ret, k = 3, version;
+
+	*changed = 0;
+	ledger_record_init(&cur, t);
+	if ((ret = store_ledger_get(s, t, r->id, &cur)))
+		goto out;
+	for (int i = 0; i < t->nfields; i++)
+		*changed += diff[i] = strcmp(cur.values[i], r->values[i]) != 0;
+	if (!*changed)
+		goto out;
+	version = cur.version + 1;
+	strbuf_addf(&b, "UPDATE ledger_%s SET version = ?1, updated_at = ?2, updated_by = ?3", t->id);
+	for (int i = 0; i < t->nfields; i++)
+		if (diff[i])
+			strbuf_addf(&b, ", f_%s = ?%d", t->fields[i].name, ++k);
+	strbuf_addf(&b, " WHERE id = ?%d", k + 1);
+	if ((ret = store_prepare(s, b.s, &st)))
+		goto out;
+	sqlite3_bind_int(st, 1, version);
+	bind_text(st, 2, now);
+	bind_text(st, 3, actor);
+	k = 3;
+	for (int i = 0; i < t->nfields; i++)
+		if (diff[i])
+			bind_value(st, ++k, &t->fields[i], r->values[i]);
+	sqlite3_bind_int64(st, k + 1, r->id);
+	if ((ret = store_step_done(st)))
+		goto out;
+	if ((ret = version_add(s, t->id, r->id, version, now, actor, action, note)))
+		goto out;
+	for (int i = 0; i < t->nfields && ret == BR_OK; i++)
+		if (diff[i])
+			ret = change_add(s, t->id, r->id, version, t->fields[i].name, cur.values[i], r->values[i]);
+	r->version = version;
+	str_copy(r->updated_at, now, sizeof(r->updated_at));
+	str_copy(r->updated_by, actor, sizeof(r->updated_by));
+out:
+	ledger_record_release(&cur);
+	free(b.s);
+	return ret;
+}
+
+int store_ledger_update(struct store *s, const struct ledger_template *t, struct ledger_record *r, const char *actor,
+			const char *action, const char *note, struct ledger_conflict *c)
+{
+	char now[32], object[96], detail[300];
+	int ret, version, changed = 0;
+	bool deleted;
+
+	if (t->builtin)
+		return BR_ERR_DENIED;
+	audit_now(now);
+	if ((ret = store_begin(s)))
+		return ret;
+	if ((ret = head_locked(s, t, r->id, &version, &deleted)))
+		goto out;
+	if (version != r->version) {
+		ret = conflict_fill(s, t, r->id, r->version, version, c);
+		if (ret == BR_OK)
+			ret = BR_ERR_CONFLICT;
+		goto out;
+	}
+	if ((ret = write_locked(s, t, r, actor, action, note, now, &changed)) || !changed)
+		goto out;
+	snprintf(object, sizeof(object), "ledger:%s/%lld", t->id, (long long)r->id);
+	snprintf(detail, sizeof(detail), "version %d, %d field(s)%s%s", r->version, changed, note[0] ? ", " : "",
+		 note);
+	ret = audit_append_locked(s, actor, !strcmp(action, "rollback") ? "ledger.rollback" : "ledger.edit", object,
+				  detail);
+out:
+	return store_end(s, ret);
+}
+
+int store_ledger_delete(struct store *s, const struct ledger_template *t, int64_t id, int version, bool restore,
+			const char *actor, struct ledger_conflict *c)
+{
+	char now[32], object[96], sql[160];
+	sqlite3_stmt *st = NULL;
+	int ret, stored;
+	bool deleted;
+
+	if (t->builtin)
+		return BR_ERR_DENIED;
+	audit_now(now);
+	if ((ret = store_begin(s)))
+		return ret;
+	if ((ret = head_locked(s, t, id, &stored, &deleted)))
+		goto out;
+	if (stored != version) {
+		ret = conflict_fill(s, t, id, version, stored, c);
+		if (ret == BR_OK)
+			ret = BR_ERR_CONFLICT;
+		goto out;
+	}
+	if (deleted == !restore) /* already so: nothing to do */
+		goto out;
+	snprintf(sql, sizeof(sql), "UPDATE ledger_%s SET deleted = ?1, version = ?2, updated_at = ?3, updated_by = ?4"
+		 " WHERE id = ?5", t->id);
+	if ((ret = store_prepare(s, sql, &st)))
+		goto out;
+	sqlite3_bind_int(st, 1, restore ? 0 : 1);
+	sqlite3_bind_int(st, 2, stored + 1);
+	bind_text(st, 3, now);
+	bind_text(st, 4, actor);
+	sqlite3_bind_int64(st, 5, id);
+	if ((ret = store_step_done(st)))
+		goto out;
+	if ((ret = version_add(s, t->id, id, stored + 1, now, actor, restore ? "restore" : "delete", "")))
+		goto out;
+	snprintf(object, sizeof(object), "ledger:%s/%lld", t->id, (long long)id);
+	ret = audit_append_locked(s, actor, restore ? "ledger.restore" : "ledger.delete", object, "");
+out:
+	return store_end(s, ret);
+}
+
+int store_ledger_history(struct store *s, const struct ledger_template *t, int64_t id, struct ledger_version **v,
+			 int *n)
+{
+	return versions_read(s, t, id, 0, v, n);
+}
+
+int store_ledger_at(struct store *s, const struct ledger_template *t, int64_t id, int version, struct ledger_record *r)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, ret = BR_OK;
+
+	if (store_prepare(s, "SELECT 1 FROM ledger_versions WHERE ledger = ? AND row_id = ? AND version = ?", &st))
+		return BR_ERR_STORE;
+	bind_text(st, 1, t->id);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int(st, 3, version);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? BR_ERR_NOT_FOUND : BR_ERR_STORE;
+	r->id = id;
+	r->version = version;
+	for (int i = 0; i < t->nfields; i++)
+		ledger_record_set(r, i, "");
+	/* each field's value is its last change up to the version */
+	if (store_prepare(s,
+			  "SELECT field, new FROM ledger_changes WHERE ledger = ? AND row_id = ? AND version <= ?"
+			  " ORDER BY version",
+			  &st))
+		return BR_ERR_STORE;
+	bind_text(st, 1, t->id);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int(st, 3, version);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int i = field_index(t, col_text(st, 0));
+		if (i >= 0)
+			ledger_record_set(r, i, col_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		ret = BR_ERR_STORE;
+	return ret;
+}
+
+int store_ledger_import(struct store *s, const struct ledger_template *t, struct ledger_record *recs, int n,
+			const char *actor, int *failed)
+{
+	char now[32], detail[64];
+	int ret;
+
+	*failed = -1;
+	if (t->builtin)
+		return BR_ERR_DENIED;
+	audit_now(now);
+	if ((ret = store_begin(s)))
+		return ret;
+	for (int i = 0; i < n; i++)
+		if ((ret = insert_locked(s, t, &recs[i], actor, "import", now))) {
+			*failed = i;
+			goto out;
+		}
+	snprintf(detail, sizeof(detail), "%d record(s)", n);
+	ret = audit_append_locked(s, actor, "ledger.import", t->id, detail);
+out:
+	return store_end(s, ret);
+}
+
+int store_ledger_due(struct store *s, const struct ledger_template *t, const struct ledger_rule *r,
+		     const struct ledger_bound_cond *where, int nwhere, const char *today, int limit,
+		     store_ledger_cb cb, void *arg)
+{
+	struct ledger_query q = { .t = t, .conds = where, .nconds = nwhere, .sort = r->field };
+	struct strbuf b = { NULL, 0 };
+	sqlite3_stmt *st = NULL;
+	struct ledger_record rec;
+	const char *f = t->fields[r->field].name;
+	int k, rc, ret;
+
+	strbuf_addf(&b, "SELECT ");
+	select_columns(t, &b);
+	strbuf_addf(&b, " FROM ledger_%s", t->id);
+	where_sql(&q, &b);
+	if (r->kind == LEDGER_RULE_DATE)
+		strbuf_addf(&b, " AND f_%s <> '' AND f_%s <= date(?, '+' || ? || ' days') ORDER BY f_%s, id", f, f, f);
+	else if (r->limit_field >= 0)
+		strbuf_addf(&b, " AND f_%s < f_%s ORDER BY f_%s, id", f, t->fields[r->limit_field].name, f);
+	else
+		strbuf_addf(&b, " AND f_%s < ? ORDER BY f_%s, id", f, f);
+	strbuf_addf(&b, " LIMIT %d", limit > 0 ? limit : 100);
+	if ((ret = store_prepare(s, b.s, &st)))
+		goto out;
+	k = bind_where(st, &q);
+	if (r->kind == LEDGER_RULE_DATE) {
+		bind_text(st, k++, today);
+		sqlite3_bind_int(st, k, r->within);
+	} else if (r->limit_field < 0) {
+		sqlite3_bind_int64(st, k, r->limit);
+	}
+	ledger_record_init(&rec, t);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		record_from_row(st, t, &rec);
+		if (cb(&rec, arg))
+			break;
+	}
+	ledger_record_release(&rec);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		ret = BR_ERR_STORE;
+out:
+	sqlite3_finalize(st);
+	free(b.s);
+	return ret;
+}
