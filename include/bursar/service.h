@@ -388,6 +388,17 @@ void ledger_import_release(struct ledger_import *r);
 int service_ledger_export(struct app *app, const struct ledger_query *q, const char *format, FILE *out, int64_t *rows,
 			  char *msg, size_t size);
 
+/*
+ * Files a requisition (an action of t that needs approval, e.g. 领用申请)
+ * for quantity of record id: a claim that the action's workflow routes
+ * through the approvals inbox; its final approval takes the quantity off
+ * the record in the same transaction.  Refused when the record does not
+ * have that much now.  c gets the claim (its number for the person).
+ */
+int service_ledger_request(struct app *app, const struct ledger_template *t, const struct ledger_action *a,
+			   int64_t id, const char *quantity, const char *comment, struct claim *c, char *msg,
+			   size_t size);
+
 /* ---- reminders ---- */
 
 struct ledger_reminder {

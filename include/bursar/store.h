@@ -580,6 +580,15 @@ int store_ledger_at(struct store *s, const struct ledger_template *t, int64_t id
 int store_ledger_import(struct store *s, const struct ledger_template *t, struct ledger_record *recs, int n,
 			const char *actor, int *failed);
 /*
+ * Files a requisition: claim c (a draft the caller made with
+ * store_claim_create) asks for quantity of record id's `field` in ledger
+ * t; when the claim is finally approved, the quantity comes off the field
+ * in the approving transaction.
+ */
+int store_ledger_request(struct store *s, int64_t claim_id, const struct ledger_template *t, int64_t id,
+			 const char *action, const char *field, int64_t quantity);
+
+/*
  * Records of t that rule r makes due on today (YYYY-MM-DD), nearest date
  * or lowest quantity first, at most limit.
  */

@@ -145,6 +145,11 @@ static int act_message(int ret, const char *ref, const struct act_result *r, cha
 	case BR_ERR_INVALID:
 		return service_fail(ret, msg, size, _("claim %s is not waiting for approval"),
 				    r->number[0] ? r->number : ref);
+	case BR_ERR_LIMIT:
+		return service_fail(ret, msg, size,
+				    _("claim %s cannot be approved: its ledger record no longer has the quantity it asks "
+				      "for, or was deleted"),
+				    r->number[0] ? r->number : ref);
 	default: return service_fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
 	}
 }

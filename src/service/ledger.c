@@ -441,6 +441,78 @@ out:
 	return ret ? store_fail(ret, msg, size) : BR_OK;
 }
 
+/* ---- requisitions ---- */
+
+int service_ledger_request(struct app *app, const struct ledger_template *t, const struct ledger_action *a,
+			   int64_t id, const char *quantity, const char *comment, struct claim *c, char *msg,
+			   size_t size)
+{
+	const char *lang = app_language(app);
+	struct wf_resolved steps[WF_MAX_STEPS];
+	struct ledger_record r;
+	struct form wf_form;
+	struct budget_refusal refused;
+	enum claim_status now = CLAIM_DRAFT;
+	char auto_rule[128] = "", q[16], rec[24];
+	int nsteps = 0, bad_line = 0, ret;
+	long n, have;
+
+	ledger_record_init(&r, t);
+	if ((ret = need_view(app, t, msg, size)))
+		goto out;
+	if (str_to_int(quantity, 1, 1000000000L, &n)) {
+		ret = service_fail(BR_ERR_INVALID, msg, size, _("the quantity must be a whole number of at least 1"));
+		goto out;
+	}
+	if ((ret = service_ledger_get(app, t, id, &r, msg, size)))
+		goto out;
+	if (r.deleted) {
+		ret = service_fail(BR_ERR_INVALID, msg, size, _("record %lld is deleted"), (long long)id);
+		goto out;
+	}
+	if (str_to_int(r.values[a->field], 0, 1000000000L, &have))
+		have = 0;
+	if (n > have) {
+		ret = service_fail(BR_ERR_LIMIT, msg, size, _("%s: only %ld left, you asked for %ld"), r.values[0], have,
+				   n);
+		goto out;
+	}
+	snprintf(q, sizeof(q), "%ld", n);
+	snprintf(rec, sizeof(rec), "%lld", (long long)id);
+	str_copy(c->form, t->id, sizeof(c->form));
+	str_copy(c->owner, app->user->uid, sizeof(c->owner));
+	str_copy(c->owner_name, user_display(app->user), sizeof(c->owner_name));
+	str_copy(c->department, app->user->department, sizeof(c->department));
+	snprintf(c->title, sizeof(c->title), "%s: %s × %ld", ledger_action_label(a, lang), r.values[0], n);
+	claim_set_value(c, "ledger", t->id);
+	claim_set_value(c, "record", rec);
+	claim_set_value(c, "quantity", q);
+	if (comment && *comment)
+		claim_set_value(c, "comment", comment);
+	memset(&wf_form, 0, sizeof(wf_form));
+	str_copy(wf_form.workflow, a->workflow, sizeof(wf_form.workflow));
+	if ((ret = service_workflow_resolve(app, &wf_form, c, steps, &nsteps, auto_rule, sizeof(auto_rule), msg,
+					    size)))
+		goto out;
+	if ((ret = store_claim_create(app->store, c, &bad_line, NULL)) ||
+	    (ret = store_ledger_request(app->store, c->id, t, id, a->name, t->fields[a->field].name, n))) {
+		ret = store_fail(ret, msg, size);
+		goto out;
+	}
+	ret = store_claim_submit(app->store, c->id, app->user->uid, c, steps, nsteps, auto_rule, &now, &refused);
+	if (ret == BR_ERR_LIMIT)
+		ret = service_fail(ret, msg, size, _("%s: not enough left to issue at once"), r.values[0]);
+	if (ret) {
+		store_claim_delete(app->store, c->id, app->user->uid);
+		ret = ret == BR_ERR_LIMIT ? ret : store_fail(ret, msg, size);
+		goto out;
+	}
+	c->status = now;
+out:
+	ledger_record_release(&r);
+	return ret;
+}
+
 /* ---- reminders ---- */
 
 struct due_state {

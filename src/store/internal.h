@@ -56,4 +56,12 @@ int advance_offset_locked(struct store *s, int64_t claim_id, const char *employe
 /* A claim taken back by its owner: open tasks cancelled, timeline entry. */
 int workflow_withdraw_locked(struct store *s, int64_t id, const char *actor);
 
+/*
+ * A claim just approved: when it is a ledger requisition, takes its
+ * quantity off the record's field as a new version noting the approval
+ * (BR_ERR_LIMIT when the record no longer has that much, or is deleted).
+ * Nothing to do for other claims.
+ */
+int ledger_request_apply_locked(struct store *s, int64_t claim_id, const char *actor);
+
 #endif

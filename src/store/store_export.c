@@ -329,7 +329,8 @@ int store_export_batch(struct store *s, const struct voucher_settings *set, cons
 	if (ret)
 		return ret;
 	/* every approved claim, oldest first: those that cannot be made into vouchers never hold up the others */
-	if ((ret = store_prepare(s, "SELECT id FROM claims WHERE status = 'approved' ORDER BY id", &st)))
+	if ((ret = store_prepare(s, "SELECT id FROM claims WHERE status = 'approved'"
+				  " AND id NOT IN (SELECT claim_id FROM ledger_requests) ORDER BY id", &st)))
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n % 1024 == 0)

@@ -817,3 +817,94 @@ out:
 	free(b.s);
 	return ret;
 }
+
+/* ---- requisitions ---- */
+
+int store_ledger_request(struct store *s, int64_t claim_id, const struct ledger_template *t, int64_t id,
+			 const char *action, const char *field, int64_t quantity)
+{
+	sqlite3_stmt *st = NULL;
+	int ret;
+
+	if ((ret = store_begin(s)))
+		return ret;
+	if ((ret = store_prepare(s,
+				 "INSERT INTO ledger_requests (claim_id, ledger, row_id, action, field, quantity)"
+				 " VALUES (?,?,?,?,?,?)",
+				 &st)))
+		goto out;
+	sqlite3_bind_int64(st, 1, claim_id);
+	bind_text(st, 2, t->id);
+	sqlite3_bind_int64(st, 3, id);
+	bind_text(st, 4, action);
+	bind_text(st, 5, field);
+	sqlite3_bind_int64(st, 6, quantity);
+	ret = store_step_done(st);
+out:
+	return store_end(s, ret);
+}
+
+int ledger_request_apply_locked(struct store *s, int64_t claim_id, const char *actor)
+{
+	sqlite3_stmt *st = NULL;
+	char ledger[FORM_ID_MAX], field[FORM_ID_MAX], number[CLAIM_NUMBER_MAX], sql[256], now[32], note[256];
+	char old[32], new[32], object[96];
+	int64_t row, quantity, stock;
+	int rc, ret, version;
+
+	if (store_prepare(s,
+			  "SELECT r.ledger, r.row_id, r.field, r.quantity, c.number FROM ledger_requests r"
+			  " JOIN claims c ON c.id = r.claim_id WHERE r.claim_id = ? AND r.applied_version = 0",
+			  &st))
+		return BR_ERR_STORE;
+	sqlite3_bind_int64(st, 1, claim_id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? BR_OK : BR_ERR_STORE;
+	}
+	str_copy(ledger, col_text(st, 0), sizeof(ledger));
+	row = sqlite3_column_int64(st, 1);
+	str_copy(field, col_text(st, 2), sizeof(field));
+	quantity = sqlite3_column_int64(st, 3);
+	str_copy(number, col_text(st, 4), sizeof(number));
+	sqlite3_finalize(st);
+	if (!form_ident_ok(ledger) || !form_ident_ok(field))
+		return BR_ERR_STORE;
+	snprintf(sql, sizeof(sql), "SELECT version, coalesce(f_%s, 0) FROM ledger_%s WHERE id = ? AND deleted = 0",
+		 field, ledger);
+	if (store_prepare(s, sql, &st))
+		return BR_ERR_STORE;
+	sqlite3_bind_int64(st, 1, row);
+	rc = sqlite3_step(st);
+	version = sqlite3_column_int(st, 0);
+	stock = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? BR_ERR_LIMIT : BR_ERR_STORE;
+	if (stock < quantity)
+		return BR_ERR_LIMIT;
+	audit_now(now);
+	snprintf(sql, sizeof(sql),
+		 "UPDATE ledger_%s SET f_%s = ?1, version = ?2, updated_at = ?3, updated_by = ?4 WHERE id = ?5", ledger,
+		 field);
+	if ((ret = store_prepare(s, sql, &st)))
+		return ret;
+	sqlite3_bind_int64(st, 1, stock - quantity);
+	sqlite3_bind_int(st, 2, version + 1);
+	bind_text(st, 3, now);
+	bind_text(st, 4, actor);
+	sqlite3_bind_int64(st, 5, row);
+	if ((ret = store_step_done(st)))
+		return ret;
+	snprintf(note, sizeof(note), "%s approved by %s", number, actor);
+	snprintf(old, sizeof(old), "%lld", (long long)stock);
+	snprintf(new, sizeof(new), "%lld", (long long)(stock - quantity));
+	if ((ret = version_add(s, ledger, row, version + 1, now, actor, "approval", note)) ||
+	    (ret = change_add(s, ledger, row, version + 1, field, old, new)) ||
+	    (ret = store_exec_ids(s, "UPDATE ledger_requests SET applied_version = ?2 WHERE claim_id = ?1", claim_id,
+				  version + 1)))
+		return ret;
+	snprintf(object, sizeof(object), "ledger:%s/%lld", ledger, (long long)row);
+	snprintf(note, sizeof(note), "version %d, %s %s -> %s by %s", version + 1, field, old, new, number);
+	return audit_append_locked(s, actor, "ledger.approval", object, note);
+}

@@ -318,6 +318,7 @@ int store_claim_submit(struct store *s, int64_t id, const char *actor, struct cl
 		return_step = 0; /* (no steps at all now: a rule would approve it; resume where it was) */
 	if (auto_rule && *auto_rule && !returned) {
 		if ((ret = set_claim_locked(s, id, "approved", 0, true)) ||
+		    (ret = ledger_request_apply_locked(s, id, "-")) ||
 		    (ret = store_exec_id(s, "DELETE FROM claim_steps WHERE claim_id = ?", id)) ||
 		    (ret = event_locked(s, id, actor, "", "submit", "", "")) ||
 		    (ret = event_locked(s, id, "-", "", "auto-approve", auto_rule, "")) ||
@@ -607,7 +608,8 @@ int store_claim_act(struct store *s, int64_t id, int64_t task, const char *actor
 				ret = activate_locked(s, id, next, r->next, sizeof(r->next));
 			} else {
 				r->status = CLAIM_APPROVED;
-				if ((ret = set_claim_locked(s, id, "approved", 0, false)) == BR_OK)
+				if ((ret = set_claim_locked(s, id, "approved", 0, false)) == BR_OK &&
+				    (ret = ledger_request_apply_locked(s, id, actor)) == BR_OK)
 					ret = notify_locked(s, a.owner, r->number, "approve", actor, comment);
 			}
 			if (ret)

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bursar/claim.h"
 #include "bursar/err.h"
 #include "bursar/ledger.h"
 #include "bursar/store.h"
@@ -364,6 +365,75 @@ static void test_table_grows(void **state)
 	free(md.s);
 }
 
+/* A requisition of quantity from record id, approved in one step by boss; returns the claim id. */
+static int64_t requisition(struct fixture *f, int64_t id, int64_t quantity)
+{
+	struct claim c;
+	struct wf_resolved step;
+	enum claim_status status;
+	int bad = 0;
+	int64_t cid;
+
+	claim_init(&c);
+	snprintf(c.form, sizeof(c.form), "contracts");
+	snprintf(c.owner, sizeof(c.owner), "alice");
+	snprintf(c.title, sizeof(c.title), "领用申请");
+	assert_int_equal(store_claim_create(f->s, &c, &bad, NULL), BR_OK);
+	cid = c.id;
+	assert_int_equal(store_ledger_request(f->s, cid, &f->t, id, "requisition", "stock", quantity), BR_OK);
+	memset(&step, 0, sizeof(step));
+	snprintf(step.name, sizeof(step.name), "仓库发放");
+	snprintf(step.approvers[0], sizeof(step.approvers[0]), "boss");
+	step.napprovers = 1;
+	assert_int_equal(store_claim_submit(f->s, cid, "alice", &c, &step, 1, "", &status, NULL), BR_OK);
+	assert_int_equal(status, CLAIM_SUBMITTED);
+	claim_release(&c);
+	return cid;
+}
+
+static void test_requisition(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_record r;
+	struct ledger_version *v;
+	struct act_result res;
+	int n;
+	int64_t id = add(f, "A4 打印纸", "", "10", "2", "", "履行中");
+	int64_t c1 = requisition(f, id, 4), c2 = requisition(f, id, 7);
+
+	ledger_record_init(&r, &f->t);
+	/* filing takes nothing yet */
+	assert_int_equal(store_ledger_get(f->s, &f->t, id, &r), BR_OK);
+	assert_string_equal(r.values[2], "10");
+	/* the final approval takes the quantity, in the same transaction, as a version naming the approval */
+	assert_int_equal(store_claim_act(f->s, c1, 0, "boss", "2026-06-01", TASK_APPROVE, "", &res), BR_OK);
+	assert_int_equal(res.status, CLAIM_APPROVED);
+	assert_int_equal(store_ledger_get(f->s, &f->t, id, &r), BR_OK);
+	assert_string_equal(r.values[2], "6");
+	assert_int_equal(r.version, 2);
+	assert_string_equal(r.updated_by, "boss");
+	assert_int_equal(store_ledger_history(f->s, &f->t, id, &v, &n), BR_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[1].action, "approval");
+	assert_non_null(strstr(v[1].note, "approved by boss"));
+	assert_non_null(strstr(v[1].note, res.number));
+	assert_string_equal(v[1].changes[0].from, "10");
+	assert_string_equal(v[1].changes[0].to, "6");
+	ledger_versions_release(v, n);
+	/* 7 of 6 left: the approval is refused and changes nothing */
+	assert_int_equal(store_claim_act(f->s, c2, 0, "boss", "2026-06-01", TASK_APPROVE, "", &res), BR_ERR_LIMIT);
+	assert_int_equal(store_ledger_get(f->s, &f->t, id, &r), BR_OK);
+	assert_string_equal(r.values[2], "6");
+	{
+		struct claim c;
+		claim_init(&c);
+		assert_int_equal(store_claim_get(f->s, c2, &c), BR_OK);
+		assert_int_equal(c.status, CLAIM_SUBMITTED);
+		claim_release(&c);
+	}
+	ledger_record_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +442,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reminders, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_grows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_requisition, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
