@@ -253,7 +253,12 @@ static void *claim_enter(struct ui *ui)
 	ed->form = form_set_find(&ed->forms, ed->c.form);
 	ed->editable = ed->c.status == CLAIM_DRAFT && !strcmp(ed->c.owner, ui->app->user->uid) && ed->form;
 	load_approvals(ui, ed);
-	if (!ed->form)
+	if (!ed->form && claim_value(&ed->c, "ledger")[0])
+		ui_message(ui, ed->task ? THEME_OK : THEME_NORMAL,
+			   _("Requisition from ledger %s, record %s, quantity %s%s"), claim_value(&ed->c, "ledger"),
+			   claim_value(&ed->c, "record"), claim_value(&ed->c, "quantity"),
+			   ed->task ? _(": y approve, x reject, u return") : "");
+	else if (!ed->form)
 		ui_message(ui, THEME_ERROR, _("The form %s of this claim is no longer available; it opens read-only."),
 			   ed->c.form);
 	else if (ed->task)
