@@ -9,6 +9,7 @@
 #include "bursar/export.h"
 #include "bursar/form.h"
 #include "bursar/i18n.h"
+#include "bursar/ledger.h"
 #include "bursar/log.h"
 #include "bursar/server.h"
 #include "bursar/service.h"
@@ -134,7 +135,7 @@ static int check_forms(const struct config *cfg, bool quiet)
 	struct form_set set;
 	struct store *store = NULL;
 	char msg[BR_MSG_MAX], errs[8192] = "";
-	int left_out, nworkflows = 0, nworkflows_bad = 0, unrouted = 0;
+	int left_out, nworkflows = 0, nworkflows_bad = 0, unrouted = 0, nledgers = 0, nledgers_bad = 0;
 
 	if (store_open(cfg->store.path, cfg->store.synchronous_full, &store, msg, sizeof(msg))) {
 		fprintf(stderr, "bursar: [store] path: %s\n", msg);
@@ -168,6 +169,24 @@ static int check_forms(const struct config *cfg, bool quiet)
 				unrouted++;
 			}
 		nworkflows = wfs.n;
+		{
+			/* Ledger templates, and the workflows their actions name. */
+			struct ledger_set ls;
+			snprintf(path, sizeof(path), "%.4000s/ledgers", forms_dir);
+			nledgers_bad = ledger_set_load(&ls, path, errs, sizeof(errs));
+			for (int i = 0; i < ls.n; i++)
+				for (int k = 0; k < ls.items[i].nactions; k++)
+					if (!workflow_set_find(&wfs, ls.items[i].actions[k].workflow)) {
+						used = strlen(errs);
+						snprintf(errs + used, sizeof(errs) - used,
+							 "%s:%d: action `%s`: workflow `%s` is missing or has problems\n",
+							 ls.items[i].id, ls.items[i].actions[k].line,
+							 ls.items[i].actions[k].name, ls.items[i].actions[k].workflow);
+						nledgers_bad++;
+					}
+			nledgers = ls.n;
+			ledger_set_release(&ls);
+		}
 		workflow_set_release(&wfs);
 	}
 	if (quiet) {
@@ -175,11 +194,12 @@ static int check_forms(const struct config *cfg, bool quiet)
 			log_event("form problem: %s", line);
 	} else {
 		fputs(errs, stderr);
-		printf("%d form(s) usable, %d left out; %d workflow(s) usable, %d left out (%s)\n", set.n - unrouted,
-		       left_out, nworkflows, nworkflows_bad, forms_dir);
+		printf("%d form(s) usable, %d left out; %d workflow(s) usable, %d left out; %d ledger(s) usable, %d left "
+		       "out (%s)\n",
+		       set.n - unrouted, left_out, nworkflows, nworkflows_bad, nledgers, nledgers_bad, forms_dir);
 	}
 	form_set_release(&set);
-	return left_out + nworkflows_bad;
+	return left_out + nworkflows_bad + nledgers_bad;
 }
 
 /* Form problems at start-up are logged; the usable forms serve. */
