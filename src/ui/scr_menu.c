@@ -39,11 +39,15 @@ static const struct area areas[] = {
 	  service_sees_all },
 	{ N_("Vouchers & payments"), N_("Export batches, payments, bank reconciliation and advances"), ROLE_ANY,
 	  &screen_vouchers, service_sees_all },
-	/* turnaround and the audit log stay last: the end-to-end tests reach them with G */
 	{ N_("Approval turnaround"), N_("How long approvals take, per step and per approver"),
 	  ROLE_BIT(ROLE_FINANCE) | ROLE_BIT(ROLE_ADMIN), &screen_turnaround },
 	{ N_("Audit log"), N_("Every change, in a verifiable hash chain"),
 	  ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR), &screen_audit },
+	/* everyone: the ledger service decides which ledgers and reminders each person sees */
+	{ N_("Ledgers"), N_("Ledgers (台账): contracts, assets, supplies, claims, invoices"), ROLE_ANY,
+	  &screen_ledgers },
+	{ N_("Reminders"), N_("Ledger records due: contracts ending, inspections, low stock"), ROLE_ANY,
+	  &screen_reminders },
 };
 
 static const struct key_binding menu_keys[] = {

@@ -161,6 +161,12 @@ extern const struct screen_ops screen_budget;
 extern const struct screen_ops screen_dashboard;
 extern const struct screen_ops screen_accounts;
 extern const struct screen_ops screen_vouchers;
+extern const struct screen_ops screen_ledgers;
+extern const struct screen_ops screen_ledger;
+extern const struct screen_ops screen_ledger_record;
+extern const struct screen_ops screen_ledger_form;
+extern const struct screen_ops screen_ledger_history;
+extern const struct screen_ops screen_reminders;
 
 /* Opens the claim editor on claim id, or on a new claim of form when id is 0. */
 void claim_editor_open(struct ui *ui, int64_t id, const char *form);
@@ -204,5 +210,13 @@ bool ui_period_prompt(struct ui *ui, char *buf, size_t size, bool allow_empty);
  * than 0, never full for less than 1000.
  */
 void ui_bar(char *out, size_t size, int permille, int width, bool ascii);
+
+/* ---- ledgers (scr_ledgers.c) ---- */
+
+/*
+ * At login: one status-line message ("3 reminder(s) due") when the person
+ * has reminders due, unless a message is already there; nothing otherwise.
+ */
+void ledger_reminders_notify(struct ui *ui);
 
 #endif

@@ -515,6 +515,7 @@ int ui_run(struct app *app)
 	if (!app->user->roles)
 		ui_message(&ui, THEME_WARN, "%s", _("You have no role in bursar yet; ask an administrator."));
 	ui_push(&ui, &screen_menu);
+	ledger_reminders_notify(&ui);
 	draw(&ui, help);
 	redraw = notify(&ui);
 
