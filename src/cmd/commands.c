@@ -141,6 +141,38 @@ const struct cmd_entry cmd_table[] = {
 	{ "advance repay", "PERSON AMOUNT --ref BANKREF [--date DATE] [--json]",
 	  N_("Record that a person paid back part of an open advance; never more than is open"), BUDGET_ROLES,
 	  cmd_advance_repay },
+	{ "ledger list", "[--json]", N_("The ledgers (台账) you may see, whether you may edit them, and their fields"),
+	  ROLE_ANY, cmd_ledger_list },
+	{ "ledger rows",
+	  "NAME [--filter EXPR] [--sort FIELD] [--desc] [--deleted] [--limit N] [--after CURSOR] [--json]",
+	  N_("A ledger's records, filtered and sorted: all of them, or --limit N at a time continued with --after"),
+	  ROLE_ANY, cmd_ledger_rows },
+	{ "ledger show", "NAME ROW [--json]", N_("One record of a ledger, with its version"), ROLE_ANY,
+	  cmd_ledger_show },
+	{ "ledger add", "NAME [--json] < RECORD.json",
+	  N_("Add a record to a ledger (JSON on stdin; keys are field names or labels)"), ROLE_ANY, cmd_ledger_add },
+	{ "ledger update", "NAME ROW [--json] < CHANGES.json",
+	  N_("Change some fields of a record (JSON on stdin with the \"version\" you read); refused when someone "
+	     "saved it since"),
+	  ROLE_ANY, cmd_ledger_update },
+	{ "ledger delete", "NAME ROW --version N [--json]",
+	  N_("Delete a record read at version N (it can be restored)"), ROLE_ANY, cmd_ledger_delete },
+	{ "ledger restore", "NAME ROW --version N [--json]", N_("Restore a deleted record read at version N"), ROLE_ANY,
+	  cmd_ledger_restore },
+	{ "ledger history", "NAME ROW [--json]",
+	  N_("A record's versions: who, when, what they did and each field's old and new value"), ROLE_ANY,
+	  cmd_ledger_history },
+	{ "ledger rollback", "NAME ROW VERSION [--json]",
+	  N_("Make a record look as it did at VERSION again, as a new version"), ROLE_ANY, cmd_ledger_rollback },
+	{ "ledger import", "NAME [--json] < RECORDS.csv",
+	  N_("Import records from CSV (UTF-8 or GBK): all rows or none, with a report per row"), ROLE_ANY,
+	  cmd_ledger_import },
+	{ "ledger export", "NAME [--filter EXPR] [--sort FIELD] [--desc] --format csv|xlsx > FILE",
+	  N_("Write a ledger's records, filtered and sorted, to stdout as CSV or an xlsx workbook"), ROLE_ANY,
+	  cmd_ledger_export },
+	{ "reminders", "[--json]",
+	  N_("What the ledgers remind you of today: contracts ending soon, stock below its minimum, ..."), ROLE_ANY,
+	  cmd_reminders },
 	{ "audit verify", "[--json]", N_("Check the audit log's hash chain; report the first broken entry"),
 	  AUDIT_ROLES, cmd_audit_verify },
 	{ "audit log", "[--limit N] [--before ID] [--json]", N_("List audit entries, newest first"), AUDIT_ROLES,
@@ -180,6 +212,12 @@ static int scan_opts(const char *name, int argc, char **argv, const char *optstr
 		case 'R': v->reason = optarg; break;
 		case 'B': v->by = optarg; break;
 		case 'f': v->format = optarg; break;
+		case 'e': v->filter = optarg; break;
+		case 'o': v->sort = optarg; break;
+		case 'w': v->after = optarg; break;
+		case 'V': v->version = optarg; break;
+		case 'z': v->desc = 1; break;
+		case 'x': v->deleted = 1; break;
 		default:
 			fprintf(err, _("bursar: %s: unknown option or missing value `%s`\n"), name,
 				argv[optind - 1] ? argv[optind - 1] : "");
@@ -488,7 +526,7 @@ static int cmd_audit_log(struct app *app, int argc, char **argv, FILE *out, FILE
 	return p.arr ? print_json(p.arr, out) : CMD_OK;
 }
 
-static json_t *field_json(const struct form_field *fl, const char *lang)
+json_t *field_json(const struct form_field *fl, const char *lang)
 {
 	char buf[64];
 	json_t *j = json_pack("{s:s, s:s, s:s, s:b}", "name", fl->name, "label", form_field_label(fl, lang), "type",
@@ -504,6 +542,8 @@ static json_t *field_json(const struct form_field *fl, const char *lang)
 							    : json_integer(fl->max));
 	if (fl->pattern[0])
 		json_object_set_new(j, "pattern", json_string(fl->pattern));
+	if (fl->ref[0])
+		json_object_set_new(j, "ref", json_string(fl->ref));
 	if (fl->noptions) {
 		json_t *opts = json_array();
 		for (int i = 0; i < fl->noptions; i++)

@@ -37,6 +37,12 @@ struct opt_values {
 	const char *reason;
 	const char *by;
 	const char *format;
+	const char *filter;
+	const char *sort;
+	const char *after;
+	const char *version;
+	int desc;
+	int deleted;
 };
 
 #define IMPORT_MAX_BYTES (16u << 20)
@@ -54,6 +60,8 @@ void usage_line(FILE *err, const char *name);
 /* Prints j (consumed) indented with sorted keys. */
 int print_json(json_t *j, FILE *out);
 extern const struct option json_only[];
+/* A form or ledger field as JSON: name, label in lang, type, required, limits, options. */
+json_t *field_json(const struct form_field *fl, const char *lang);
 /* One invoice from a JSON object; msg names the field, prefixed with path. */
 int invoice_from_json(json_t *root, const char *path, struct invoice *inv, char *msg, size_t size);
 /* One JSON object from the command's stdin; NULL after a message on err. */
@@ -113,5 +121,17 @@ int cmd_export_list(struct app *app, int argc, char **argv, FILE *out, FILE *err
 int cmd_export_show(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_export_replay(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_report_turnaround(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_ledger_list(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_ledger_rows(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_ledger_show(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_ledger_add(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_ledger_update(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_ledger_delete(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_ledger_restore(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_ledger_history(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_ledger_rollback(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_ledger_import(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_ledger_export(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_reminders(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 
 #endif

@@ -431,9 +431,10 @@ static void test_help_json(void **state)
 	 * claim history, inbox, approve, reject, return, transfer, add approver,
 	 * delegate set/clear/show: a person without a role may still be asked to
 	 * approve (a named approver or a delegate); budget list and show and
-	 * report spend, limited to what the person may see; advance list, their own
+	 * report spend, limited to what the person may see; advance list, their own;
+	 * the eleven ledger commands and reminders, the service deciding per ledger
 	 */
-	assert_int_equal(json_array_size(j), 21);
+	assert_int_equal(json_array_size(j), 33);
 	assert_true(json_has_command(j, "whoami"));
 	assert_false(json_has_command(j, "audit verify"));
 	json_decref(j);
