@@ -4,7 +4,8 @@
 # filter, saves against the version read (a stale one refused, naming the
 # change that came first), history, rollback, delete and restore, staff
 # refused, an all-or-nothing CSV import, CSV and xlsx export, keyset
-# paging, and the reminders of a contract ending soon and of low stock.
+# paging (over a thousand records too), and the reminders of a contract
+# ending soon and of low stock.
 . "$(dirname "$0")/lib.sh"
 e2e_start
 TODAY=$(date +%F)
@@ -146,6 +147,15 @@ check "--after it continues with the rest" [ "$(jq -r '[.rows[].fields.amount] |
 check "and there is no page after" [ "$(jq -r .next <<<"$out")" = null ]
 err=$(fin ledger rows contracts --after nonsense 2>&1); rc=$?
 check "a bad cursor is a usage error" [ $rc -eq 2 ]
+{ echo "物品,单位,库存,最低库存"; for i in $(seq 1100); do echo "物品$i,个,$i,1"; done; } >"$E2E_DIR/many.csv"
+check "1100 supplies import at once" quiet fin ledger import supplies <"$E2E_DIR/many.csv"
+check "rows without --limit pages through all of them (pages of 500)" \
+	[ "$(fin ledger rows supplies --json | jq '[.rows[].id] | unique | length')" -eq 1100 ]
+out=$(fin ledger rows supplies --sort 库存 --desc --limit 600 --json)
+check "--limit 600 spans two pages" [ "$(jq -r '"\(.rows | length) \(.rows[0].fields.stock) \(.rows[-1].fields.stock)"' <<<"$out")" = "600 1100 501" ]
+out=$(fin ledger rows supplies --sort 库存 --desc --limit 600 --after "$(jq -r .next <<<"$out")" --json)
+check "and --after gives the other 500, in order, to the end" \
+	[ "$(jq -r '"\(.rows | length) \(.rows[0].fields.stock) \(.rows[-1].fields.stock) \(.next)"' <<<"$out")" = "500 500 1 null" ]
 
 # ---- export ----
 fin ledger export contracts --filter "'相对方~某某科技'" --format csv >"$E2E_DIR/out.csv"; rc=$?
