@@ -164,6 +164,9 @@ const struct cmd_entry cmd_table[] = {
 	  cmd_ledger_history },
 	{ "ledger rollback", "NAME ROW VERSION [--json]",
 	  N_("Make a record look as it did at VERSION again, as a new version"), ROLE_ANY, cmd_ledger_rollback },
+	{ "ledger request", "NAME ROW QUANTITY [--action NAME] [--comment TEXT] [--json]",
+	  N_("Ask for QUANTITY of a record (e.g. a requisition of office supplies); approval takes it off the stock"),
+	  ROLE_ANY, cmd_ledger_request },
 	{ "ledger import", "NAME [--json] < RECORDS.csv",
 	  N_("Import records from CSV (UTF-8 or GBK): all rows or none, with a report per row"), ROLE_ANY,
 	  cmd_ledger_import },
@@ -218,6 +221,7 @@ static int scan_opts(const char *name, int argc, char **argv, const char *optstr
 		case 'V': v->version = optarg; break;
 		case 'z': v->desc = 1; break;
 		case 'x': v->deleted = 1; break;
+		case 'q': v->action = optarg; break;
 		default:
 			fprintf(err, _("bursar: %s: unknown option or missing value `%s`\n"), name,
 				argv[optind - 1] ? argv[optind - 1] : "");

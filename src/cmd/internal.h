@@ -41,6 +41,7 @@ struct opt_values {
 	const char *sort;
 	const char *after;
 	const char *version;
+	const char *action;
 	int desc;
 	int deleted;
 };
@@ -129,6 +130,7 @@ int cmd_ledger_update(struct app *app, int argc, char **argv, FILE *out, FILE *e
 int cmd_ledger_delete(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_ledger_restore(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_ledger_history(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_ledger_request(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_ledger_rollback(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_ledger_import(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_ledger_export(struct app *app, int argc, char **argv, FILE *out, FILE *err);

@@ -825,6 +825,59 @@ out:
 	return ret;
 }
 
+static const struct option request_opts[] = { { "json", no_argument, NULL, 'j' },
+					      { "action", required_argument, NULL, 'q' },
+					      { "comment", required_argument, NULL, 'c' },
+					      { NULL, 0, NULL, 0 } };
+
+int cmd_ledger_request(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	struct opt_values v = { 0 };
+	struct ledger_target x = { 0 };
+	const struct ledger_action *a = NULL;
+	struct claim c;
+	char msg[BR_MSG_MAX], *ops[3] = { 0 };
+	int ret;
+
+	claim_init(&c);
+	if (parse_opts_operands("ledger request", argc, argv, request_opts, &v, ops, 3, err) < 0) {
+		usage_line(err, "ledger request");
+		return CMD_USAGE;
+	}
+	if ((ret = target_open(app, "ledger request", ops[0], ops[1], &x, err)))
+		goto out;
+	ret = CMD_FAIL;
+	for (int i = 0; i < x.t->nactions && !a; i++)
+		if (!v.action || !strcmp(x.t->actions[i].name, v.action) ||
+		    !strcmp(ledger_action_label(&x.t->actions[i], app_language(app)), v.action))
+			a = &x.t->actions[i];
+	if (!a) {
+		fprintf(err,
+			v.action ? _("bursar: ledger request: %s has no action `%s`\n")
+				 : _("bursar: ledger request: %s has nothing to request%s\n"),
+			ledger_title(x.t, app_language(app)), v.action ? v.action : "");
+		goto out;
+	}
+	if (service_ledger_request(app, x.t, a, x.id, ops[2], v.comment, &c, msg, sizeof(msg))) {
+		fprintf(err, "bursar: ledger request: %s\n", msg);
+		goto out;
+	}
+	if (v.json) {
+		json_t *j = json_pack("{s:s, s:s, s:s, s:I, s:s}", "number", c.number, "status",
+				      claim_status_name(c.status), "ledger", x.t->id, "record", (json_int_t)x.id, "action",
+				      a->name);
+		ret = print_json(j, out);
+	} else {
+		fprintf(out, _("%s %s: %s, %s\n"), ledger_action_label(a, app_language(app)), c.number, c.title,
+			_(claim_status_label(c.status)));
+		ret = CMD_OK;
+	}
+out:
+	claim_release(&c);
+	target_close(&x);
+	return ret;
+}
+
 /* ---- import and export ---- */
 
 int cmd_ledger_import(struct app *app, int argc, char **argv, FILE *out, FILE *err)
