@@ -162,6 +162,10 @@ struct ledger_record {
 	char *values[FORM_MAX_FIELDS]; /* owned, indexed like the template's fields; never NULL after init */
 };
 
+/*
+ * Every record must be initialised before use (reads fill an initialised
+ * record; copy needs an initialised destination) and released after.
+ */
 void ledger_record_init(struct ledger_record *r, const struct ledger_template *t);
 void ledger_record_release(struct ledger_record *r);
 void ledger_record_copy(struct ledger_record *dst, const struct ledger_record *src, const struct ledger_template *t);
