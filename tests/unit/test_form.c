@@ -1,6 +1,7 @@
 /*
  * test_form.c - the Markdown form parser: the shipped forms, every kind of
- * mistake reported with its line, and category limits by rank.
+ * mistake reported with its line, category limits by rank, and the field
+ * types only ledger templates may use.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -137,6 +138,59 @@ static void test_mistakes(void **state)
 	}
 }
 
+/*
+ * Attachment and reference fields belong to ledger templates: a claim form
+ * refuses them (claims attach files to lines), form_field_parse() with
+ * ledger=true takes them, and a reference must name its ledger.
+ */
+static void test_ledger_only_types(void **state)
+{
+	struct form_field fields[FORM_MAX_FIELDS];
+	struct form_problems p;
+	struct form f;
+	char errs[2048];
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(field_type_from_name("attachment"), FIELD_ATTACHMENT);
+	assert_int_equal(field_type_from_name("reference"), FIELD_REFERENCE);
+	assert_string_equal(field_type_name(FIELD_REFERENCE), "reference");
+	assert_int_equal(parse(HEAD "```field\nname: scan\ntype: attachment\n```\n", &f, errs, sizeof(errs)), 1);
+	assert_non_null(strstr(errs, "t.md:6: attachment fields are for ledger templates"));
+	form_release(&f);
+	assert_int_equal(
+	    parse(HEAD "```field\nname: other\ntype: reference\nref: contracts\n```\n", &f, errs, sizeof(errs)), 1);
+	assert_non_null(strstr(errs, "t.md:6: reference fields are for ledger templates"));
+	form_release(&f);
+	/* in a ledger template: a block whose first line is line 4 has its fence on line 3 */
+	errs[0] = '\0';
+	form_problems_init(&p, "l.md", errs, sizeof(errs));
+	form_field_parse(&p, fields, &n, FORM_MAX_FIELDS, "name: scan\nlabel: 扫描件 | Scan\ntype: attachment\n", 4,
+			 true);
+	form_field_parse(&p, fields, &n, FORM_MAX_FIELDS, "name: contract\ntype: reference\nref: contracts\n", 10,
+			 true);
+	assert_int_equal(p.count, 0);
+	assert_string_equal(errs, "");
+	assert_int_equal(n, 2);
+	assert_int_equal(fields[0].type, FIELD_ATTACHMENT);
+	assert_string_equal(form_field_label(&fields[0], "en"), "Scan");
+	assert_int_equal(fields[1].type, FIELD_REFERENCE);
+	assert_string_equal(fields[1].ref, "contracts");
+	assert_int_equal(fields[1].line, 9);
+	/* what a ledger template still may not say */
+	form_field_parse(&p, fields, &n, FORM_MAX_FIELDS, "name: other\ntype: reference\n", 20, true);
+	assert_non_null(strstr(errs, "l.md:19: reference field `other` needs `ref: LEDGER`"));
+	form_field_parse(&p, fields, &n, FORM_MAX_FIELDS, "name: note\nref: contracts\n", 30, true);
+	assert_non_null(strstr(errs, "l.md:29: ref is only for reference fields"));
+	form_field_parse(&p, fields, &n, FORM_MAX_FIELDS, "name: third\ntype: reference\nref: Bad Name\n", 40, true);
+	assert_non_null(strstr(errs, "l.md:42: ref names a ledger"));
+	form_field_parse(&p, fields, &n, FORM_MAX_FIELDS, "name: pic\ntype: attachment\nmax: 3\n", 50, true);
+	assert_non_null(strstr(errs, "l.md:52: min/max do not apply to attachment fields"));
+	form_field_parse(&p, fields, &n, FORM_MAX_FIELDS, "name: scan\ntype: attachment\n", 60, true);
+	assert_non_null(strstr(errs, "l.md:59: field `scan` is declared twice"));
+	assert_int_equal(p.count, 5);
+}
+
 static void test_bad_file_does_not_stop_others(void **state)
 {
 	char dir[] = "/tmp/bursar-forms-XXXXXX", path[256], errs[2048] = "";
@@ -173,7 +227,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shipped_forms),     cmocka_unit_test(test_limits_by_rank),
 		cmocka_unit_test(test_money_and_choice_fields), cmocka_unit_test(test_mistakes),
-		cmocka_unit_test(test_bad_file_does_not_stop_others),
+		cmocka_unit_test(test_bad_file_does_not_stop_others), cmocka_unit_test(test_ledger_only_types),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
