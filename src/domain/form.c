@@ -390,6 +390,18 @@ void form_release(struct form *f)
 	f->help = NULL;
 }
 
+/*
+ * A login as a directory uid has it: letters, digits, . _ - @ (and
+ * non-ASCII letters); no blanks, quotes or other punctuation.
+ */
+static bool login_plain(const char *v)
+{
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x80 && !isalnum(*p) && !strchr("._-@", *p))
+			return false;
+	return true;
+}
+
 int form_value_check(const struct form_field *fl, const char *label, const char *v, char *canon, size_t canon_size,
 		     char *msg, size_t msg_size)
 {
@@ -429,7 +441,7 @@ int form_value_check(const struct form_field *fl, const char *label, const char 
 				return BR_OK;
 		return str_printf(msg, msg_size, _("%s must be one of the listed choices"), label), BR_ERR_INVALID;
 	case FIELD_PERSON:
-		if (!user_login_valid(v))
+		if (!user_login_valid(v) || !login_plain(v))
 			return str_printf(msg, msg_size, _("%s must be a login name"), label), BR_ERR_INVALID;
 		return BR_OK;
 	case FIELD_REFERENCE:

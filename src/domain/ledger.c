@@ -267,7 +267,7 @@ static void rule_line(struct form_problems *p, int line, const char *key, const 
 {
 	struct rule_ctx *c = arg;
 	struct ledger_rule *r = c->r;
-	long n;
+	long n = 0;
 
 	if (!strcmp(key, "name")) {
 		if (!form_ident_ok(value))
@@ -589,7 +589,7 @@ static int ledger_load_one(const char *file, const char *id, const char *text, v
 		return 1;
 	}
 	str_copy(t.id, id, sizeof(t.id));
-	if (ledger_set_find(l->set, id)) {
+	if (!strcmp(id, LEDGER_BUILTIN_CLAIMS) || !strcmp(id, LEDGER_BUILTIN_INVOICES)) {
 		struct form_problems p;
 		form_problems_init(&p, file, l->errs, l->errs_size);
 		form_problem(&p, 1, "`%s` is the name of a built-in ledger", id);
@@ -604,6 +604,20 @@ static int ledger_load_one(const char *file, const char *id, const char *text, v
 	return 0;
 }
 
+/* By id only: what a file name or a `ref:` names. */
+static const struct ledger_template *find_id(const struct ledger_set *set, const char *id)
+{
+	for (int i = 0; i < set->n; i++)
+		if (!strcmp(set->items[i].id, id))
+			return &set->items[i];
+	return NULL;
+}
+
+static int cmp_template(const void *a, const void *b)
+{
+	return strcmp(((const struct ledger_template *)a)->id, ((const struct ledger_template *)b)->id);
+}
+
 int ledger_set_load(struct ledger_set *set, const char *dir, char *errs, size_t errs_size)
 {
 	struct set_load l = { set, errs, errs_size, 8 };
@@ -615,15 +629,19 @@ int ledger_set_load(struct ledger_set *set, const char *dir, char *errs, size_t 
 	out = form_dir_load(dir, "ledger", errs, errs_size, ledger_load_one, &l);
 	if (out < 0)
 		out = 0; /* no templates: the built-ins still serve */
+	if (set->n > 2) /* the two built-ins stay first */
+		qsort(set->items + 2, (size_t)(set->n - 2), sizeof(*set->items), cmp_template);
 	/* a reference must name a ledger that loaded */
 	for (int i = 0; i < set->n; i++) {
 		struct ledger_template *t = &set->items[i];
 		for (int k = 0; k < t->nfields; k++) {
 			const struct form_field *f = &t->fields[k];
 			struct form_problems p;
-			if (f->type != FIELD_REFERENCE || ledger_set_find(set, f->ref))
+			if (f->type != FIELD_REFERENCE || find_id(set, f->ref))
 				continue;
-			form_problems_init(&p, t->id, errs, errs_size);
+			char file[FORM_ID_MAX + 4];
+			snprintf(file, sizeof(file), "%s.md", t->id);
+			form_problems_init(&p, file, errs, errs_size);
 			form_problem(&p, f->line, "field `%s` refers to ledger `%s`, which did not load", f->name,
 				     f->ref);
 			ledger_template_release(t);
@@ -783,8 +801,8 @@ int ledger_filter_bind(const struct ledger_template *t, const struct ledger_filt
 		memset(b, 0, sizeof(*b));
 		b->op = c->op;
 		str_copy(b->value, c->value, sizeof(b->value));
-		if (!strcasecmp(c->field, "id") || !strcmp(c->field, "编号")) {
-			b->field = -1;
+		b->field = ledger_field_find(t, c->field);
+		if (b->field < 0 && (!strcasecmp(c->field, "id") || !strcmp(c->field, "编号"))) {
 			b->numeric = true;
 			if (c->op == LEDGER_HAS || str_to_int(c->value, 0, INT32_MAX, &k)) {
 				snprintf(msg, size, _("%s: a record number compares with a whole number"), c->field);
@@ -792,7 +810,7 @@ int ledger_filter_bind(const struct ledger_template *t, const struct ledger_filt
 			}
 			continue;
 		}
-		if ((b->field = ledger_field_find(t, c->field)) < 0) {
+		if (b->field < 0) {
 			struct strbuf names = { NULL, 0 };
 			for (int k2 = 0; k2 < t->nfields; k2++)
 				strbuf_addf(&names, "%s%s", k2 ? ", " : "", form_field_label(&t->fields[k2], lang));

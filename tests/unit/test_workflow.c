@@ -262,7 +262,7 @@ static void test_shipped_workflows(void **state)
 		fail_msg("%d shipped workflow(s) left out: %s", left_out, errs);
 	}
 	assert_string_equal(errs, "");
-	assert_int_equal(set.n, 2);
+	assert_int_equal(set.n, 3);
 	assert_string_equal(set.items[0].id, "entertainment"); /* sorted */
 	std = workflow_set_find(&set, "standard");
 	ent = workflow_set_find(&set, "entertainment");
