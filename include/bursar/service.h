@@ -399,6 +399,18 @@ int service_ledger_request(struct app *app, const struct ledger_template *t, con
 			   int64_t id, const char *quantity, const char *comment, struct claim *c, char *msg,
 			   size_t size);
 
+/*
+ * Stores the file read from in (as `attach` does for claims) and makes it
+ * the value of attachment field `field` of record id, read at version:
+ * "NAME sha256:HASH", a new version.  CONFLICT as for a save.
+ */
+int service_ledger_attach(struct app *app, const struct ledger_template *t, int64_t id, int version, int field,
+			  const char *name, FILE *in, struct ledger_record *out, struct ledger_conflict *c, char *msg,
+			  size_t size);
+/* Writes the file held by attachment field `field` of record id to out; *name gets its name. */
+int service_ledger_file(struct app *app, const struct ledger_template *t, int64_t id, int field, FILE *out,
+			char name[128], char *msg, size_t size);
+
 /* ---- reminders ---- */
 
 struct ledger_reminder {

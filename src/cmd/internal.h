@@ -130,6 +130,8 @@ int cmd_ledger_update(struct app *app, int argc, char **argv, FILE *out, FILE *e
 int cmd_ledger_delete(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_ledger_restore(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_ledger_history(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_ledger_attach(struct app *app, int argc, char **argv, FILE *out, FILE *err);
+int cmd_ledger_file(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_ledger_request(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_ledger_rollback(struct app *app, int argc, char **argv, FILE *out, FILE *err);
 int cmd_ledger_import(struct app *app, int argc, char **argv, FILE *out, FILE *err);

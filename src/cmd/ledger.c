@@ -878,6 +878,79 @@ out:
 	return ret;
 }
 
+/* The field a command names by name or label; -1 after a message on err. */
+static int field_arg(struct app *app, const char *cmd, const struct ledger_template *t, const char *name, FILE *err)
+{
+	int f = ledger_field_find(t, name);
+
+	if (f < 0 || t->fields[f].type != FIELD_ATTACHMENT) {
+		fprintf(err, _("bursar: %s: %s has no attachment field `%s`\n"), cmd, ledger_title(t, app_language(app)),
+			name);
+		return -1;
+	}
+	return f;
+}
+
+int cmd_ledger_attach(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	struct opt_values v = { 0 };
+	struct ledger_target x = { 0 };
+	char msg[BR_MSG_MAX], *ops[4] = { 0 };
+	long version;
+	int ret, f, rc;
+
+	if (parse_opts_operands("ledger attach", argc, argv, version_opts, &v, ops, 4, err) < 0) {
+		usage_line(err, "ledger attach");
+		return CMD_USAGE;
+	}
+	if (!v.version || str_to_int(v.version, 1, INT32_MAX, &version)) {
+		fprintf(err, _("bursar: ledger attach: --version N, the version you read (see: ledger show)\n"));
+		return CMD_USAGE;
+	}
+	if ((ret = target_open(app, "ledger attach", ops[0], ops[1], &x, err)))
+		goto out;
+	ret = CMD_FAIL;
+	if ((f = field_arg(app, "ledger attach", x.t, ops[2], err)) < 0)
+		goto out;
+	rc = service_ledger_attach(app, x.t, x.id, (int)version, f, ops[3], app->in, &x.r, &x.c, msg, sizeof(msg));
+	ret = save_outcome(app, "ledger attach", &x, rc, (int)version, msg, v.json, out, err);
+	if (ret == CMD_OK && !v.json)
+		fprintf(out, _("%s stored in record %" PRId64 ", now version %d\n"), ops[3], x.r.id, x.r.version);
+	else if (ret == CMD_OK)
+		ret = print_json(record_json(x.t, &x.r), out);
+out:
+	target_close(&x);
+	return ret;
+}
+
+static const struct option file_opts[] = { { NULL, 0, NULL, 0 } };
+
+int cmd_ledger_file(struct app *app, int argc, char **argv, FILE *out, FILE *err)
+{
+	struct opt_values v = { 0 };
+	struct ledger_target x = { 0 };
+	char msg[BR_MSG_MAX], name[128], *ops[3] = { 0 };
+	int ret, f;
+
+	if (parse_opts_operands("ledger file", argc, argv, file_opts, &v, ops, 3, err) < 0) {
+		usage_line(err, "ledger file");
+		return CMD_USAGE;
+	}
+	if ((ret = target_open(app, "ledger file", ops[0], ops[1], &x, err)))
+		goto out;
+	ret = CMD_FAIL;
+	if ((f = field_arg(app, "ledger file", x.t, ops[2], err)) < 0)
+		goto out;
+	if (service_ledger_file(app, x.t, x.id, f, out, name, msg, sizeof(msg))) {
+		fprintf(err, "bursar: ledger file: %s\n", msg);
+		goto out;
+	}
+	ret = CMD_OK;
+out:
+	target_close(&x);
+	return ret;
+}
+
 /* ---- import and export ---- */
 
 int cmd_ledger_import(struct app *app, int argc, char **argv, FILE *out, FILE *err)

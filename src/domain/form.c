@@ -444,6 +444,15 @@ int form_value_check(const struct form_field *fl, const char *label, const char 
 		if (!user_login_valid(v) || !login_plain(v))
 			return str_printf(msg, msg_size, _("%s must be a login name"), label), BR_ERR_INVALID;
 		return BR_OK;
+	case FIELD_ATTACHMENT: {
+		/* only what storing a file writes: "NAME sha256:HASH" */
+		const char *h = strstr(v, " sha256:");
+		if (!h || h == v || strlen(h + 8) != 64 || strspn(h + 8, "0123456789abcdef") != 64)
+			return str_printf(msg, msg_size, _("%s holds a stored file; attach one instead of typing it"),
+					  label),
+			       BR_ERR_INVALID;
+		return BR_OK;
+	}
 	case FIELD_REFERENCE:
 		if (str_to_int(v, 1, 2147483647L, &k))
 			return str_printf(msg, msg_size, _("%s must be a record number"), label), BR_ERR_INVALID;

@@ -388,34 +388,20 @@ out:
 	return ret;
 }
 
-int service_attach(struct app *app, const char *ref, const char *name, int line, FILE *in, struct claim_attachment *out,
-		   char *msg, size_t size)
+int service_file_store(struct app *app, const char *name, FILE *in, struct claim_attachment *out, char *msg,
+		       size_t size)
 {
 	size_t max = (size_t)app->cfg->attachments.max_kib * 1024, len = 0;
 	char *data = NULL;
 	const char *type;
 	bool ext_known;
-	struct claim c;
-	int ret;
+	int ret = BR_OK;
 
-	claim_init(&c);
 	memset(out, 0, sizeof(*out));
 	if (!attachment_name_ok(name))
 		return service_fail(BR_ERR_INVALID, msg, size,
 				    _("the name must be 1 to 100 characters, without / or control characters, such as "
 				      "receipt.pdf"));
-	if ((ret = load_own(app, ref, &c, msg, size)))
-		goto out;
-	if (c.status != CLAIM_DRAFT) {
-		ret = service_fail(BR_ERR_INVALID, msg, size,
-				   _("claim %s is %s; attachments can be added to drafts only"), c.number,
-				   _(claim_status_label(c.status)));
-		goto out;
-	}
-	if (line < 0 || line > c.nlines) {
-		ret = service_fail(BR_ERR_INVALID, msg, size, _("claim %s has no line %d"), c.number, line);
-		goto out;
-	}
 	data = stream_read_all(in, max, &len);
 	if (len > max) {
 		ret = service_fail(BR_ERR_INVALID, msg, size,
@@ -438,17 +424,50 @@ int service_attach(struct app *app, const char *ref, const char *name, int line,
 	str_copy(out->name, name, sizeof(out->name));
 	str_copy(out->type, type, sizeof(out->type));
 	out->size = (int64_t)len;
-	out->line = line;
 	sha256_hex(data, len, out->sha256);
 	if ((ret = blob_put(app->cfg->server.data_dir, out->sha256, data, len))) {
 		log_event("attach: cannot write %s under %s/attachments: %m", out->sha256, app->cfg->server.data_dir);
 		service_fail(ret, msg, size, _("could not store the file (%s)"), br_strerror(ret));
+	}
+out:
+	free(data);
+	return ret;
+}
+
+int service_file_path(struct app *app, const char *sha256, char *path, size_t size)
+{
+	if (strlen(sha256) != 64 || strspn(sha256, "0123456789abcdef") != 64)
+		return BR_ERR_INVALID;
+	snprintf(path, size, "%s/attachments/%.2s/%s", app->cfg->server.data_dir, sha256, sha256);
+	return BR_OK;
+}
+
+int service_attach(struct app *app, const char *ref, const char *name, int line, FILE *in, struct claim_attachment *out,
+		   char *msg, size_t size)
+{
+	struct claim c;
+	int ret;
+
+	claim_init(&c);
+	memset(out, 0, sizeof(*out));
+	if ((ret = load_own(app, ref, &c, msg, size)))
+		goto out;
+	if (c.status != CLAIM_DRAFT) {
+		ret = service_fail(BR_ERR_INVALID, msg, size,
+				   _("claim %s is %s; attachments can be added to drafts only"), c.number,
+				   _(claim_status_label(c.status)));
 		goto out;
 	}
+	if (line < 0 || line > c.nlines) {
+		ret = service_fail(BR_ERR_INVALID, msg, size, _("claim %s has no line %d"), c.number, line);
+		goto out;
+	}
+	if ((ret = service_file_store(app, name, in, out, msg, size)))
+		goto out;
+	out->line = line;
 	if ((ret = store_attachment_add(app->store, c.id, app->user->uid, out)))
 		service_fail(ret, msg, size, _("could not save (%s)"), br_strerror(ret));
 out:
-	free(data);
 	claim_release(&c);
 	return ret;
 }

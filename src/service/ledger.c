@@ -513,6 +513,73 @@ out:
 	return ret;
 }
 
+/* ---- attachments ---- */
+
+int service_ledger_attach(struct app *app, const struct ledger_template *t, int64_t id, int version, int field,
+			  const char *name, FILE *in, struct ledger_record *out, struct ledger_conflict *c, char *msg,
+			  size_t size)
+{
+	struct claim_attachment file;
+	char value[LEDGER_VALUE_BYTES];
+	int ret;
+
+	if ((ret = need_edit(app, t, msg, size)))
+		return ret;
+	if (field < 0 || field >= t->nfields || t->fields[field].type != FIELD_ATTACHMENT)
+		return service_fail(BR_ERR_INVALID, msg, size, _("%s has no attachment field %s"),
+				    ledger_title(t, app_language(app)),
+				    field >= 0 && field < t->nfields ? t->fields[field].name : "?");
+	if ((ret = service_ledger_get(app, t, id, out, msg, size)))
+		return ret;
+	if ((ret = service_file_store(app, name, in, &file, msg, size)))
+		return ret;
+	snprintf(value, sizeof(value), "%s sha256:%s", file.name, file.sha256);
+	ledger_record_set(out, field, value);
+	out->version = version;
+	return service_ledger_save(app, t, out, c, msg, size);
+}
+
+int service_ledger_file(struct app *app, const struct ledger_template *t, int64_t id, int field, FILE *out,
+			char name[128], char *msg, size_t size)
+{
+	struct ledger_record r;
+	char path[4096], buf[65536];
+	const char *hash;
+	FILE *f = NULL;
+	size_t n;
+	int ret;
+
+	ledger_record_init(&r, t);
+	name[0] = '\0';
+	if (field < 0 || field >= t->nfields || t->fields[field].type != FIELD_ATTACHMENT) {
+		ret = service_fail(BR_ERR_INVALID, msg, size, _("%s has no attachment field %s"),
+				   ledger_title(t, app_language(app)),
+				   field >= 0 && field < t->nfields ? t->fields[field].name : "?");
+		goto out;
+	}
+	if ((ret = service_ledger_get(app, t, id, &r, msg, size)))
+		goto out;
+	if (!(hash = strstr(r.values[field], " sha256:")) ||
+	    service_file_path(app, hash + 8, path, sizeof(path)) || !(f = fopen(path, "rb"))) {
+		ret = service_fail(BR_ERR_NOT_FOUND, msg, size, _("record %lld holds no file in %s"), (long long)id,
+				   form_field_label(&t->fields[field], app_language(app)));
+		goto out;
+	}
+	snprintf(name, 128, "%.*s", (int)(hash - r.values[field]), r.values[field]);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		if (fwrite(buf, 1, n, out) != n) {
+			ret = BR_ERR_IO;
+			break;
+		}
+	if (ret == BR_OK && fflush(out))
+		ret = BR_ERR_IO;
+out:
+	if (f)
+		fclose(f);
+	ledger_record_release(&r);
+	return ret;
+}
+
 /* ---- reminders ---- */
 
 struct due_state {

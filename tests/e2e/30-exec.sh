@@ -23,7 +23,7 @@ check "staff help hides audit commands" lacks 'audit verify' "$out"
 out=$(LANG=en_US.UTF-8 ssh_exec zhaomin "$PASSWORD" help)
 check "auditor help lists audit commands" grep -q "audit verify" <<<"$out"
 n=$(ssh_exec zhaomin "$PASSWORD" help --json | jq length)
-check "help --json lists every command an auditor with staff role may run (49 of 60)" [ "$n" -eq 49 ]
+check "help --json lists every command an auditor with staff role may run (51 of 62)" [ "$n" -eq 51 ]
 
 out=$(LANG=zh_CN.UTF-8 ssh_exec zhangwei "$PASSWORD" whoami)
 check "text output follows the client's LANG (zh_CN)" grep -q "^姓名: 张伟" <<<"$out"

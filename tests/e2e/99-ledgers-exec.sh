@@ -182,4 +182,23 @@ check "the supply below its minimum is due" \
 check "the one above it is not" [ "$(jq '[.[] | select(.ledger == "supplies")] | length' <<<"$out")" -eq 1 ]
 out=$(LANG=zh_CN.UTF-8 fin reminders)
 check "in text, with the rule's label" grep -q "合同即将到期.*HT-2026-001.*$SOON" <<<"$out"
+
+# ---- files in attachment fields ----
+{ printf '%%PDF-1.4\n'; head -c 3000 /dev/urandom; } >"$E2E_DIR/scan.pdf"
+sha=$(sha256sum "$E2E_DIR/scan.pdf" | cut -d' ' -f1)
+ver=$(fin ledger show contracts "$C1" --json </dev/null | jq -r .version)
+out=$(fin ledger attach contracts "$C1" 合同扫描件 合同.pdf --version "$ver" --json <"$E2E_DIR/scan.pdf"); rc=$?
+check "a PDF is stored in the contract's scan field as a new version" \
+	[ $rc -eq 0 ] && [ "$(jq -r .fields.scan <<<"$out")" = "合同.pdf sha256:$sha" ] && [ "$(jq -r .version <<<"$out")" -eq $((ver + 1)) ]
+fin ledger file contracts "$C1" scan </dev/null >"$E2E_DIR/back.pdf"; rc=$?
+check "ledger file gives the same bytes back" [ $rc -eq 0 ] && cmp -s "$E2E_DIR/scan.pdf" "$E2E_DIR/back.pdf"
+err=$(fin ledger attach contracts "$C1" scan x.pdf --version "$ver" <"$E2E_DIR/scan.pdf" 2>&1); rc=$?
+check "attaching over a newer version is refused like any save" [ $rc -ne 0 ] && grep -q "wangfang" <<<"$err"
+printf 'not a png' >"$E2E_DIR/fake.png"
+err=$(fin ledger attach contracts "$C1" scan fake.png --version $((ver + 1)) <"$E2E_DIR/fake.png" 2>&1); rc=$?
+check "a file whose content is not its type is refused" [ $rc -ne 0 ] && grep -q "does not match its type" <<<"$err"
+err=$(fin ledger update contracts "$C1" <<<"{\"version\": $((ver + 1)), \"scan\": \"x.pdf\"}" 2>&1); rc=$?
+check "an attachment field cannot be typed" [ $rc -ne 0 ] && grep -q "attach one instead" <<<"$err"
+err=$(fin ledger file contracts "$C1" party </dev/null 2>&1); rc=$?
+check "ledger file names only attachment fields" [ $rc -ne 0 ] && grep -q "no attachment field" <<<"$err"
 e2e_done

@@ -434,7 +434,7 @@ static void test_help_json(void **state)
 	 * report spend, limited to what the person may see; advance list, their own;
 	 * the eleven ledger commands and reminders, the service deciding per ledger
 	 */
-	assert_int_equal(json_array_size(j), 34);
+	assert_int_equal(json_array_size(j), 36);
 	assert_true(json_has_command(j, "whoami"));
 	assert_false(json_has_command(j, "audit verify"));
 	json_decref(j);

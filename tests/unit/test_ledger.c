@@ -833,7 +833,12 @@ static void test_value_check(void **state)
 	CANON(&code, "FA-2024-001", "FA-2024-001");
 	REFUSED(&code, "FA 001", "Asset no. does not have the required format");
 	REFUSED(&code, "资产1", "does not have the required format");
-	CANON(&scan, "发票.pdf", "发票.pdf");
+	/* an attachment holds only what storing a file writes */
+	CANON(&scan, "发票.pdf sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	      "发票.pdf sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+	REFUSED(&scan, "发票.pdf", "Scan holds a stored file; attach one instead of typing it");
+	REFUSED(&scan, "发票.pdf sha256:0123", "attach one instead");
+	REFUSED(&scan, " sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "attach one instead");
 	/* at most LEDGER_VALUE_BYTES per value */
 	longer = malloc(LEDGER_VALUE_BYTES + 1);
 	memset(longer, 'x', LEDGER_VALUE_BYTES);
