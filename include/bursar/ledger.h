@@ -252,6 +252,7 @@ struct ledger_query {
 	int64_t cursor_id;
 	bool backward; /* the page before the cursor (rows still come in display order) */
 	int limit; /* at most LEDGER_PAGE_MAX */
+	int64_t count_cap; /* counting with conditions stops here (0: count them all) */
 };
 
 /* The cursor of record r for q's sort. */

@@ -529,7 +529,12 @@ int store_ledger_ensure(struct store *s, const struct ledger_template *t);
 typedef int (*store_ledger_cb)(const struct ledger_record *r, void *arg);
 /* One page of q in display order; cb returns non-zero to stop. */
 int store_ledger_page(struct store *s, const struct ledger_query *q, store_ledger_cb cb, void *arg);
-/* How many records match q's conditions (cursor and limit ignored). */
+/*
+ * How many records match q's conditions (cursor and limit ignored): kept
+ * per ledger when there are none, else counted, up to q->count_cap when
+ * it is set (a filter matching half a million records need not be
+ * counted to show its first page).
+ */
 int store_ledger_count(struct store *s, const struct ledger_query *q, int64_t *n);
 /* Record id (deleted or not); NOT_FOUND when none. */
 int store_ledger_get(struct store *s, const struct ledger_template *t, int64_t id, struct ledger_record *r);

@@ -443,6 +443,12 @@ static const char *const migrations[] = {
 	"  owner AS updated_by, number AS f_number, code AS f_code, kind AS f_kind, date AS f_date,"
 	"  seller_name AS f_seller, seller_tax_id AS f_seller_tax_id, amount AS f_amount, tax AS f_tax,"
 	"  total AS f_total, owner AS f_owner FROM invoices;",
+	/* 12: how many live and deleted records each ledger has, kept with every add, delete and restore */
+	"CREATE TABLE ledger_sizes ("
+	"  ledger TEXT PRIMARY KEY,"
+	"  live INTEGER NOT NULL,"
+	"  deleted INTEGER NOT NULL"
+	");",
 };
 
 /* Data a migration step brings besides its schema. */

@@ -121,6 +121,47 @@ static int exec_sql(struct store *s, const char *sql)
 	return BR_OK;
 }
 
+static bool sizes_known(struct store *s, const char *id)
+{
+	sqlite3_stmt *st = NULL;
+	bool known;
+
+	if (store_prepare(s, "SELECT 1 FROM ledger_sizes WHERE ledger = ?", &st))
+		return false;
+	bind_text(st, 1, id);
+	known = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return known;
+}
+
+/* Adds live and deleted to ledger's sizes (inside the caller's transaction). */
+static int sizes_add(struct store *s, const char *ledger, int64_t live, int64_t deleted)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (store_prepare(s, "UPDATE ledger_sizes SET live = live + ?2, deleted = deleted + ?3 WHERE ledger = ?1", &st))
+		return BR_ERR_STORE;
+	bind_text(st, 1, ledger);
+	sqlite3_bind_int64(st, 2, live);
+	sqlite3_bind_int64(st, 3, deleted);
+	return store_step_done(st);
+}
+
+static int sizes_get(struct store *s, const char *ledger, bool deleted, int64_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (store_prepare(s, "SELECT live, deleted FROM ledger_sizes WHERE ledger = ?", &st))
+		return BR_ERR_STORE;
+	bind_text(st, 1, ledger);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, deleted ? 1 : 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? BR_OK : rc == SQLITE_DONE ? BR_ERR_NOT_FOUND : BR_ERR_STORE;
+}
+
 int store_ledger_ensure(struct store *s, const struct ledger_template *t)
 {
 	struct columns have;
@@ -133,7 +174,7 @@ int store_ledger_ensure(struct store *s, const struct ledger_template *t)
 		return ret;
 	for (int i = 0; i < t->nfields; i++)
 		missing += !has_column(&have, t->fields[i].name);
-	if (have.n && !missing)
+	if (have.n && !missing && sizes_known(s, t->id))
 		return BR_OK;
 	if ((ret = store_begin(s)))
 		return ret;
@@ -164,8 +205,19 @@ int store_ledger_ensure(struct store *s, const struct ledger_template *t)
 	}
 	if (b.s)
 		ret = exec_sql(s, b.s);
-	if (ret == BR_OK)
-		ret = audit_append_locked(s, "-", "ledger.schema", t->id, b.s ? b.s : "");
+	if (ret == BR_OK && b.s)
+		ret = audit_append_locked(s, "-", "ledger.schema", t->id, b.s);
+	if (ret == BR_OK && !sizes_known(s, t->id)) {
+		/* once per ledger: from then on every add, delete and restore keeps it */
+		free(b.s);
+		b.s = NULL;
+		b.len = 0;
+		strbuf_addf(&b,
+			    "INSERT INTO ledger_sizes (ledger, live, deleted) SELECT '%s',"
+			    " coalesce(sum(deleted = 0), 0), coalesce(sum(deleted <> 0), 0) FROM ledger_%s",
+			    t->id, t->id);
+		ret = exec_sql(s, b.s);
+	}
 out:
 	free(b.s);
 	return store_end(s, ret);
@@ -228,74 +280,115 @@ struct page_rows {
 	int n;
 };
 
-int store_ledger_page(struct store *s, const struct ledger_query *q, store_ledger_cb cb, void *arg)
+/*
+ * Where a keyset page continues, for a nullable (numeric) sort column.
+ * Empty numbers are NULL, which sort first going up and last going down;
+ * one condition with OR over both would make SQLite walk the whole index,
+ * so the page is read in at most two index range scans.
+ */
+enum page_part {
+	PART_ALL, /* no cursor, or a text or id sort: one scan */
+	PART_VALUES, /* the numbers beyond the cursor's */
+	PART_NULLS_AFTER, /* the empty ones after the cursor's id */
+	PART_NULLS, /* all the empty ones (going down, after the numbers) */
+	PART_NUMBERS, /* all the numbers (going up, after the empty ones) */
+};
+
+/* Reads up to limit - rows->n more rows of q for part into rows. */
+static int page_read(struct store *s, const struct ledger_query *q, enum page_part part, int limit,
+		     struct page_rows *rows)
 {
 	const struct ledger_template *t = q->t;
 	struct strbuf b = { NULL, 0 };
 	sqlite3_stmt *st = NULL;
-	struct page_rows rows = { NULL, 0 };
 	char col[FORM_ID_MAX + 3];
 	bool by_id = q->sort < 0 || q->sort >= t->nfields;
-	bool nullable = !by_id && numeric_field(&t->fields[q->sort]);
 	bool down = q->desc != q->backward; /* the direction the rows are read in */
-	const char *dir = down ? "DESC" : "ASC";
-	int limit = q->limit > 0 && q->limit <= LEDGER_PAGE_MAX ? q->limit : LEDGER_PAGE_MAX;
-	int k, rc, ret = BR_OK;
+	const char *dir = down ? "DESC" : "ASC", *cmp = down ? "<" : ">";
+	int k, rc, ret;
 
 	column_name(t, q->sort, col, sizeof(col));
 	strbuf_addf(&b, "SELECT ");
 	select_columns(t, &b);
 	strbuf_addf(&b, " FROM ledger_%s", t->id);
 	where_sql(q, &b);
-	if (q->has_cursor) {
-		const char *cmp = down ? "<" : ">";
-		if (by_id)
+	switch (part) {
+	case PART_ALL:
+		if (q->has_cursor && by_id)
 			strbuf_addf(&b, " AND id %s ?", cmp);
-		else if (q->cursor_null) /* NULLs sort first going up, last going down */
-			strbuf_addf(&b, down ? " AND (%s IS NULL AND id < ?)" : " AND ((%s IS NULL AND id > ?) OR %s IS NOT NULL)",
-				    col, col);
-		else if (nullable && down)
-			strbuf_addf(&b, " AND ((%s, id) < (?, ?) OR %s IS NULL)", col, col);
-		else
+		else if (q->has_cursor)
 			strbuf_addf(&b, " AND (%s, id) %s (?, ?)", col, cmp);
+		break;
+	case PART_VALUES: strbuf_addf(&b, " AND (%s, id) %s (?, ?)", col, cmp); break;
+	case PART_NULLS_AFTER: strbuf_addf(&b, " AND %s IS NULL AND id %s ?", col, cmp); break;
+	case PART_NULLS: strbuf_addf(&b, " AND %s IS NULL", col); break;
+	case PART_NUMBERS: strbuf_addf(&b, " AND %s IS NOT NULL", col); break;
 	}
 	if (by_id)
-		strbuf_addf(&b, " ORDER BY id %s LIMIT %d", dir, limit);
+		strbuf_addf(&b, " ORDER BY id %s LIMIT %d", dir, limit - rows->n);
 	else
-		strbuf_addf(&b, " ORDER BY %s %s, id %s LIMIT %d", col, dir, dir, limit);
+		strbuf_addf(&b, " ORDER BY %s %s, id %s LIMIT %d", col, dir, dir, limit - rows->n);
 	if ((ret = store_prepare(s, b.s, &st)))
 		goto out;
 	k = bind_where(st, q);
-	if (q->has_cursor) {
-		if (!by_id && !q->cursor_null) {
-			if (nullable)
-				sqlite3_bind_int64(st, k++, strtoll(q->cursor_value, NULL, 10));
-			else
-				bind_text(st, k++, q->cursor_value);
-		}
+	if ((part == PART_ALL && q->has_cursor && !by_id) || part == PART_VALUES) {
+		if (numeric_field(&t->fields[q->sort]))
+			sqlite3_bind_int64(st, k++, strtoll(q->cursor_value, NULL, 10));
+		else
+			bind_text(st, k++, q->cursor_value);
+	}
+	if ((part == PART_ALL && q->has_cursor) || part == PART_VALUES || part == PART_NULLS_AFTER)
 		sqlite3_bind_int64(st, k, q->cursor_id);
+	while (rows->n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ledger_record_init(&rows->recs[rows->n], t);
+		record_from_row(st, t, &rows->recs[rows->n++]);
 	}
-	rows.recs = xcalloc((size_t)limit, sizeof(*rows.recs));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ledger_record_init(&rows.recs[rows.n], t);
-		record_from_row(st, t, &rows.recs[rows.n++]);
-	}
-	if (rc != SQLITE_DONE) {
+	if (rows->n < limit && rc != SQLITE_DONE) {
 		log_event("store: ledger page: %s", sqlite3_errmsg(s->db));
 		ret = BR_ERR_STORE;
-		goto out;
 	}
-	for (int i = 0; i < rows.n; i++) {
+out:
+	sqlite3_finalize(st);
+	free(b.s);
+	return ret;
+}
+
+int store_ledger_page(struct store *s, const struct ledger_query *q, store_ledger_cb cb, void *arg)
+{
+	const struct ledger_template *t = q->t;
+	struct page_rows rows = { NULL, 0 };
+	bool nullable = q->sort >= 0 && q->sort < t->nfields && numeric_field(&t->fields[q->sort]);
+	bool down = q->desc != q->backward;
+	int limit = q->limit > 0 && q->limit <= LEDGER_PAGE_MAX ? q->limit : LEDGER_PAGE_MAX;
+	enum page_part parts[2] = { PART_ALL, PART_ALL };
+	int nparts = 1, ret = BR_OK;
+
+	if (nullable && q->has_cursor) {
+		if (q->cursor_null && down) {
+			parts[0] = PART_NULLS_AFTER;
+		} else if (q->cursor_null) {
+			parts[0] = PART_NULLS_AFTER;
+			parts[1] = PART_NUMBERS;
+			nparts = 2;
+		} else if (down) {
+			parts[0] = PART_VALUES;
+			parts[1] = PART_NULLS;
+			nparts = 2;
+		} else {
+			parts[0] = PART_VALUES;
+		}
+	}
+	rows.recs = xcalloc((size_t)limit, sizeof(*rows.recs));
+	for (int i = 0; i < nparts && rows.n < limit && ret == BR_OK; i++)
+		ret = page_read(s, q, parts[i], limit, &rows);
+	for (int i = 0; ret == BR_OK && i < rows.n; i++) {
 		const struct ledger_record *r = &rows.recs[q->backward ? rows.n - 1 - i : i];
 		if (cb(r, arg))
 			break;
 	}
-out:
 	for (int i = 0; i < rows.n; i++)
 		ledger_record_release(&rows.recs[i]);
 	free(rows.recs);
-	sqlite3_finalize(st);
-	free(b.s);
 	return ret;
 }
 
@@ -305,8 +398,15 @@ int store_ledger_count(struct store *s, const struct ledger_query *q, int64_t *n
 	sqlite3_stmt *st = NULL;
 	int ret;
 
-	strbuf_addf(&b, "SELECT count(*) FROM ledger_%s", q->t->id);
+	if (!q->nconds && !q->t->builtin && sizes_get(s, q->t->id, q->deleted, n) == BR_OK)
+		return BR_OK;
+	if (q->count_cap > 0)
+		strbuf_addf(&b, "SELECT count(*) FROM (SELECT 1 FROM ledger_%s", q->t->id);
+	else
+		strbuf_addf(&b, "SELECT count(*) FROM ledger_%s", q->t->id);
 	where_sql(q, &b);
+	if (q->count_cap > 0)
+		strbuf_addf(&b, " LIMIT %lld)", (long long)q->count_cap);
 	if ((ret = store_prepare(s, b.s, &st)))
 		goto out;
 	bind_where(st, q);
@@ -540,6 +640,12 @@ static int insert_locked(struct store *s, const struct ledger_template *t, struc
 	return ret;
 }
 
+/* Adds the records n made to ledger's sizes. */
+static int sizes_added(struct store *s, const char *ledger, int n)
+{
+	return sizes_add(s, ledger, n, 0);
+}
+
 int store_ledger_add(struct store *s, const struct ledger_template *t, struct ledger_record *r, const char *actor,
 		     const char *action)
 {
@@ -551,7 +657,7 @@ int store_ledger_add(struct store *s, const struct ledger_template *t, struct le
 	audit_now(now);
 	if ((ret = store_begin(s)))
 		return ret;
-	if ((ret = insert_locked(s, t, r, actor, action, now)))
+	if ((ret = insert_locked(s, t, r, actor, action, now)) || (ret = sizes_added(s, t->id, 1)))
 		goto out;
 	snprintf(object, sizeof(object), "ledger:%s/%lld", t->id, (long long)r->id);
 	ret = audit_append_locked(s, actor, "ledger.add", object, "version 1");
@@ -697,7 +803,8 @@ int store_ledger_delete(struct store *s, const struct ledger_template *t, int64_
 	sqlite3_bind_int64(st, 5, id);
 	if ((ret = store_step_done(st)))
 		goto out;
-	if ((ret = version_add(s, t->id, id, stored + 1, now, actor, restore ? "restore" : "delete", "")))
+	if ((ret = version_add(s, t->id, id, stored + 1, now, actor, restore ? "restore" : "delete", "")) ||
+	    (ret = sizes_add(s, t->id, restore ? 1 : -1, restore ? -1 : 1)))
 		goto out;
 	snprintf(object, sizeof(object), "ledger:%s/%lld", t->id, (long long)id);
 	ret = audit_append_locked(s, actor, restore ? "ledger.restore" : "ledger.delete", object, "");
@@ -749,6 +856,25 @@ int store_ledger_at(struct store *s, const struct ledger_template *t, int64_t id
 	return ret;
 }
 
+/*
+ * Without statistics SQLite guesses which index narrows a filter best, and
+ * guesses wrong on a column of few values (a status) next to a selective
+ * one (a department).  They are refreshed when an import has at least
+ * doubled a ledger of a thousand records or more: a few times over a
+ * ledger's growth, under a second each at a million rows.
+ */
+static void ledger_analyze(struct store *s, const char *ledger, int added)
+{
+	char sql[96];
+	int64_t live = 0;
+
+	if (sizes_get(s, ledger, false, &live) || live < 1000 || added * 2 < live)
+		return;
+	snprintf(sql, sizeof(sql), "ANALYZE ledger_%s", ledger);
+	if (exec_sql(s, sql))
+		log_event("store: ledger %s: statistics not refreshed", ledger);
+}
+
 int store_ledger_import(struct store *s, const struct ledger_template *t, struct ledger_record *recs, int n,
 			const char *actor, int *failed)
 {
@@ -766,10 +892,14 @@ int store_ledger_import(struct store *s, const struct ledger_template *t, struct
 			*failed = i;
 			goto out;
 		}
+	if ((ret = sizes_added(s, t->id, n)))
+		goto out;
 	snprintf(detail, sizeof(detail), "%d record(s)", n);
 	ret = audit_append_locked(s, actor, "ledger.import", t->id, detail);
 out:
-	return store_end(s, ret);
+	if ((ret = store_end(s, ret)) == BR_OK)
+		ledger_analyze(s, t->id, n);
+	return ret;
 }
 
 int store_ledger_due(struct store *s, const struct ledger_template *t, const struct ledger_rule *r,

@@ -175,7 +175,7 @@ static void test_open_creates_schema(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(store_schema_version(f->s), 11);
+	assert_int_equal(store_schema_version(f->s), 12);
 	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='users'"),
 			 1);
 	assert_int_equal(
@@ -192,9 +192,9 @@ static void test_reopen_idempotent(void **state)
 
 	append_n(f->s, 2);
 	reopen(f);
-	assert_int_equal(store_schema_version(f->s), 11);
+	assert_int_equal(store_schema_version(f->s), 12);
 	reopen(f);
-	assert_int_equal(store_schema_version(f->s), 11);
+	assert_int_equal(store_schema_version(f->s), 12);
 	assert_int_equal(raw_count(f->path, "SELECT count(*) FROM sqlite_master WHERE type='trigger'"), 8);
 	expect_verify(f->s, BR_OK, 2, 0);
 	/* WAL mode is a property of the file. */

@@ -284,6 +284,25 @@ static void test_paging(void **state)
 		assert_int_equal(count, expect);
 		walk(f, &q, expect);
 	}
+	/* a count can stop at a cap; the whole ledger's is kept, deletes and restores included */
+	q.count_cap = 2;
+	assert_int_equal(store_ledger_count(f->s, &q, &count), BR_OK);
+	assert_int_equal(count, 2);
+	q.count_cap = 0;
+	q.nconds = 0;
+	assert_int_equal(store_ledger_count(f->s, &q, &count), BR_OK);
+	assert_int_equal(count, 20);
+	assert_int_equal(store_ledger_delete(f->s, &f->t, 3, 1, false, "wangfang", NULL), BR_OK);
+	assert_int_equal(store_ledger_count(f->s, &q, &count), BR_OK);
+	assert_int_equal(count, 19);
+	q.deleted = true;
+	assert_int_equal(store_ledger_count(f->s, &q, &count), BR_OK);
+	assert_int_equal(count, 1);
+	q.deleted = false;
+	assert_int_equal(store_ledger_delete(f->s, &f->t, 3, 2, true, "wangfang", NULL), BR_OK);
+	assert_int_equal(store_ledger_count(f->s, &q, &count), BR_OK);
+	assert_int_equal(count, 20);
+	q.nconds = n;
 	/* a LIKE pattern's own characters are literal */
 	assert_int_equal(ledger_filter_parse("相对方~%", &filt, msg, sizeof(msg)), BR_OK);
 	assert_int_equal(ledger_filter_bind(&f->t, &filt, conds, &n, "zh_CN", msg, sizeof(msg)), BR_OK);
@@ -307,6 +326,14 @@ static void test_import(void **state)
 	assert_int_equal(store_ledger_import(f->s, &f->t, recs, 3, "wangfang", &failed), BR_OK);
 	assert_int_equal(store_ledger_count(f->s, &q, &count), BR_OK);
 	assert_int_equal(count, 3);
+	/* the kept size agrees with counting */
+	{
+		struct ledger_bound_cond ge = { .field = -1, .op = LEDGER_GE, .value = "1", .numeric = true };
+		q.conds = &ge;
+		q.nconds = 1;
+		assert_int_equal(store_ledger_count(f->s, &q, &count), BR_OK);
+		assert_int_equal(count, 3);
+	}
 	for (int i = 0; i < 3; i++)
 		ledger_record_release(&recs[i]);
 }
