@@ -232,6 +232,8 @@ int ledger_filter_bind(const struct ledger_template *t, const struct ledger_filt
 		       int *n, const char *lang, char *msg, size_t size);
 
 #define LEDGER_PAGE_MAX 500
+/* The browser counts a filter's records up to this, then shows "10000+". */
+#define LEDGER_COUNT_CAP 10000
 
 /*
  * A page of records: conditions all hold, ordered by `sort` (a field
