@@ -116,6 +116,12 @@ static void value_show(const struct form_field *f, const char *v, char *out, siz
 		money_format(fen, out, size, MONEY_GROUP);
 		return;
 	}
+	/* a stored file is "NAME sha256:HASH": the name says enough in a table */
+	if (f && f->type == FIELD_ATTACHMENT && (nl = strstr(v, " sha256:")) && nl > v) {
+		snprintf(out, size, "%.*s", (int)(nl - v) < 400 ? (int)(nl - v) : 400, v);
+		text_sanitize(out);
+		return;
+	}
 	if (!(nl = strchr(v, '\n'))) {
 		str_copy(out, v, size);
 	} else {
@@ -628,7 +634,7 @@ static bool page_next(struct ui *ui, struct browser *b)
 	struct cursor c;
 	int old = b->page.n;
 
-	if (!b->page.n || (b->total >= 0 && b->first + b->page.n >= b->total)) {
+	if (!b->page.n) {
 		ui_message(ui, THEME_DIM, "%s", _("This is the last page."));
 		return false;
 	}
@@ -647,6 +653,9 @@ static bool page_next(struct ui *ui, struct browser *b)
 	b->start = c;
 	page_take(b, &rs);
 	b->first += old;
+	/* others added records since the count: count again rather than show "rows 18-34 of 3" */
+	if (b->total >= 0 && b->first + b->page.n > b->total)
+		recount(ui, b);
 	return true;
 }
 
@@ -678,6 +687,7 @@ static bool page_prev(struct ui *ui, struct browser *b)
 
 static void page_last(struct ui *ui, struct browser *b)
 {
+	recount(ui, b);
 	stack_clear(b);
 	show_before(ui, b, NULL);
 	if (b->start.has)
@@ -934,6 +944,7 @@ static void ledger_draw(struct ui *ui, void *state, int top, int left, int rows,
 		int64_t keep = selected_id(b);
 		struct cursor start;
 		b->limit = limit;
+		recount(ui, b);
 		cursor_copy(&start, &b->start);
 		show_after(ui, b, &start);
 		cursor_clear(&start);
@@ -1447,7 +1458,7 @@ static void record_delete(struct ui *ui, struct record_view *v)
 		 (long long)v->r.id);
 	lines[0] = first;
 	lines[1] = restore ? _("It goes back among the live records.")
-			   : _("It leaves the table but stays in the history; x in the table shows it to restore it.");
+			   : _("It stays in the history; x in the table shows the deleted records.");
 	if (!ui_confirm(ui, title, lines, NULL, 2, _("y = yes, n = no")))
 		return;
 	rc = service_ledger_delete(ui->app, v->t, v->r.id, v->r.version, restore, &c, msg, sizeof(msg));
@@ -1490,6 +1501,10 @@ static int record_key(struct ui *ui, void *state, int op)
 	case OP_LIST_LAST: v->first = v->nlines; break;
 	case OP_EDIT:
 		if (!may_change(ui, v) || !v->loaded)
+			break;
+		/* from the version stored now, not the one shown since the last tick */
+		record_load(ui, v);
+		if (!v->loaded)
 			break;
 		if (v->r.deleted)
 			ui_message(ui, THEME_WARN, "%s", _("Restore the record first (d)."));
@@ -1622,7 +1637,7 @@ static void type_hint(struct ui *ui, const struct form_field *f, char *out, size
 	case FIELD_PERSON: str_copy(out, _("a person's login, e.g. wangfang"), size); break;
 	case FIELD_DEPARTMENT: str_copy(out, _("a department"), size); break;
 	case FIELD_PROJECT: str_copy(out, _("a project"), size); break;
-	case FIELD_ATTACHMENT: str_copy(out, _("an attachment: the file's name and SHA-256"), size); break;
+	case FIELD_ATTACHMENT: str_copy(out, _("a stored file, put there by the command ledger attach"), size); break;
 	case FIELD_REFERENCE:
 		ref = ledger_set_find(&set, f->ref);
 		snprintf(out, size, _("the number (#) of a record in %s"), ref ? ledger_title(ref, lang) : f->ref);
@@ -1727,6 +1742,13 @@ static void form_edit(struct ui *ui, struct edit_form *fs, int i)
 	const char *cur = fs->mine.values[i];
 	char buf[PROMPT_MAX], label[400], hint[300];
 
+	if (f->type == FIELD_ATTACHMENT) {
+		/* files come in through the command, which stores their content (Del empties the field) */
+		ui_message(ui, THEME_WARN, _("Files are stored from the command line: ledger attach %s ROW %s FILENAME "
+					     "--version N < FILE"),
+			   fs->t->id, f->name);
+		return;
+	}
 	if (f->type == FIELD_CHOICE) {
 		const char *items[FORM_MAX_OPTIONS + 1];
 		int n = 0, sel = 0, k;

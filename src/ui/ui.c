@@ -628,7 +628,9 @@ void ui_write_key_reference(FILE *out)
 							    &screen_inbox, &screen_profile, &screen_invoices,
 							    &screen_forms, &screen_form,    &screen_prefs,
 							    &screen_budgets, &screen_budget, &screen_dashboard,
-							    &screen_accounts, &screen_vouchers, &screen_turnaround, &screen_audit };
+							    &screen_accounts, &screen_vouchers, &screen_turnaround, &screen_audit,
+							    &screen_ledgers, &screen_ledger, &screen_ledger_record,
+							    &screen_ledger_form, &screen_ledger_history, &screen_reminders };
 
 	key_table_md(out, "Every screen", global_keys, (int)ARRAY_SIZE(global_keys));
 	for (size_t i = 0; i < ARRAY_SIZE(screens); i++)
