@@ -294,6 +294,7 @@ static int64_t ledger_total(struct ui *ui, const struct ledger_template *t)
 
 	memset(&q, 0, sizeof(q));
 	q.sort = -1;
+	q.count_cap = LEDGER_COUNT_CAP; /* the built-in ledgers are counted, the others' sizes kept */
 	if (service_ledger_query(ui->app, t, "", conds, &q, msg, sizeof(msg)) ||
 	    service_ledger_count(ui->app, &q, &n, msg, sizeof(msg)))
 		return -1;
@@ -364,7 +365,8 @@ static void ledgers_draw(struct ui *ui, void *state, int top, int left, int rows
 		const char *access = st->edit[i] ? _("view and change") : _("view");
 
 		if (st->count[i] >= 0)
-			snprintf(count, sizeof(count), "%lld", (long long)st->count[i]);
+			snprintf(count, sizeof(count), "%lld%s", (long long)st->count[i],
+				 st->vis[i]->builtin && st->count[i] >= LEDGER_COUNT_CAP ? "+" : "");
 		else
 			str_copy(count, "-", sizeof(count));
 		ui_text(ui, y, left, cols, "", elem, true);
@@ -445,8 +447,9 @@ struct browser {
 	struct cursor start; /* the page starts after this */
 	struct cursor *stack; /* where the pages before started, for PgUp */
 	int depth, cap;
-	int64_t first; /* the page's first row among all that match */
-	int64_t total; /* how many match, -1 unknown */
+	int64_t first; /* the page's first row among all that match, -1 unknown (the end of a capped count) */
+	int64_t total; /* how many match (at most LEDGER_COUNT_CAP under a filter), -1 unknown */
+	int64_t after; /* while first is unknown: how many rows follow the page */
 	int sel; /* the row selected on the page */
 	int col; /* the first column scrolled in (a field index from 1) */
 	bool more_right; /* columns beyond the right edge, as drawn last */
@@ -554,6 +557,12 @@ static void page_take(struct browser *b, struct rowset *rs)
 		b->sel = 0;
 }
 
+/* Whether the count stopped at LEDGER_COUNT_CAP: there may be more. */
+static bool capped(const struct browser *b)
+{
+	return b->total >= LEDGER_COUNT_CAP && (b->q.nconds || b->t->builtin);
+}
+
 static void recount(struct ui *ui, struct browser *b)
 {
 	char msg[BR_MSG_MAX];
@@ -586,6 +595,7 @@ static void page_first(struct ui *ui, struct browser *b)
 
 	stack_clear(b);
 	b->first = 0;
+	b->after = 0;
 	show_after(ui, b, &none);
 }
 
@@ -622,9 +632,10 @@ static void show_before(struct ui *ui, struct browser *b, const struct cursor *c
 	cursor_clear(&b->start);
 	b->start = start;
 	page_take(b, &rs);
-	b->first -= b->page.n;
-	if (!start.has || b->first < 0)
+	if (!start.has)
 		b->first = 0;
+	else if (b->first >= 0)
+		b->first = b->first > b->page.n ? b->first - b->page.n : 0;
 }
 
 /* Returns false (a message said why) when there is no next page. */
@@ -652,15 +663,19 @@ static bool page_next(struct ui *ui, struct browser *b)
 	stack_push(b, &b->start);
 	b->start = c;
 	page_take(b, &rs);
-	b->first += old;
+	if (b->first >= 0)
+		b->first += old;
+	b->after = b->after > b->page.n ? b->after - b->page.n : 0;
 	/* others added records since the count: count again rather than show "rows 18-34 of 3" */
-	if (b->total >= 0 && b->first + b->page.n > b->total)
+	if (b->total >= 0 && b->first >= 0 && !capped(b) && b->first + b->page.n > b->total)
 		recount(ui, b);
 	return true;
 }
 
 static bool page_prev(struct ui *ui, struct browser *b)
 {
+	int old = b->page.n;
+
 	if (b->depth > 0) {
 		struct cursor c = b->stack[--b->depth];
 		if (show_after(ui, b, &c)) {
@@ -668,9 +683,11 @@ static bool page_prev(struct ui *ui, struct browser *b)
 			return false;
 		}
 		cursor_clear(&c);
-		b->first = b->start.has ? b->first - b->page.n : 0;
-		if (b->first < 0)
+		if (!b->start.has)
 			b->first = 0;
+		else if (b->first >= 0)
+			b->first = b->first > b->page.n ? b->first - b->page.n : 0;
+		b->after += old;
 		return true;
 	}
 	if (b->start.has && b->page.n) {
@@ -679,6 +696,7 @@ static bool page_prev(struct ui *ui, struct browser *b)
 		cursor_of(b, &b->page.rows[0], &at);
 		show_before(ui, b, &at);
 		cursor_clear(&at);
+		b->after += old;
 		return true;
 	}
 	ui_message(ui, THEME_DIM, "%s", _("This is the first page."));
@@ -691,7 +709,8 @@ static void page_last(struct ui *ui, struct browser *b)
 	stack_clear(b);
 	show_before(ui, b, NULL);
 	if (b->start.has)
-		b->first = b->total >= b->page.n ? b->total - b->page.n : 0;
+		b->first = capped(b) ? -1 : b->total >= b->page.n ? b->total - b->page.n : 0;
+	b->after = 0;
 }
 
 /* A cheap digest of the page, to tell whether the tick brought anything new. */
@@ -763,6 +782,7 @@ static void *ledger_enter(struct ui *ui)
 	if (b->limit > LEDGER_PAGE_MAX)
 		b->limit = LEDGER_PAGE_MAX;
 	b->q.sort = -1;
+	b->q.count_cap = LEDGER_COUNT_CAP;
 	if (service_ledger_query(ui->app, b->t, "", b->conds, &b->q, msg, sizeof(msg)))
 		ui_message(ui, THEME_ERROR, "%s", msg);
 	b->q.t = b->t;
@@ -882,18 +902,24 @@ static void table_layout(const struct ui *ui, struct browser *b, int cols, struc
 /* The header lines: title and rows a–b of N; filter, sort, columns and the deleted switch. */
 static void browser_header(struct ui *ui, struct browser *b, const struct table *tb, int top, int left, int cols)
 {
-	char right[128], line[1400];
+	char right[128], line[1400], of[32];
 	const char *dash = ui->ascii ? "-" : "–";
 	int rw;
 
 	if (b->total < 0)
-		snprintf(right, sizeof(right), _("rows %lld%s%lld"), (long long)(b->page.n ? b->first + 1 : 0), dash,
-			 (long long)(b->first + b->page.n));
-	else if (b->page.n)
-		snprintf(right, sizeof(right), _("rows %lld%s%lld of %lld"), (long long)(b->first + 1), dash,
-			 (long long)(b->first + b->page.n), (long long)b->total);
+		str_copy(of, "?", sizeof(of));
 	else
-		snprintf(right, sizeof(right), _("0 rows of %lld"), (long long)b->total);
+		snprintf(of, sizeof(of), capped(b) ? "%lld+" : "%lld", (long long)b->total);
+	if (!b->page.n)
+		snprintf(right, sizeof(right), _("0 rows of %s"), of);
+	else if (b->first < 0 && !b->after)
+		snprintf(right, sizeof(right), _("the last %d rows of %s"), b->page.n, of);
+	else if (b->first < 0)
+		snprintf(right, sizeof(right), _("%d rows of %s, %lld more after them"), b->page.n, of,
+			 (long long)b->after);
+	else
+		snprintf(right, sizeof(right), _("rows %lld%s%lld of %s"), (long long)(b->first + 1), dash,
+			 (long long)(b->first + b->page.n), of);
 	rw = text_width(right);
 	snprintf(line, sizeof(line), "%s%s", ledger_title(b->t, lang_of(ui)),
 		 b->q.deleted ? _("  (deleted records)") : b->edit ? "" : _("  (read only)"));
