@@ -25,6 +25,8 @@ int audit_append_locked(struct store *s, const char *actor, const char *action, 
 int invoice_add_locked(struct store *s, const struct invoice *inv, const char *owner, int64_t *id,
 		       struct invoice_holder *holder);
 
+/* Runs one or more statements that return no rows, logging a failure. */
+int store_exec_sql(struct store *s, const char *sql);
 /* Prepares sql, logging a failure. */
 int store_prepare(struct store *s, const char *sql, sqlite3_stmt **st);
 /* Steps a statement that returns no rows and finalizes it; CONFLICT for a constraint. */

@@ -480,7 +480,7 @@ static int migration_seed(struct store *s, int version)
 	return ret;
 }
 
-static int exec_sql(struct store *s, const char *sql)
+int store_exec_sql(struct store *s, const char *sql)
 {
 	char *err = NULL;
 
@@ -494,12 +494,12 @@ static int exec_sql(struct store *s, const char *sql)
 
 int store_begin(struct store *s)
 {
-	return exec_sql(s, "BEGIN IMMEDIATE");
+	return store_exec_sql(s, "BEGIN IMMEDIATE");
 }
 
 int store_end(struct store *s, int ret)
 {
-	if (ret == BR_OK && exec_sql(s, "COMMIT") == BR_OK)
+	if (ret == BR_OK && store_exec_sql(s, "COMMIT") == BR_OK)
 		return BR_OK;
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return ret ? ret : BR_ERR_STORE;
@@ -532,10 +532,10 @@ static int store_migrate(struct store *s, char *msg, size_t msg_size)
 	}
 	for (; v < (int)ARRAY_SIZE(migrations); v++) {
 		char pragma[48];
-		if ((ret = exec_sql(s, migrations[v])) || (ret = migration_seed(s, v + 1)))
+		if ((ret = store_exec_sql(s, migrations[v])) || (ret = migration_seed(s, v + 1)))
 			break;
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
-		if ((ret = exec_sql(s, pragma)))
+		if ((ret = store_exec_sql(s, pragma)))
 			break;
 	}
 	if ((ret = store_end(s, ret)) == BR_OK)

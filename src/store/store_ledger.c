@@ -109,18 +109,6 @@ static bool has_column(const struct columns *c, const char *field)
 	return false;
 }
 
-static int exec_sql(struct store *s, const char *sql)
-{
-	char *err = NULL;
-
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		log_event("store: %s", err ? err : "error");
-		sqlite3_free(err);
-		return BR_ERR_STORE;
-	}
-	return BR_OK;
-}
-
 static bool sizes_known(struct store *s, const char *id)
 {
 	sqlite3_stmt *st = NULL;
@@ -204,7 +192,7 @@ int store_ledger_ensure(struct store *s, const struct ledger_template *t)
 				    t->id, f->name, t->id, f->name);
 	}
 	if (b.s)
-		ret = exec_sql(s, b.s);
+		ret = store_exec_sql(s, b.s);
 	if (ret == BR_OK && b.s)
 		ret = audit_append_locked(s, "-", "ledger.schema", t->id, b.s);
 	if (ret == BR_OK && !sizes_known(s, t->id)) {
@@ -216,7 +204,7 @@ int store_ledger_ensure(struct store *s, const struct ledger_template *t)
 			    "INSERT INTO ledger_sizes (ledger, live, deleted) SELECT '%s',"
 			    " coalesce(sum(deleted = 0), 0), coalesce(sum(deleted <> 0), 0) FROM ledger_%s",
 			    t->id, t->id);
-		ret = exec_sql(s, b.s);
+		ret = store_exec_sql(s, b.s);
 	}
 out:
 	free(b.s);
@@ -471,42 +459,41 @@ void ledger_conflict_release(struct ledger_conflict *c)
 	c->nnewer = 0;
 }
 
-static int version_add(struct store *s, const char *ledger, int64_t id, int version, const char *now,
-		       const char *actor, const char *action, const char *note)
+/* Inserts a history row: ?1 the ledger, ?2 the record, ?3 the version, then the texts. */
+static int history_insert(struct store *s, const char *sql, const char *ledger, int64_t id, int version,
+			  const char *const *texts, int n)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (store_prepare(s,
-			  "INSERT INTO ledger_versions (ledger, row_id, version, ts, actor, action, note)"
-			  " VALUES (?,?,?,?,?,?,?)",
-			  &st))
+	if (store_prepare(s, sql, &st))
 		return BR_ERR_STORE;
 	bind_text(st, 1, ledger);
 	sqlite3_bind_int64(st, 2, id);
 	sqlite3_bind_int(st, 3, version);
-	bind_text(st, 4, now);
-	bind_text(st, 5, actor);
-	bind_text(st, 6, action);
-	bind_text(st, 7, note);
+	for (int i = 0; i < n; i++)
+		bind_text(st, 4 + i, texts[i]);
 	return store_step_done(st);
+}
+
+static int version_add(struct store *s, const char *ledger, int64_t id, int version, const char *now,
+		       const char *actor, const char *action, const char *note)
+{
+	const char *texts[] = { now, actor, action, note };
+
+	return history_insert(s,
+			      "INSERT INTO ledger_versions (ledger, row_id, version, ts, actor, action, note)"
+			      " VALUES (?,?,?,?,?,?,?)",
+			      ledger, id, version, texts, 4);
 }
 
 static int change_add(struct store *s, const char *ledger, int64_t id, int version, const char *field,
 		      const char *old, const char *new)
 {
-	sqlite3_stmt *st = NULL;
+	const char *texts[] = { field, old, new };
 
-	if (store_prepare(s,
-			  "INSERT INTO ledger_changes (ledger, row_id, version, field, old, new) VALUES (?,?,?,?,?,?)",
-			  &st))
-		return BR_ERR_STORE;
-	bind_text(st, 1, ledger);
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_int(st, 3, version);
-	bind_text(st, 4, field);
-	bind_text(st, 5, old);
-	bind_text(st, 6, new);
-	return store_step_done(st);
+	return history_insert(s,
+			      "INSERT INTO ledger_changes (ledger, row_id, version, field, old, new) VALUES (?,?,?,?,?,?)",
+			      ledger, id, version, texts, 3);
 }
 
 static int field_index(const struct ledger_template *t, const char *name)
@@ -871,7 +858,7 @@ static void ledger_analyze(struct store *s, const char *ledger, int added)
 	if (sizes_get(s, ledger, false, &live) || live < 1000 || added * 2 < live)
 		return;
 	snprintf(sql, sizeof(sql), "ANALYZE ledger_%s", ledger);
-	if (exec_sql(s, sql))
+	if (store_exec_sql(s, sql))
 		log_event("store: ledger %s: statistics not refreshed", ledger);
 }
 
