@@ -253,7 +253,7 @@ static void versions_lines(struct ui *ui, const struct ledger_template *t, const
 			   const bool *both, struct lines *l)
 {
 	for (int i = 0; i < n; i++) {
-		char when[32], who[320], change[1400];
+		char when[32], who[400], change[1400];
 		when_text(v[i].ts, when, sizeof(when));
 		person_text(ui, v[i].actor, who, sizeof(who));
 		lines_add(l, THEME_TITLE, _("version %d  %s  %s  %s%s%s"), v[i].version, when, who,
@@ -1366,7 +1366,7 @@ static void record_draw(struct ui *ui, void *state, int top, int left, int rows,
 	struct record_view *v = state;
 	const struct ledger_template *t = v->t;
 	struct record_draw d;
-	char line[1200], when[32], who[320], *shown[FORM_MAX_FIELDS];
+	char line[1200], when[32], who[400], *shown[FORM_MAX_FIELDS];
 	int labelw = 0;
 
 	if (v->version != ui->data_version)
@@ -1480,8 +1480,10 @@ static void record_delete(struct ui *ui, struct record_view *v)
 	memset(&c, 0, sizeof(c));
 	if (v->t->nfields)
 		value_show(&v->t->fields[0], v->r.values[0], first, sizeof(first));
-	snprintf(title, sizeof(title), restore ? _("Restore record #%lld?") : _("Delete record #%lld?"),
-		 (long long)v->r.id);
+	if (restore)
+		snprintf(title, sizeof(title), _("Restore record #%lld?"), (long long)v->r.id);
+	else
+		snprintf(title, sizeof(title), _("Delete record #%lld?"), (long long)v->r.id);
 	lines[0] = first;
 	lines[1] = restore ? _("It goes back among the live records.")
 			   : _("It stays in the history; x in the table shows the deleted records.");
@@ -1594,7 +1596,7 @@ struct edit_form {
 	bool adding;
 	int bad; /* the field the last problem was about, -1 */
 	bool theirs[FORM_MAX_FIELDS]; /* changed by someone else since read (after a conflict) */
-	char theirs_by[320];
+	char theirs_by[400];
 	struct ui_list list;
 };
 
