@@ -43,7 +43,11 @@ static const struct area areas[] = {
 	  ROLE_BIT(ROLE_FINANCE) | ROLE_BIT(ROLE_ADMIN), &screen_turnaround },
 	{ N_("Audit log"), N_("Every change, in a verifiable hash chain"),
 	  ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR), &screen_audit },
-	/* everyone: the ledger service decides which ledgers and reminders each person sees */
+	/*
+	 * Ledgers and reminders last, for everyone: the ledger service decides
+	 * which ledgers and reminders each person sees.  Tests reach them with G,
+	 * and turnaround and the audit log with G and two more k.
+	 */
 	{ N_("Ledgers"), N_("Ledgers (台账): contracts, assets, supplies, claims, invoices"), ROLE_ANY,
 	  &screen_ledgers },
 	{ N_("Reminders"), N_("Ledger records due: contracts ending, inspections, low stock"), ROLE_ANY,
