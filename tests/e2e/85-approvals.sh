@@ -230,7 +230,7 @@ err=$(ssh_exec zhangwei "$PASSWORD" report turnaround 2>&1); rc=$?
 check "staff do not" [ $rc -eq 1 ]
 tui_open ta wangfang en_US.UTF-8 100 30
 wait_for ta "Main menu" >/dev/null
-keys ta G Enter
+keys ta G k k Enter
 check "finance has a turnaround screen per step and per approver" wait_for ta "person limei +[0-9]+ "
 keys ta q q
 

@@ -164,7 +164,7 @@ check "staff of another department see none of it" \
 # ---- the budget screen: finance freezes a node and imports in the TUI ----
 tui_open bs wangfang en_US.UTF-8 100 30
 wait_for bs "Main menu" >/dev/null
-keys bs G k k k k Enter
+keys bs G k k k k k k Enter
 check "finance's budget screen shows the tree with figures and bars" \
 	wait_for bs "研发部 +$YEAR +block +60,000.00 +1,950.00 +0.00 +58,050.00 ▍ +3%"
 check "a child shows what it adds to its parent" wait_for bs "office +$QUARTER +warn +1,000.00"
@@ -190,7 +190,7 @@ keys bs q q
 tui_open db zhangwei zh_CN.UTF-8 80 24
 wait_for db "主菜单" >/dev/null
 wait_for db "按任意键关闭|Press any key" >/dev/null # news of the rejected claim
-keys db Enter G Enter
+keys db Enter G k k Enter
 check "the dashboard opens on the person's own department" wait_for db "研发部 \(1/1\) · $YEAR"
 check "with the budget, committed and available" wait_for db "60,000.00 .* 1,950.00"
 check "a utilisation bar and a monthly sparkline" wait_for db "[▁▂▃▄▅▆▇█]"
@@ -225,7 +225,7 @@ check "a project name a spreadsheet would run as a formula stays text in the CSV
 ssh_exec zhangwei "$PASSWORD" prefs --theme mono >/dev/null
 tui_open mono zhangwei en_US.UTF-8 80 24
 wait_for mono "Main menu" >/dev/null
-keys mono G Enter
+keys mono G k k Enter
 check "on the mono theme the dashboard's bars are ASCII" wait_for mono "Used #+" && lacks "█" "$(screen_of mono)"
 keys mono q q
 ssh_exec zhangwei "$PASSWORD" prefs --theme default >/dev/null

@@ -22,7 +22,7 @@ OFFICE_ROW=$(ssh_exec wangfang "$PASSWORD" accounts list --json |
 tui_open ac wangfang en_US.UTF-8 100 30
 wait_for ac "Main menu" >/dev/null
 check "finance's menu has an Accounts row" wait_for ac "Accounts +The GL account of each category"
-keys ac G k k Enter
+keys ac G k k k k Enter
 check "the Accounts screen lists every category with its account" \
 	wait_for ac "office +Office supplies +660203 +管理费用—办公费"
 check "and the exporter's accounts" wait_for ac "payable +Payable to employees \(credit\) +2241 +其他应付款"
@@ -65,7 +65,7 @@ keys ac q q
 # ---- auditors see it, read only; staff do not ----
 tui_open au zhaomin en_US.UTF-8 100 30
 wait_for au "Main menu" >/dev/null
-keys au G k k Enter
+keys au G k k k k Enter
 check "an auditor sees the account mapping" wait_for au "office +Office supplies +660299 +管理费用—办公用品"
 check "marked read only" wait_for au "\(read only\)"
 keys au j Enter
@@ -84,7 +84,7 @@ keys sf q
 # ---- 80x24 in Chinese ----
 tui_open zh wangfang zh_CN.UTF-8 80 24
 wait_for zh "主菜单" >/dev/null
-keys zh G k k Enter
+keys zh G k k k k Enter
 check "the screen opens at 80x24 with the Chinese category names" wait_for zh "office +办公费 +660299 +管理费用—办公用品"
 check "nothing is wider than the 80-column terminal: every row ends at the frame" \
 	[ "$(screen_of zh | wc -L)" -le 80 ] && [ "$(screen_of zh | sed -n '3,22p' | grep -cv '│$')" -eq 0 ]

@@ -29,7 +29,7 @@ status_of() { ssh_exec zhangwei "$PASSWORD" claim show "$1" --json | jq -r .stat
 tui_open vp wangfang en_US.UTF-8 100 30
 wait_for vp "Main menu" >/dev/null
 check "finance's menu has a Vouchers & payments row" wait_for vp "Vouchers & payments +Export batches, payments"
-keys vp G k Enter
+keys vp G k k k Enter
 check "the screen opens on the batches view" wait_for vp "No batch yet"
 keys vp x
 check "x runs the exporter and says what it did" \
@@ -83,7 +83,7 @@ keys vp q q
 # ---- auditors read it; staff do not see it ----
 tui_open au zhaomin en_US.UTF-8 100 30
 wait_for au "Main menu" >/dev/null
-keys au G k Enter
+keys au G k k k Enter
 check "an auditor opens the screen and sees the batch" wait_for au " 1 +[0-9-]+ [0-9:]+ +2 +$MONTH 记-0001"
 check "marked read only" wait_for au "\(read only\)"
 keys au x
@@ -100,7 +100,7 @@ keys sf q
 # ---- 80x24 in Chinese ----
 tui_open zh wangfang zh_CN.UTF-8 80 24
 wait_for zh "主菜单" >/dev/null
-keys zh G k Enter
+keys zh G k k k Enter
 wait_for zh "$MONTH 记-0001" >/dev/null
 keys zh Tab
 check "the payments view opens at 80x24" wait_for zh "PAY-000001 +$TODAY +ICBC-TUI-01 +200.50"
