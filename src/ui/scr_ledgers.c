@@ -1506,14 +1506,42 @@ static void record_delete(struct ui *ui, struct record_view *v)
 }
 
 /*
- * Requisitions (a template's actions) are filed through a service
- * function that does not exist yet; until it does, the key says so.
+ * Files a request for one of the ledger's actions (a requisition): which
+ * action when there are several, the quantity and a comment; the approvers
+ * get it in their inbox, and its final approval changes the record.
  */
-static void requisition_not_available_yet(struct ui *ui, const struct ledger_action *a)
+static void record_request(struct ui *ui, struct record_view *v)
 {
-	const char *lines[1] = { _("Requisitions are not available yet.") };
+	const char *lang = lang_of(ui);
+	const struct ledger_action *a = &v->t->actions[0];
+	char quantity[16] = "", comment[512] = "", label[256], msg[BR_MSG_MAX];
+	struct claim c;
 
-	ui_notice(ui, ledger_action_label(a, lang_of(ui)), lines, NULL, 1);
+	if (v->t->nactions > 1) {
+		const char *items[LEDGER_MAX_ACTIONS];
+		int k;
+		for (int i = 0; i < v->t->nactions; i++)
+			items[i] = ledger_action_label(&v->t->actions[i], lang);
+		if ((k = ui_choose(ui, _("Request"), items, v->t->nactions, 0)) < 0)
+			return;
+		a = &v->t->actions[k];
+	}
+	snprintf(label, sizeof(label), _("%s — quantity of %s (%s left): "), ledger_action_label(a, lang),
+		 v->r.values[0], v->r.values[a->field][0] ? v->r.values[a->field] : "0");
+	if (!ui_prompt(ui, label, quantity, sizeof(quantity)) || !quantity[0])
+		return;
+	if (!ui_prompt(ui, _("Comment for the approvers (optional): "), comment, sizeof(comment)))
+		return;
+	claim_init(&c);
+	if (service_ledger_request(ui->app, v->t, a, v->r.id, quantity, comment, &c, msg, sizeof(msg)))
+		ui_message(ui, THEME_ERROR, "%s", msg);
+	else if (c.status == CLAIM_APPROVED)
+		ui_message(ui, THEME_OK, _("%s %s approved at once: %s"), ledger_action_label(a, lang), c.number, c.title);
+	else
+		ui_message(ui, THEME_OK, _("%s %s sent for approval: %s"), ledger_action_label(a, lang), c.number,
+			   c.title);
+	claim_release(&c);
+	record_load(ui, v);
 }
 
 static int record_key(struct ui *ui, void *state, int op)
@@ -1556,8 +1584,10 @@ static int record_key(struct ui *ui, void *state, int op)
 	case OP_REQUEST:
 		if (!v->t->nactions)
 			ui_message(ui, THEME_WARN, "%s", _("This ledger has no requisitions."));
+		else if (v->r.deleted)
+			ui_message(ui, THEME_WARN, "%s", _("A deleted record cannot be requested."));
 		else
-			requisition_not_available_yet(ui, &v->t->actions[0]);
+			record_request(ui, v);
 		break;
 	case OP_RELOAD: record_load(ui, v); break;
 	default: return 0;

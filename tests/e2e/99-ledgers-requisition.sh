@@ -58,6 +58,28 @@ check "with the stock from 10 to 6" \
 check "the claimant sees it approved" \
 	[ "$(ssh_exec zhangwei "$PASSWORD" claim show "$R1" --json </dev/null | jq -r .status)" = approved ]
 
+# a requisition filed from the full-screen record view
+tui_open rq zhangwei en_US.UTF-8 120 32
+wait_for rq "Main menu" >/dev/null
+wait_for rq "Press any key" >/dev/null # news of the approved requisition
+keys rq Enter G k Enter
+check "staff see the ledgers they may (office supplies, not contracts)" \
+	wait_for rq "Office supplies" && lacks "Contracts" "$(screen_of rq)"
+keys rq j Enter
+check "the browser lists the item with its stock" wait_for rq "A4 打印纸 .* 6 "
+keys rq Enter
+check "the record view opens" wait_for rq "Item: +A4 打印纸|物品|Item"
+keys rq r
+check "r asks for the quantity, saying how many are left" wait_for rq "quantity of A4 打印纸 \(6 left\)"
+keys rq 2 Enter
+keys rq "部门会议用" Enter
+check "the requisition is sent for approval, with its number" wait_for rq "sent for approval: .*A4 打印纸 × 2"
+RT=$(screen_of rq | grep -o "BX[0-9]*-[0-9]*" | head -1)
+keys rq q q q q
+check "the manager has the screen's requisition in the inbox" inbox_has limei "$RT"
+quiet ssh_exec limei "$PASSWORD" reject "$RT" --comment "本月已领" </dev/null
+check "a rejected requisition takes nothing" [ "$(stock_of "$id")" = 6 ]
+
 # a second requisition approved after the stock ran low is refused at the last step
 R2=$(ssh_exec zhangwei "$PASSWORD" ledger request supplies "$id" 5 --json </dev/null | jq -r .number)
 R3=$(ssh_exec alice "$PASSWORD" ledger request supplies "$id" 3 --json </dev/null | jq -r .number)
