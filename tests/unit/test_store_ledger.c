@@ -461,6 +461,43 @@ static void test_requisition(void **state)
 	ledger_record_release(&r);
 }
 
+static void test_builtin_claims(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_set set;
+	const struct ledger_template *t;
+	struct ledger_query q = { .sort = -1 };
+	struct seen seen = { .n = 0 };
+	struct ledger_record r;
+	char errs[512] = "";
+	int64_t count = -1;
+	int64_t id = add(f, "纸", "", "10", "2", "", "");
+
+	requisition(f, id, 1); /* a submitted claim */
+	assert_int_equal(ledger_set_load(&set, "/nonexistent", errs, sizeof(errs)), 0);
+	assert_non_null(t = ledger_set_find(&set, "费用报销台账"));
+	assert_true(t->builtin);
+	assert_int_equal(store_ledger_ensure(f->s, t), BR_OK);
+	q.t = t;
+	assert_int_equal(store_ledger_page(f->s, &q, collect, &seen), BR_OK);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(store_ledger_count(f->s, &q, &count), BR_OK);
+	assert_int_equal(count, 1);
+	ledger_record_init(&r, t);
+	assert_int_equal(store_ledger_get(f->s, t, seen.ids[0], &r), BR_OK);
+	assert_string_equal(r.values[ledger_field_find(t, "status")], "submitted");
+	assert_string_equal(r.values[ledger_field_find(t, "owner")], "alice");
+	/* read-only however it is asked */
+	assert_int_equal(store_ledger_update(f->s, t, &r, "wangfang", "edit", "", NULL), BR_ERR_DENIED);
+	assert_int_equal(store_ledger_delete(f->s, t, r.id, 1, false, "wangfang", NULL), BR_ERR_DENIED);
+	ledger_record_release(&r);
+	assert_non_null(t = ledger_set_find(&set, "invoices"));
+	q.t = t;
+	assert_int_equal(store_ledger_count(f->s, &q, &count), BR_OK);
+	assert_int_equal(count, 0);
+	ledger_set_release(&set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -470,6 +507,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reminders, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_grows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requisition, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_builtin_claims, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
