@@ -226,6 +226,8 @@ int service_claim_submit(struct app *app, const struct form_set *forms, const ch
 	if (c->status != CLAIM_DRAFT)
 		return service_fail(BR_ERR_INVALID, msg, size, _("claim %s is %s; only a draft can be submitted"),
 				    c->number, _(claim_status_label(c->status)));
+	if (claim_value(c, "ledger")[0]) /* a requisition: its ledger action names the workflow */
+		return service_request_resubmit(app, c, msg, size);
 	str_copy(c->department, app->user->department, sizeof(c->department));
 	if ((ret = service_claim_review(app, forms, c, msg, size)) < 0)
 		return ret;

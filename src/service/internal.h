@@ -28,6 +28,13 @@ int service_file_store(struct app *app, const char *name, FILE *in, struct claim
 /* Where the file with hash sha256 is kept; BR_ERR_INVALID for a malformed hash. */
 int service_file_path(struct app *app, const char *sha256, char *path, size_t size);
 
+struct claim;
+/*
+ * Submits a requisition again (returned to the claimant, or withdrawn):
+ * its ledger action's workflow, the stock checked anew.
+ */
+int service_request_resubmit(struct app *app, struct claim *c, char *msg, size_t size);
+
 struct spend_scope;
 /* How many approval tasks in scope finished, and their median and p90 time (seconds). */
 int service_turnaround_overall(struct app *app, const struct spend_scope *sc, int *count, int64_t *median,

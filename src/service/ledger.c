@@ -443,19 +443,54 @@ out:
 
 /* ---- requisitions ---- */
 
+/* Whether record r has n of action a's field left; a message when not. */
+static int request_fits(const struct ledger_record *r, const struct ledger_action *a, long n, char *msg, size_t size)
+{
+	long have;
+
+	if (r->deleted)
+		return service_fail(BR_ERR_INVALID, msg, size, _("record %lld is deleted"), (long long)r->id);
+	if (str_to_int(r->values[a->field], 0, 1000000000L, &have))
+		have = 0;
+	if (n > have)
+		return service_fail(BR_ERR_LIMIT, msg, size, _("%s: only %ld left, you asked for %ld"), r->values[0],
+				    have, n);
+	return BR_OK;
+}
+
+/* Resolves a's workflow for c and submits it (c is a stored draft). */
+static int request_submit(struct app *app, const struct ledger_action *a, struct claim *c, const char *item, char *msg,
+			  size_t size)
+{
+	struct wf_resolved steps[WF_MAX_STEPS];
+	struct form wf_form;
+	struct budget_refusal refused;
+	enum claim_status now = CLAIM_DRAFT;
+	char auto_rule[128] = "";
+	int nsteps = 0, ret;
+
+	memset(&wf_form, 0, sizeof(wf_form));
+	str_copy(wf_form.workflow, a->workflow, sizeof(wf_form.workflow));
+	if ((ret = service_workflow_resolve(app, &wf_form, c, steps, &nsteps, auto_rule, sizeof(auto_rule), msg, size)))
+		return ret;
+	ret = store_claim_submit(app->store, c->id, app->user->uid, c, steps, nsteps, auto_rule, &now, &refused);
+	if (ret == BR_ERR_LIMIT)
+		return service_fail(ret, msg, size, _("%s: not enough left to issue at once"), item);
+	if (ret)
+		return store_fail(ret, msg, size);
+	c->status = now;
+	return BR_OK;
+}
+
 int service_ledger_request(struct app *app, const struct ledger_template *t, const struct ledger_action *a,
 			   int64_t id, const char *quantity, const char *comment, struct claim *c, char *msg,
 			   size_t size)
 {
 	const char *lang = app_language(app);
-	struct wf_resolved steps[WF_MAX_STEPS];
 	struct ledger_record r;
-	struct form wf_form;
-	struct budget_refusal refused;
-	enum claim_status now = CLAIM_DRAFT;
-	char auto_rule[128] = "", q[16], rec[24];
-	int nsteps = 0, bad_line = 0, ret;
-	long n, have;
+	char q[16], rec[24];
+	int bad_line = 0, ret;
+	long n;
 
 	ledger_record_init(&r, t);
 	if ((ret = need_view(app, t, msg, size)))
@@ -464,19 +499,8 @@ int service_ledger_request(struct app *app, const struct ledger_template *t, con
 		ret = service_fail(BR_ERR_INVALID, msg, size, _("the quantity must be a whole number of at least 1"));
 		goto out;
 	}
-	if ((ret = service_ledger_get(app, t, id, &r, msg, size)))
+	if ((ret = service_ledger_get(app, t, id, &r, msg, size)) || (ret = request_fits(&r, a, n, msg, size)))
 		goto out;
-	if (r.deleted) {
-		ret = service_fail(BR_ERR_INVALID, msg, size, _("record %lld is deleted"), (long long)id);
-		goto out;
-	}
-	if (str_to_int(r.values[a->field], 0, 1000000000L, &have))
-		have = 0;
-	if (n > have) {
-		ret = service_fail(BR_ERR_LIMIT, msg, size, _("%s: only %ld left, you asked for %ld"), r.values[0], have,
-				   n);
-		goto out;
-	}
 	snprintf(q, sizeof(q), "%ld", n);
 	snprintf(rec, sizeof(rec), "%lld", (long long)id);
 	str_copy(c->form, t->id, sizeof(c->form));
@@ -486,30 +510,58 @@ int service_ledger_request(struct app *app, const struct ledger_template *t, con
 	snprintf(c->title, sizeof(c->title), "%s: %s × %ld", ledger_action_label(a, lang), r.values[0], n);
 	claim_set_value(c, "ledger", t->id);
 	claim_set_value(c, "record", rec);
+	claim_set_value(c, "action", a->name);
 	claim_set_value(c, "quantity", q);
 	if (comment && *comment)
 		claim_set_value(c, "comment", comment);
-	memset(&wf_form, 0, sizeof(wf_form));
-	str_copy(wf_form.workflow, a->workflow, sizeof(wf_form.workflow));
-	if ((ret = service_workflow_resolve(app, &wf_form, c, steps, &nsteps, auto_rule, sizeof(auto_rule), msg,
-					    size)))
-		goto out;
 	if ((ret = store_claim_create(app->store, c, &bad_line, NULL)) ||
 	    (ret = store_ledger_request(app->store, c->id, t, id, a->name, t->fields[a->field].name, n))) {
+		if (c->id)
+			store_claim_delete(app->store, c->id, app->user->uid);
 		ret = store_fail(ret, msg, size);
 		goto out;
 	}
-	ret = store_claim_submit(app->store, c->id, app->user->uid, c, steps, nsteps, auto_rule, &now, &refused);
-	if (ret == BR_ERR_LIMIT)
-		ret = service_fail(ret, msg, size, _("%s: not enough left to issue at once"), r.values[0]);
-	if (ret) {
-		store_claim_delete(app->store, c->id, app->user->uid);
-		ret = ret == BR_ERR_LIMIT ? ret : store_fail(ret, msg, size);
-		goto out;
-	}
-	c->status = now;
+	if ((ret = request_submit(app, a, c, r.values[0], msg, size)) &&
+	    store_claim_delete(app->store, c->id, app->user->uid))
+		log_event("requisition %s: not submitted and not deleted", c->number);
 out:
 	ledger_record_release(&r);
+	return ret;
+}
+
+int service_request_resubmit(struct app *app, struct claim *c, char *msg, size_t size)
+{
+	struct ledger_set set = { 0 };
+	const struct ledger_template *t = NULL;
+	const struct ledger_action *a = NULL;
+	struct ledger_record r;
+	bool have_r = false;
+	long n = 0;
+	int ret;
+
+	service_ledgers_load(app, &set);
+	if ((ret = service_ledger_find(app, &set, claim_value(c, "ledger"), &t, msg, size)))
+		goto out;
+	for (int i = 0; i < t->nactions && !a; i++)
+		if (!strcmp(t->actions[i].name, claim_value(c, "action")) || !claim_value(c, "action")[0])
+			a = &t->actions[i];
+	if (!a) {
+		ret = service_fail(BR_ERR_INVALID, msg, size, _("%s no longer has the request %s"),
+				   ledger_title(t, app_language(app)), claim_value(c, "action"));
+		goto out;
+	}
+	ledger_record_init(&r, t);
+	have_r = true;
+	if (str_to_int(claim_value(c, "quantity"), 1, 1000000000L, &n))
+		n = 1;
+	if ((ret = service_ledger_get(app, t, strtoll(claim_value(c, "record"), NULL, 10), &r, msg, size)) ||
+	    (ret = request_fits(&r, a, n, msg, size)))
+		goto out;
+	ret = request_submit(app, a, c, r.values[0], msg, size);
+out:
+	if (have_r)
+		ledger_record_release(&r);
+	ledger_set_release(&set);
 	return ret;
 }
 

@@ -621,7 +621,9 @@ int store_claim_delete(struct store *s, int64_t id, const char *actor)
 	if ((ret = store_prepare(s, "DELETE FROM attachments WHERE claim_id = ?", &st)))
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
-	if ((ret = store_step_done(st)) || (ret = store_prepare(s, "DELETE FROM claims WHERE id = ?", &st)))
+	if ((ret = store_step_done(st)) ||
+	    (ret = store_exec_id(s, "DELETE FROM ledger_requests WHERE claim_id = ? AND applied_version = 0", id)) ||
+	    (ret = store_prepare(s, "DELETE FROM claims WHERE id = ?", &st)))
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
 	if ((ret = store_step_done(st)))

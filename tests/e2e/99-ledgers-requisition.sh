@@ -92,8 +92,21 @@ err=$(ssh_exec wangfang "$PASSWORD" approve "$R3" </dev/null 2>&1); rc=$?
 check "issuing 3 of the 1 left is refused, clearly" [ $rc -ne 0 ] && grep -q "no longer has the quantity" <<<"$err"
 check "and takes nothing" [ "$(stock_of "$id")" = 1 ]
 check "the refused one still waits" inbox_has wangfang "$R3"
+quiet ssh_exec wangfang "$PASSWORD" return "$R3" --comment "库存不足，下月再领" </dev/null
+err=$(ssh_exec alice "$PASSWORD" claim submit "$R3" </dev/null 2>&1); rc=$?
+check "a returned requisition submitted again is checked against the stock anew" \
+	[ $rc -ne 0 ] && grep -q "only 1 left, you asked for 3" <<<"$err"
+out=$(ssh_exec alice "$PASSWORD" claim delete "$R3" </dev/null 2>&1); rc=$?
+check "and its claimant can delete it" [ $rc -eq 0 ] && \
+	! ssh_exec alice "$PASSWORD" claim show "$R3" </dev/null >/dev/null 2>&1
 rem=$(ssh_exec wangfang "$PASSWORD" reminders --json </dev/null)
 check "the item below its minimum is now a reminder" quiet jq -e 'tostring | contains("A4 打印纸")' <<<"$rem"
+quiet ssh_exec wangfang "$PASSWORD" ledger update supplies "$id" <<<"{\"version\": $(ssh_exec wangfang "$PASSWORD" ledger show supplies "$id" --json </dev/null | jq .version), \"stock\": 20}"
+R4=$(ssh_exec zhangwei "$PASSWORD" ledger request supplies "$id" 2 --json </dev/null | jq -r .number)
+quiet ssh_exec limei "$PASSWORD" return "$R4" --comment "请写明用途" </dev/null
+out=$(ssh_exec zhangwei "$PASSWORD" claim submit "$R4" --json </dev/null); rc=$?
+check "a returned requisition goes round its own workflow again" \
+	[ $rc -eq 0 ] && [ "$(jq -r .status <<<"$out")" = submitted ] && inbox_has limei "$R4"
 out=$(ssh_exec wangfang "$PASSWORD" export run --json </dev/null); rc=$?
 check "the exporter makes no voucher of an approved requisition" [ $rc -eq 0 ] && [ "$(jq -r .vouchers <<<"$out")" = 0 ]
 check "which stays approved, not exported" \
