@@ -233,6 +233,8 @@ void form_field_parse(struct form_problems *p, struct form_field *fields, int *n
 	for (int i = 0; i < *n; i++)
 		if (!strcmp(fields[i].name, fl->name))
 			form_problem(p, fl->line, "field `%s` is declared twice", fl->name);
+	if (ledger && strchr(fl->name, '.'))
+		form_problem(p, fl->line, "a ledger's field name `%s` names a column: no `.`", fl->name);
 	if (!ledger && (fl->type == FIELD_ATTACHMENT || fl->type == FIELD_REFERENCE))
 		form_problem(p, fl->line, "%s fields are for ledger templates (claims attach files to lines)",
 			     field_type_name(fl->type));

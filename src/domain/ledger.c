@@ -589,10 +589,16 @@ static int ledger_load_one(const char *file, const char *id, const char *text, v
 		return 1;
 	}
 	str_copy(t.id, id, sizeof(t.id));
-	if (!strcmp(id, LEDGER_BUILTIN_CLAIMS) || !strcmp(id, LEDGER_BUILTIN_INVOICES)) {
+	static const char *const reserved[] = { LEDGER_BUILTIN_CLAIMS, LEDGER_BUILTIN_INVOICES, "versions", "changes",
+						"requests", "sizes" };
+	bool taken = strchr(id, '.') != NULL;
+
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		taken |= !strcmp(id, reserved[i]);
+	if (taken) {
 		struct form_problems p;
 		form_problems_init(&p, file, l->errs, l->errs_size);
-		form_problem(&p, 1, "`%s` is the name of a built-in ledger", id);
+		form_problem(&p, 1, "`%s` is the name of a built-in ledger or of the ledgers' own tables", id);
 		ledger_template_release(&t);
 		return 1;
 	}
@@ -841,6 +847,22 @@ int ledger_filter_bind(const struct ledger_template *t, const struct ledger_filt
 			if (c->op != LEDGER_HAS && c->value[0] && !date_prefix(c->value)) {
 				snprintf(msg, size, _("%s compares with a date YYYY-MM-DD (or YYYY, YYYY-MM)"), c->field);
 				return BR_ERR_INVALID;
+			}
+			/*
+			 * A year or a month means all of it: = is "starts with" (a
+			 * prefix of four or more characters can only match at the
+			 * start), and <= / > take the whole period ("2026-06\x7f" sorts
+			 * after every day of June 2026).
+			 */
+			if (c->op != LEDGER_HAS && c->value[0] && strlen(c->value) < 10) {
+				if (c->op == LEDGER_EQ)
+					b->op = LEDGER_HAS;
+				else if (c->op == LEDGER_NE) {
+					snprintf(msg, size, _("%s!= needs a whole date; for a year or month use < and >"),
+						 c->field);
+					return BR_ERR_INVALID;
+				} else if (c->op == LEDGER_LE || c->op == LEDGER_GT)
+					snprintf(b->value, sizeof(b->value), "%s\x7f", c->value);
 			}
 			break;
 		default: break;

@@ -180,6 +180,9 @@ int service_ledger_save(struct app *app, const struct ledger_template *t, struct
 	ret = store_ledger_update(app->store, t, r, app->user->uid, "edit", "", c);
 	if (ret == BR_ERR_CONFLICT && c)
 		return conflict_message(app, t, c, msg, size);
+	if (ret == BR_ERR_INVALID)
+		return service_fail(ret, msg, size, _("record %lld is deleted; restore it before changing it"),
+				    (long long)r->id);
 	if (ret == BR_ERR_CONFLICT)
 		return service_fail(ret, msg, size, _("the record changed meanwhile; read it again"));
 	if (ret == BR_ERR_NOT_FOUND)
@@ -253,10 +256,20 @@ int service_ledger_rollback(struct app *app, const struct ledger_template *t, in
 	}
 	for (int i = 0; i < t->nfields; i++)
 		ledger_record_set(out, i, old.values[i]);
+	/* the template or the referenced records may have changed since: the old values must still hold */
+	if ((ret = record_check(app, t, out, msg, size))) {
+		char why[BR_MSG_MAX];
+		str_copy(why, msg, sizeof(why));
+		ret = service_fail(ret, msg, size, _("version %d cannot come back as it was: %s"), version, why);
+		goto out;
+	}
 	snprintf(note, sizeof(note), "to version %d", version);
 	ret = store_ledger_update(app->store, t, out, app->user->uid, "rollback", note, NULL);
 	if (ret == BR_ERR_CONFLICT)
 		ret = service_fail(ret, msg, size, _("the record changed meanwhile; try again"));
+	else if (ret == BR_ERR_INVALID)
+		ret = service_fail(ret, msg, size, _("record %lld is deleted; restore it before changing it"),
+				   (long long)id);
 	else
 		ret = store_fail(ret, msg, size);
 out:

@@ -188,8 +188,10 @@ int store_ledger_ensure(struct store *s, const struct ledger_template *t)
 			strbuf_addf(&b, "ALTER TABLE ledger_%s ADD COLUMN f_%s TEXT NOT NULL DEFAULT '';", t->id,
 				    f->name);
 		if (indexed_field(f))
-			strbuf_addf(&b, "CREATE INDEX IF NOT EXISTS ledger_%s_%s ON ledger_%s (f_%s, id) WHERE deleted = 0;",
-				    t->id, f->name, t->id, f->name);
+			/* "lix" and the id's length: no other ledger's index or table can have the name */
+			strbuf_addf(&b,
+				    "CREATE INDEX IF NOT EXISTS lix%zu_%s_%s ON ledger_%s (f_%s, id) WHERE deleted = 0;",
+				    strlen(t->id), t->id, f->name, t->id, f->name);
 	}
 	if (b.s)
 		ret = store_exec_sql(s, b.s);
@@ -745,6 +747,10 @@ int store_ledger_update(struct store *s, const struct ledger_template *t, struct
 			ret = BR_ERR_CONFLICT;
 		goto out;
 	}
+	if (deleted) { /* restore it first */
+		ret = BR_ERR_INVALID;
+		goto out;
+	}
 	if ((ret = write_locked(s, t, r, actor, action, note, now, &changed)) || !changed)
 		goto out;
 	snprintf(object, sizeof(object), "ledger:%s/%lld", t->id, (long long)r->id);
@@ -992,9 +998,10 @@ int ledger_request_apply_locked(struct store *s, int64_t claim_id, const char *a
 	if (store_prepare(s, sql, &st))
 		return BR_ERR_STORE;
 	sqlite3_bind_int64(st, 1, row);
-	rc = sqlite3_step(st);
-	version = sqlite3_column_int(st, 0);
-	stock = sqlite3_column_int64(st, 1);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		version = sqlite3_column_int(st, 0);
+		stock = sqlite3_column_int64(st, 1);
+	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? BR_ERR_LIMIT : BR_ERR_STORE;

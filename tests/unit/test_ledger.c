@@ -1081,10 +1081,15 @@ static void test_filter_bind(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(bind(&t,
 			      "名称~打印 Status=在用 原值>=1,000 cost<¥20,000.5 id<=5 编号=3 ID!=4 下次检验>=2024 "
-			      "bought<2024-05 bought=2024-05-31 采购合同=12 keeper=\"o'neil\"",
+			      "bought<2024-05 bought=2024-05-31 采购合同=12 keeper=\"o'neil\" bought=2024-05 "
+			      "bought<=2024 bought>2024-05",
 			      b, &n, "en", msg, sizeof(msg)),
 			 BR_OK);
-	assert_int_equal(n, 12);
+	assert_int_equal(n, 15);
+	/* a year or a month means all of it */
+	expect_bound(&b[12], 4, LEDGER_HAS, "2024-05", false);
+	expect_bound(&b[13], 4, LEDGER_LE, "2024\x7f", false);
+	expect_bound(&b[14], 4, LEDGER_GT, "2024-05\x7f", false);
 	expect_bound(&b[0], 1, LEDGER_HAS, "打印", false);
 	expect_bound(&b[1], 6, LEDGER_EQ, "在用", false);
 	expect_bound(&b[2], 5, LEDGER_GE, "100000", true); /* money in fen */
@@ -1097,6 +1102,8 @@ static void test_filter_bind(void **state)
 	expect_bound(&b[9], 4, LEDGER_EQ, "2024-05-31", false);
 	expect_bound(&b[10], 8, LEDGER_EQ, "12", true);
 	expect_bound(&b[11], 3, LEDGER_EQ, "o'neil", false);
+	assert_int_equal(bind(&t, "bought!=2024", b, &n, "en", msg, sizeof(msg)), BR_ERR_INVALID);
+	assert_non_null(strstr(msg, "needs a whole date"));
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		if (bind(&t, refused[i][0], b, &n, "en", msg, sizeof(msg)) != BR_ERR_INVALID)
 			fail_msg("%s: bound", refused[i][0]);

@@ -187,6 +187,33 @@ static void test_versions_and_conflict(void **state)
 	assert_int_equal(store_ledger_delete(f->s, &f->t, id, 5, true, "wangfang", NULL), BR_OK);
 	assert_int_equal(store_ledger_exists(f->s, "contracts", id), BR_OK);
 	assert_int_equal(store_ledger_update(f->s, &f->t, &cur, "x", "edit", "", NULL), BR_ERR_CONFLICT);
+	/* a deleted record is not changed until it is restored */
+	assert_int_equal(store_ledger_get(f->s, &f->t, id, &cur), BR_OK);
+	assert_int_equal(store_ledger_delete(f->s, &f->t, id, cur.version, false, "wangfang", NULL), BR_OK);
+	assert_int_equal(store_ledger_get(f->s, &f->t, id, &cur), BR_OK);
+	ledger_record_set(&cur, 0, "改动");
+	assert_int_equal(store_ledger_update(f->s, &f->t, &cur, "wangfang", "edit", "", NULL), BR_ERR_INVALID);
+	{
+		/* the end date's month and year filter as whole periods */
+		struct ledger_filter filt;
+		struct ledger_bound_cond conds[LEDGER_FILTER_MAX];
+		struct ledger_query q = { .t = &f->t, .sort = -1, .deleted = true, .conds = conds };
+		char msg[BR_MSG_MAX];
+		int64_t count = -1;
+		const char *const match[] = { "结束日期=2026-12", "结束日期=2026", "结束日期<=2026-12", "结束日期<=2026",
+					      "结束日期>=2026-12", "结束日期>2026-11" };
+		const char *const miss[] = { "结束日期>2026-12", "结束日期<2026-12", "结束日期=2026-11", "结束日期>2026" };
+		for (size_t i = 0; i < sizeof(match) / sizeof(match[0]) + sizeof(miss) / sizeof(miss[0]); i++) {
+			bool want = i < sizeof(match) / sizeof(match[0]);
+			const char *text = want ? match[i] : miss[i - sizeof(match) / sizeof(match[0])];
+			assert_int_equal(ledger_filter_parse(text, &filt, msg, sizeof(msg)), BR_OK);
+			assert_int_equal(ledger_filter_bind(&f->t, &filt, conds, &q.nconds, "zh_CN", msg, sizeof(msg)),
+					 BR_OK);
+			assert_int_equal(store_ledger_count(f->s, &q, &count), BR_OK);
+			if (count != (want ? 1 : 0))
+				fail_msg("%s: %lld", text, (long long)count);
+		}
+	}
 
 	ledger_record_release(&a);
 	ledger_record_release(&b);
