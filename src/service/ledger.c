@@ -16,6 +16,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define LEDGER_ERRS 8192
 #define IMPORT_MAX_ROWS 100000
@@ -168,12 +169,46 @@ static int conflict_message(struct app *app, const struct ledger_template *t, co
 			    c->version, v->ts);
 }
 
+/*
+ * An attachment field holds only a file stored by service_ledger_attach():
+ * a save may keep or empty it, never point it at another stored file
+ * (whose hash could come from anyone's claim).
+ */
+static int attachments_kept(struct app *app, const struct ledger_template *t, const struct ledger_record *r, char *msg,
+			    size_t size)
+{
+	struct ledger_record cur;
+	int ret = BR_OK;
+
+	ledger_record_init(&cur, t);
+	if (r->id && store_ledger_get(app->store, t, r->id, &cur))
+		goto out;
+	for (int i = 0; i < t->nfields && ret == BR_OK; i++)
+		if (t->fields[i].type == FIELD_ATTACHMENT && r->values[i][0] && strcmp(r->values[i], cur.values[i]))
+			ret = service_fail(BR_ERR_INVALID, msg, size,
+					   _("%s holds a stored file; attach one (ledger attach) instead of typing it"),
+					   form_field_label(&t->fields[i], app_language(app)));
+out:
+	ledger_record_release(&cur);
+	return ret;
+}
+
+static int ledger_save(struct app *app, const struct ledger_template *t, struct ledger_record *r,
+		       struct ledger_conflict *c, bool files_checked, char *msg, size_t size);
+
 int service_ledger_save(struct app *app, const struct ledger_template *t, struct ledger_record *r,
 			struct ledger_conflict *c, char *msg, size_t size)
 {
+	return ledger_save(app, t, r, c, false, msg, size);
+}
+
+static int ledger_save(struct app *app, const struct ledger_template *t, struct ledger_record *r,
+		       struct ledger_conflict *c, bool files_checked, char *msg, size_t size)
+{
 	int ret;
 
-	if ((ret = need_edit(app, t, msg, size)) || (ret = record_check(app, t, r, msg, size)))
+	if ((ret = need_edit(app, t, msg, size)) || (ret = record_check(app, t, r, msg, size)) ||
+	    (!files_checked && (ret = attachments_kept(app, t, r, msg, size))))
 		return ret;
 	if (!r->id)
 		return store_fail(store_ledger_add(app->store, t, r, app->user->uid, "add"), msg, size);
@@ -284,6 +319,17 @@ static void problem_add(struct ledger_import *r, int row, int line, const char *
 	service_problem_add(&r->problems, &r->nproblems, row, line, column, message);
 }
 
+/* The record number and version columns an export writes first. */
+static bool export_column(const char *name)
+{
+	static const char *const names[] = { "id", "No.", "version", "编号", "版本" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcasecmp(name, names[i]))
+			return true;
+	return !strcmp(name, _("No.")) || !strcmp(name, _("Version"));
+}
+
 int service_ledger_import(struct app *app, const struct ledger_template *t, const char *data, size_t len,
 			  struct ledger_import *r, char *msg, size_t size)
 {
@@ -311,7 +357,9 @@ int service_ledger_import(struct app *app, const struct ledger_template *t, cons
 	}
 	for (int c = 0; c < ncols; c++) {
 		char *name = str_trim(tab.rows[0].fields[c]);
-		if ((col[c] = ledger_field_find(t, name)) < 0) {
+		if ((col[c] = ledger_field_find(t, name)) < 0 && export_column(name))
+			continue; /* a file this ledger exported: the numbers are the database's to give */
+		if (col[c] < 0) {
 			char m[BR_MSG_MAX];
 			snprintf(m, sizeof(m), _("unknown column `%s` in the header"), name);
 			problem_add(r, 0, tab.rows[0].line, name, m);
@@ -352,6 +400,9 @@ int service_ledger_import(struct app *app, const struct ledger_template *t, cons
 				continue;
 			}
 			ledger_record_set(rec, f, canon);
+			if (t->fields[f].type == FIELD_ATTACHMENT && canon[0])
+				problem_add(r, i, row->line, form_field_label(&t->fields[f], lang),
+					    _("files are attached one by one (ledger attach), not imported"));
 			if (t->fields[f].type == FIELD_REFERENCE && canon[0] &&
 			    store_ledger_exists(app->store, t->fields[f].ref, strtoll(canon, NULL, 10))) {
 				snprintf(m, sizeof(m), _("%s has no record %s"), t->fields[f].ref, canon);
@@ -601,7 +652,7 @@ int service_ledger_attach(struct app *app, const struct ledger_template *t, int6
 	snprintf(value, sizeof(value), "%s sha256:%s", file.name, file.sha256);
 	ledger_record_set(out, field, value);
 	out->version = version;
-	return service_ledger_save(app, t, out, c, msg, size);
+	return ledger_save(app, t, out, c, true, msg, size);
 }
 
 int service_ledger_file(struct app *app, const struct ledger_template *t, int64_t id, int field, FILE *out,
