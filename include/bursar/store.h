@@ -517,6 +517,13 @@ typedef int (*store_category_cb)(const struct category *c, void *arg);
 int store_category_list(struct store *s, store_category_cb cb, void *arg);
 
 
+/*
+ * A read transaction: everything read until store_read_end() sees the
+ * database as it was at the first read (WAL), without holding up writers.
+ */
+int store_read_begin(struct store *s);
+void store_read_end(struct store *s);
+
 /* ---- ledgers (store_ledger.c) ---- */
 
 /*

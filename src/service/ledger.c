@@ -31,8 +31,14 @@ int service_ledgers_load(struct app *app, struct ledger_set *set)
 			log_event("ledger template left out: %s", l);
 	free(errs);
 	for (int i = 0; i < set->n; i++)
-		if (store_ledger_ensure(app->store, &set->items[i]))
-			log_event("ledger %s: cannot make its table", set->items[i].id);
+		if (store_ledger_ensure(app->store, &set->items[i])) {
+			/* left out rather than served over a table it does not fit */
+			log_event("ledger template left out: %s: its table cannot hold it", set->items[i].id);
+			ledger_template_release(&set->items[i]);
+			memmove(&set->items[i], &set->items[i + 1], (size_t)(set->n - i - 1) * sizeof(*set->items));
+			set->n--;
+			i--;
+		}
 	return BR_OK;
 }
 
@@ -493,11 +499,17 @@ int service_ledger_export(struct app *app, const struct ledger_query *q, const c
 	e.q.has_cursor = false;
 	e.q.backward = false;
 	e.q.limit = LEDGER_PAGE_MAX;
+	/* one snapshot: a record saved meanwhile is neither missed nor written twice */
+	if ((ret = store_read_begin(app->store)))
+		goto out;
 	do {
 		e.last = 0;
 		if ((ret = store_ledger_page(app->store, &e.q, export_row, &e)) || (ret = e.ret))
-			goto out;
+			break;
 	} while (e.last == LEDGER_PAGE_MAX);
+	store_read_end(app->store);
+	if (ret)
+		goto out;
 	*rows = e.rows;
 out:
 	if (sheet_close(e.sheet, msg, size) && !ret)

@@ -492,6 +492,16 @@ int store_exec_sql(struct store *s, const char *sql)
 	return BR_OK;
 }
 
+int store_read_begin(struct store *s)
+{
+	return store_exec_sql(s, "BEGIN DEFERRED");
+}
+
+void store_read_end(struct store *s)
+{
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
 int store_begin(struct store *s)
 {
 	return store_exec_sql(s, "BEGIN IMMEDIATE");

@@ -82,6 +82,7 @@ static void bind_value(sqlite3_stmt *st, int i, const struct form_field *f, cons
 
 struct columns {
 	char names[FORM_MAX_FIELDS + 8][FORM_ID_MAX + 2];
+	bool integer[FORM_MAX_FIELDS + 8];
 	int n;
 };
 
@@ -95,18 +96,26 @@ static int table_columns(struct store *s, const char *id, struct columns *c)
 	snprintf(sql, sizeof(sql), "PRAGMA table_info(ledger_%s)", id);
 	if (store_prepare(s, sql, &st))
 		return BR_ERR_STORE;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && c->n < (int)(sizeof(c->names) / sizeof(c->names[0])))
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && c->n < (int)(sizeof(c->names) / sizeof(c->names[0]))) {
+		c->integer[c->n] = !strcmp(col_text(st, 2), "INTEGER");
 		str_copy(c->names[c->n++], col_text(st, 1), sizeof(c->names[0]));
+	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? BR_OK : BR_ERR_STORE;
 }
 
-static bool has_column(const struct columns *c, const char *field)
+/* The column of field, or -1. */
+static int column_of(const struct columns *c, const char *field)
 {
 	for (int i = 0; i < c->n; i++)
 		if (!strncmp(c->names[i], "f_", 2) && !strcmp(c->names[i] + 2, field))
-			return true;
-	return false;
+			return i;
+	return -1;
+}
+
+static bool has_column(const struct columns *c, const char *field)
+{
+	return column_of(c, field) >= 0;
 }
 
 static bool sizes_known(struct store *s, const char *id)
@@ -160,8 +169,16 @@ int store_ledger_ensure(struct store *s, const struct ledger_template *t)
 		return BR_OK;
 	if ((ret = table_columns(s, t->id, &have)))
 		return ret;
-	for (int i = 0; i < t->nfields; i++)
-		missing += !has_column(&have, t->fields[i].name);
+	for (int i = 0; i < t->nfields; i++) {
+		int k = column_of(&have, t->fields[i].name);
+		missing += k < 0;
+		if (k >= 0 && have.integer[k] != numeric_field(&t->fields[i])) {
+			/* a column keeps its type: the template must add a new field instead */
+			log_event("ledger %s: field %s was declared as another type; it keeps its column's", t->id,
+				  t->fields[i].name);
+			return BR_ERR_INVALID;
+		}
+	}
 	if (have.n && !missing && sizes_known(s, t->id))
 		return BR_OK;
 	if ((ret = store_begin(s)))

@@ -417,6 +417,17 @@ static void test_table_grows(void **state)
 	ledger_record_release(&r);
 	ledger_template_release(&t2);
 	free(md.s);
+	/* a field whose type changed does not fit its column: the template is refused, the table untouched */
+	{
+		struct ledger_template t3;
+		char *text = xstrdup(contracts_md), *p = strstr(text, "type: money");
+		assert_non_null(p);
+		memcpy(p, "type: text ", 11);
+		assert_int_equal(ledger_template_parse("contracts", text, &t3, errs, sizeof(errs)), 0);
+		assert_int_equal(store_ledger_ensure(f->s, &t3), BR_ERR_INVALID);
+		ledger_template_release(&t3);
+		free(text);
+	}
 }
 
 /* A requisition of quantity from record id, approved in one step by boss; returns the claim id. */
