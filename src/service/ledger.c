@@ -261,8 +261,12 @@ int service_ledger_history(struct app *app, const struct ledger_template *t, int
 		return service_fail(BR_ERR_INVALID, msg, size,
 				    _("%s is kept by the system: see the claim's or invoice's own history"),
 				    ledger_title(t, app_language(app)));
-	if ((ret = store_ledger_history(app->store, t, id, v, n)))
+	if ((ret = store_ledger_history(app->store, t, id, v, n))) {
+		ledger_versions_release(*v, *n);
+		*v = NULL;
+		*n = 0;
 		return store_fail(ret, msg, size);
+	}
 	if (!*n)
 		return service_fail(BR_ERR_NOT_FOUND, msg, size, _("%s has no record %lld"),
 				    ledger_title(t, app_language(app)), (long long)id);
