@@ -608,13 +608,24 @@ static int conflict_fill(struct store *s, const struct ledger_template *t, int64
 	return versions_read(s, t, id, read_at, &c->newer, &c->nnewer);
 }
 
-static int insert_locked(struct store *s, const struct ledger_template *t, struct ledger_record *r, const char *actor,
-			 const char *action, const char *now)
+/* The statements that add records, prepared once for a whole import. */
+struct inserter {
+	sqlite3_stmt *row, *version, *change;
+};
+
+static void inserter_close(struct inserter *in)
+{
+	sqlite3_finalize(in->row);
+	sqlite3_finalize(in->version);
+	sqlite3_finalize(in->change);
+}
+
+static int inserter_open(struct store *s, const struct ledger_template *t, struct inserter *in)
 {
 	struct strbuf b = { NULL, 0 };
-	sqlite3_stmt *st = NULL;
 	int ret;
 
+	memset(in, 0, sizeof(*in));
 	strbuf_addf(&b, "INSERT INTO ledger_%s (version, deleted, created_at, created_by, updated_at, updated_by",
 		    t->id);
 	for (int i = 0; i < t->nfields; i++)
@@ -623,26 +634,65 @@ static int insert_locked(struct store *s, const struct ledger_template *t, struc
 	for (int i = 0; i < t->nfields; i++)
 		strbuf_addf(&b, ", ?%d", i + 3);
 	strbuf_addf(&b, ")");
-	ret = store_prepare(s, b.s, &st);
+	if ((ret = store_prepare(s, b.s, &in->row)) ||
+	    (ret = store_prepare(s,
+				 "INSERT INTO ledger_versions (ledger, row_id, version, ts, actor, action, note)"
+				 " VALUES (?1, ?2, 1, ?3, ?4, ?5, '')",
+				 &in->version)) ||
+	    (ret = store_prepare(s,
+				 "INSERT INTO ledger_changes (ledger, row_id, version, field, old, new)"
+				 " VALUES (?1, ?2, 1, ?3, '', ?4)",
+				 &in->change)))
+		inserter_close(in);
 	free(b.s);
-	if (ret)
-		return ret;
-	bind_text(st, 1, now);
-	bind_text(st, 2, actor);
+	return ret;
+}
+
+/* Steps st and resets it for the next record; CONFLICT for a constraint. */
+static int step_reset(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_DONE)
+		return BR_OK;
+	return rc == SQLITE_CONSTRAINT ? BR_ERR_CONFLICT : BR_ERR_STORE;
+}
+
+/* Adds r as version 1 with every non-empty value as a change. */
+static int insert_locked(struct store *s, struct inserter *in, const struct ledger_template *t,
+			 struct ledger_record *r, const char *actor, const char *action, const char *now)
+{
+	int ret;
+
+	bind_text(in->row, 1, now);
+	bind_text(in->row, 2, actor);
 	for (int i = 0; i < t->nfields; i++)
-		bind_value(st, i + 3, &t->fields[i], r->values[i]);
-	if ((ret = store_step_done(st)))
+		bind_value(in->row, i + 3, &t->fields[i], r->values[i]);
+	if ((ret = step_reset(in->row)))
 		return ret;
 	r->id = sqlite3_last_insert_rowid(s->db);
 	r->version = 1;
 	r->deleted = false;
 	str_copy(r->updated_at, now, sizeof(r->updated_at));
 	str_copy(r->updated_by, actor, sizeof(r->updated_by));
-	if ((ret = version_add(s, t->id, r->id, 1, now, actor, action, "")))
+	bind_text(in->version, 1, t->id);
+	sqlite3_bind_int64(in->version, 2, r->id);
+	bind_text(in->version, 3, now);
+	bind_text(in->version, 4, actor);
+	bind_text(in->version, 5, action);
+	if ((ret = step_reset(in->version)))
 		return ret;
-	for (int i = 0; i < t->nfields && ret == BR_OK; i++)
-		if (r->values[i][0])
-			ret = change_add(s, t->id, r->id, 1, t->fields[i].name, "", r->values[i]);
+	for (int i = 0; i < t->nfields && ret == BR_OK; i++) {
+		if (!r->values[i][0])
+			continue;
+		bind_text(in->change, 1, t->id);
+		sqlite3_bind_int64(in->change, 2, r->id);
+		bind_text(in->change, 3, t->fields[i].name);
+		bind_text(in->change, 4, r->values[i]);
+		ret = step_reset(in->change);
+	}
 	return ret;
 }
 
@@ -663,8 +713,15 @@ int store_ledger_add(struct store *s, const struct ledger_template *t, struct le
 	audit_now(now);
 	if ((ret = store_begin(s)))
 		return ret;
-	if ((ret = insert_locked(s, t, r, actor, action, now)) || (ret = sizes_added(s, t->id, 1)))
-		goto out;
+	{
+		struct inserter in;
+		if ((ret = inserter_open(s, t, &in)))
+			goto out;
+		ret = insert_locked(s, &in, t, r, actor, action, now);
+		inserter_close(&in);
+		if (ret || (ret = sizes_added(s, t->id, 1)))
+			goto out;
+	}
 	snprintf(object, sizeof(object), "ledger:%s/%lld", t->id, (long long)r->id);
 	ret = audit_append_locked(s, actor, "ledger.add", object, "version 1");
 out:
@@ -888,6 +945,7 @@ static void ledger_analyze(struct store *s, const char *ledger, int added)
 int store_ledger_import(struct store *s, const struct ledger_template *t, struct ledger_record *recs, int n,
 			const char *actor, int *failed)
 {
+	struct inserter in = { NULL, NULL, NULL };
 	char now[32], detail[64];
 	int ret;
 
@@ -897,8 +955,10 @@ int store_ledger_import(struct store *s, const struct ledger_template *t, struct
 	audit_now(now);
 	if ((ret = store_begin(s)))
 		return ret;
+	if ((ret = inserter_open(s, t, &in)))
+		goto out;
 	for (int i = 0; i < n; i++)
-		if ((ret = insert_locked(s, t, &recs[i], actor, "import", now))) {
+		if ((ret = insert_locked(s, &in, t, &recs[i], actor, "import", now))) {
 			*failed = i;
 			goto out;
 		}
@@ -907,6 +967,7 @@ int store_ledger_import(struct store *s, const struct ledger_template *t, struct
 	snprintf(detail, sizeof(detail), "%d record(s)", n);
 	ret = audit_append_locked(s, actor, "ledger.import", t->id, detail);
 out:
+	inserter_close(&in);
 	if ((ret = store_end(s, ret)) == BR_OK)
 		ledger_analyze(s, t->id, n);
 	return ret;
