@@ -147,17 +147,31 @@ static int record_check(struct app *app, const struct ledger_template *t, struct
 	const char *lang = app_language(app);
 	int ret;
 
+	struct ledger_set set = { 0 };
+	bool loaded = false;
+
 	if ((ret = ledger_record_check(t, r, lang, msg, size, NULL)))
 		return ret;
-	for (int i = 0; i < t->nfields; i++) {
+	for (int i = 0; i < t->nfields && ret == BR_OK; i++) {
 		const struct form_field *f = &t->fields[i];
+		const struct ledger_template *ref;
 		if (f->type != FIELD_REFERENCE || !r->values[i][0])
 			continue;
-		if (store_ledger_exists(app->store, f->ref, strtoll(r->values[i], NULL, 10)))
-			return service_fail(BR_ERR_INVALID, msg, size, _("%s: %s has no record %s"),
-					    form_field_label(f, lang), f->ref, r->values[i]);
+		if (!loaded) {
+			char dir[4096];
+			snprintf(dir, sizeof(dir), "%s/ledgers", app->forms_dir);
+			ledger_set_load(&set, dir, NULL, 0);
+			loaded = true;
+		}
+		/* the same answer whether the record is missing or out of sight: nothing to probe */
+		if (!(ref = ledger_set_find(&set, f->ref)) || !ledger_can_view(ref, app->user->roles) ||
+		    store_ledger_exists(app->store, f->ref, strtoll(r->values[i], NULL, 10)))
+			ret = service_fail(BR_ERR_INVALID, msg, size, _("%s: %s has no record %s you may see"),
+					   form_field_label(f, lang), f->ref, r->values[i]);
 	}
-	return BR_OK;
+	if (loaded)
+		ledger_set_release(&set);
+	return ret;
 }
 
 static int conflict_message(struct app *app, const struct ledger_template *t, const struct ledger_conflict *c,

@@ -206,6 +206,12 @@ other=$(printf 'x.pdf sha256:%064d' 7)
 err=$(fin ledger update contracts "$C1" <<<"{\"version\": $ver, \"scan\": \"$other\"}" 2>&1); rc=$?
 check "nor pointed at another stored file by its hash" [ $rc -ne 0 ] && grep -q "ledger attach" <<<"$err"
 
+# ---- references to another ledger's records ----
+out=$(fin ledger add assets --json <<<"{\"资产编号\": \"ZC-9\", \"名称\": \"打印机\", \"部门\": \"财务部\", \"购入日期\": \"2025-01-02\", \"原值\": \"3,200\", \"状态\": \"在用\", \"采购合同\": $C1}"); rc=$?
+check "an asset names the contract it was bought under" [ $rc -eq 0 ] && [ "$(jq -r .fields.contract <<<"$out")" = "$C1" ]
+err=$(fin ledger add assets <<<'{"资产编号": "ZC-10", "名称": "扫描仪", "部门": "财务部", "购入日期": "2025-01-02", "原值": "800", "状态": "在用", "采购合同": 99999}' 2>&1); rc=$?
+check "a reference to a record that is not there is refused" [ $rc -ne 0 ] && grep -q "contracts has no record 99999" <<<"$err"
+
 # ---- an export imports back (as new records; the numbers are the database's) ----
 before=$(fin ledger rows contracts --json </dev/null | jq '.rows | length')
 fin ledger export contracts --filter "'相对方~某某科技'" --format csv </dev/null >"$E2E_DIR/again.csv"
