@@ -523,6 +523,18 @@ static int field_index(const struct ledger_template *t, const char *name)
 	return -1;
 }
 
+/* Prepares sql over one record's history: ?1 the ledger, ?2 the record, ?3 the version after which. */
+static int history_select(struct store *s, const char *sql, const struct ledger_template *t, int64_t id, int after,
+			  sqlite3_stmt **st)
+{
+	if (store_prepare(s, sql, st))
+		return BR_ERR_STORE;
+	bind_text(*st, 1, t->id);
+	sqlite3_bind_int64(*st, 2, id);
+	sqlite3_bind_int(*st, 3, after);
+	return BR_OK;
+}
+
 /* Versions of record id after version `after`, oldest first. */
 static int versions_read(struct store *s, const struct ledger_template *t, int64_t id, int after,
 			 struct ledger_version **out, int *n)
@@ -532,14 +544,11 @@ static int versions_read(struct store *s, const struct ledger_template *t, int64
 
 	*out = NULL;
 	*n = 0;
-	if (store_prepare(s,
-			  "SELECT version, ts, actor, action, note FROM ledger_versions"
-			  " WHERE ledger = ? AND row_id = ? AND version > ? ORDER BY version",
-			  &st))
+	if (history_select(s,
+			   "SELECT version, ts, actor, action, note FROM ledger_versions"
+			   " WHERE ledger = ? AND row_id = ? AND version > ? ORDER BY version",
+			   t, id, after, &st))
 		return BR_ERR_STORE;
-	bind_text(st, 1, t->id);
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_int(st, 3, after);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct ledger_version *v;
 		if (*n == cap) {
@@ -559,14 +568,11 @@ static int versions_read(struct store *s, const struct ledger_template *t, int64
 		ret = BR_ERR_STORE;
 	if (ret || !*n)
 		return ret;
-	if (store_prepare(s,
-			  "SELECT version, field, old, new FROM ledger_changes"
-			  " WHERE ledger = ? AND row_id = ? AND version > ? ORDER BY version, field",
-			  &st))
+	if (history_select(s,
+			   "SELECT version, field, old, new FROM ledger_changes"
+			   " WHERE ledger = ? AND row_id = ? AND version > ? ORDER BY version, field",
+			   t, id, after, &st))
 		return BR_ERR_STORE;
-	bind_text(st, 1, t->id);
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_int(st, 3, after);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int version = sqlite3_column_int(st, 0);
 		for (int i = 0; i < *n; i++) {
