@@ -577,7 +577,10 @@ int store_ledger_add(struct store *s, const struct ledger_template *t, struct le
  */
 int store_ledger_update(struct store *s, const struct ledger_template *t, struct ledger_record *r, const char *actor,
 			const char *action, const char *note, struct ledger_conflict *c);
-/* Deletes (softly) or restores record id at version, as a new version; CONFLICT as above. */
+/*
+ * Deletes (softly) or restores record id at version, as a new version;
+ * CONFLICT as above, INVALID when it is already deleted (or not).
+ */
 int store_ledger_delete(struct store *s, const struct ledger_template *t, int64_t id, int version, bool restore,
 			const char *actor, struct ledger_conflict *c);
 /* Every version of record id, oldest first (release with ledger_versions_release). */

@@ -256,6 +256,9 @@ int service_ledger_delete(struct app *app, const struct ledger_template *t, int6
 	ret = store_ledger_delete(app->store, t, id, version, restore, app->user->uid, c);
 	if (ret == BR_ERR_CONFLICT && c)
 		return conflict_message(app, t, c, msg, size);
+	if (ret == BR_ERR_INVALID)
+		return service_fail(ret, msg, size, restore ? _("record %lld is not deleted") : _("record %lld is already deleted"),
+				    (long long)id);
 	if (ret == BR_ERR_NOT_FOUND)
 		return service_fail(ret, msg, size, _("%s has no record %lld"), ledger_title(t, app_language(app)),
 				    (long long)id);

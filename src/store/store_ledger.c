@@ -863,8 +863,10 @@ int store_ledger_delete(struct store *s, const struct ledger_template *t, int64_
 			ret = BR_ERR_CONFLICT;
 		goto out;
 	}
-	if (deleted == !restore) /* already so: nothing to do */
+	if (deleted == !restore) { /* already so: said, not done again */
+		ret = BR_ERR_INVALID;
 		goto out;
+	}
 	snprintf(sql, sizeof(sql), "UPDATE ledger_%s SET deleted = ?1, version = ?2, updated_at = ?3, updated_by = ?4"
 		 " WHERE id = ?5", t->id);
 	if ((ret = store_prepare(s, sql, &st)))

@@ -104,6 +104,9 @@ check "a deleted record leaves the rows" [ "$(live_count)" -eq 0 ]
 check "and is listed with --deleted" [ "$(fin ledger rows contracts --deleted --json | jq -r '.rows[0].id')" = "$C1" ]
 out=$(fin ledger restore contracts "$C1" --version 4 --json); rc=$?
 check "restore brings it back" [ $rc -eq 0 ] && [ "$(jq -r '"\(.version) \(.deleted)"' <<<"$out")" = "5 false" ]
+err=$(fin ledger restore contracts "$C1" --version 5 2>&1); rc=$?
+check "restoring what is not deleted says so and changes nothing" \
+	[ $rc -ne 0 ] && grep -q "is not deleted" <<<"$err" && [ "$(fin ledger show contracts "$C1" --json | jq .version)" = 5 ]
 check "into the rows" [ "$(live_count)" -eq 1 ]
 err=$(fin ledger delete contracts "$C1" 2>&1); rc=$?
 check "delete without --version is a usage error" [ $rc -eq 2 ] && grep -q -- "--version is required" <<<"$err"

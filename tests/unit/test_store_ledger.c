@@ -184,7 +184,9 @@ static void test_versions_and_conflict(void **state)
 	assert_int_equal(store_ledger_exists(f->s, "contracts", id), BR_ERR_NOT_FOUND);
 	assert_int_equal(store_ledger_get(f->s, &f->t, id, &cur), BR_OK);
 	assert_true(cur.deleted);
+	assert_int_equal(store_ledger_delete(f->s, &f->t, id, 5, false, "wangfang", NULL), BR_ERR_INVALID);
 	assert_int_equal(store_ledger_delete(f->s, &f->t, id, 5, true, "wangfang", NULL), BR_OK);
+	assert_int_equal(store_ledger_delete(f->s, &f->t, id, 6, true, "wangfang", NULL), BR_ERR_INVALID);
 	assert_int_equal(store_ledger_exists(f->s, "contracts", id), BR_OK);
 	assert_int_equal(store_ledger_update(f->s, &f->t, &cur, "x", "edit", "", NULL), BR_ERR_CONFLICT);
 	/* a deleted record is not changed until it is restored */
