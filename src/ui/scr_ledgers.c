@@ -54,6 +54,7 @@ enum {
 	OP_UNDO,
 	OP_CLOSE,
 	OP_ROLLBACK,
+	OP_IMPORT,
 };
 
 /* ---- what the screens share ---- */
@@ -421,6 +422,7 @@ static const struct key_binding ledger_keys[] = {
 	{ OP_FILTER_CLEAR, { 'F', 0 }, "F", N_("Clear the filter"), NULL },
 	{ OP_DELETED, { 'x', 0 }, "x", N_("Show the deleted records instead / back"), NULL },
 	{ OP_ADD, { 'a', 0 }, "a", N_("Add a record (editors)"), N_("Add") },
+	{ OP_IMPORT, { 'i', 0 }, "i", N_("Import records from pasted CSV: all rows or none (editors)"), NULL },
 	{ OP_RELOAD, { 12, 0 }, "Ctrl-L", N_("Reload"), NULL },
 };
 
@@ -1103,6 +1105,52 @@ static void browser_sort(struct ui *ui, struct browser *b)
 	free(text);
 }
 
+#define IMPORT_MAX (4 * 1024 * 1024)
+
+/*
+ * Pasted CSV, its header naming fields by name or label (a header of the
+ * labels is offered): every row is added or none, with the problems per
+ * row and column.  What was pasted is offered again until it imports.
+ */
+static void browser_import(struct ui *ui, struct browser *b)
+{
+	static char *pasted; /* one session, one screen at a time */
+	struct ledger_import r;
+	struct strbuf head = { NULL, 0 };
+	char msg[BR_MSG_MAX], *text;
+
+	if (!b->edit) {
+		ui_message(ui, THEME_WARN, "%s", _("You may view this ledger, not change it."));
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	for (int i = 0; i < b->t->nfields; i++)
+		if (b->t->fields[i].type != FIELD_ATTACHMENT)
+			strbuf_addf(&head, "%s%s", head.s ? "," : "", form_field_label(&b->t->fields[i], lang_of(ui)));
+	strbuf_addf(&head, "\n");
+	text = pasted ? xstrdup(pasted) : head.s;
+	if (text != head.s)
+		free(head.s);
+	if (!ui_textarea(ui, _("Import records: paste CSV, then Ctrl-D"), &text, IMPORT_MAX))
+		goto out;
+	free(pasted);
+	pasted = xstrdup(text);
+	if (service_ledger_import(ui->app, b->t, text, strlen(text), &r, msg, sizeof(msg))) {
+		if (r.nproblems)
+			ui_import_problems(ui, msg, r.problems, r.nproblems);
+		ui_message(ui, THEME_ERROR, "%s", r.nproblems ? _("Nothing imported; press i to correct the CSV.") : msg);
+		goto out;
+	}
+	ui_message(ui, THEME_OK, _("Imported %d record(s)"), r.added);
+	free(pasted);
+	pasted = NULL;
+	ui->data_version++;
+	browser_restart(ui, b);
+out:
+	ledger_import_release(&r);
+	free(text);
+}
+
 static int ledger_key(struct ui *ui, void *state, int op)
 {
 	struct browser *b = state;
@@ -1181,6 +1229,7 @@ static int ledger_key(struct ui *ui, void *state, int op)
 		else
 			ledger_form_open(ui, b->t, NULL);
 		break;
+	case OP_IMPORT: browser_import(ui, b); break;
 	case OP_RELOAD: browser_reload(ui, b); break;
 	default: return 0;
 	}

@@ -164,5 +164,26 @@ resize zh 80 24
 check "a tiny terminal and back: still there" wait_for zh " 1 HT-E2E-001"
 keys zh q q q
 
+# ---- import from pasted CSV: a bad row imports nothing, then all of it ----
+tui_open im wangfang en_US.UTF-8 100 30
+wait_for im "Main menu" >/dev/null
+keys im G k Enter
+wait_for im "Office supplies" >/dev/null
+keys im G Enter
+check "the supplies ledger opens empty" wait_for im "Office supplies"
+keys im i
+check "i offers the field labels as the CSV header" wait_for im "Item,Unit,Stock,Minimum stock,Location"
+keys im "订书机,个,12,2,三楼" Enter "回形针,盒,很多,5,三楼" C-d
+check "a bad row: nothing imported, its row and column named" wait_for im "Stock.*whole number"
+keys im Enter
+check "and the screen says nothing was imported" wait_for im "Nothing imported; press i to correct the CSV"
+check "nothing was added" [ "$(ssh_exec wangfang "$PASSWORD" ledger rows supplies --json </dev/null | jq '.rows | length')" -eq 0 ]
+keys im i
+check "the pasted text comes back to correct" wait_for im "回形针,盒,很多,5,三楼"
+keys im BSpace BSpace BSpace BSpace BSpace BSpace BSpace "50,5,三楼" C-d
+check "corrected, both rows import" wait_for im "Imported 2 record\(s\)"
+check "and show in the table" wait_for im "回形针 .* 50 "
+keys im q q q
+
 check "the audit chain verifies" ssh_exec zhaomin "$PASSWORD" audit verify
 exit $((FAILS > 0))
