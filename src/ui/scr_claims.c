@@ -167,7 +167,7 @@ static void claims_draw(struct ui *ui, void *state, int top, int left, int rows,
 		char total[32], age[16];
 		int elem = st->list.scroll + i == st->list.sel ? THEME_SELECTED : THEME_NORMAL;
 		text_fit(a, sizeof(a), r->number, w_num, 1, 1);
-		text_fit(b, sizeof(b), fm ? form_title(fm, lang) : r->form, w_form, 1, 1);
+		text_fit(b, sizeof(b), fm ? form_title(fm, lang) : ledger_kind_title(ui, r->form), w_form, 1, 1);
 		text_fit(c, sizeof(c), r->title, w_title, 1, 1);
 		money_format(r->total, total, sizeof(total), MONEY_GROUP);
 		text_fit(e, sizeof(e), _(claim_status_label(r->status)), w_status, 1, 1);

@@ -664,7 +664,7 @@ static void inbox_draw(struct ui *ui, void *state, int top, int left, int rows, 
 		cell(line, sizeof(line), r->tagged ? "*" : " ", 1, false);
 		cell(line, sizeof(line), r->t.number, c.num, false);
 		cell(line, sizeof(line), r->t.claimant_name[0] ? r->t.claimant_name : r->t.claimant, c.name, false);
-		cell(line, sizeof(line), fm ? form_title(fm, lang) : r->t.form, c.form, false);
+		cell(line, sizeof(line), fm ? form_title(fm, lang) : ledger_kind_title(ui, r->t.form), c.form, false);
 		cell(line, sizeof(line), r->t.title, c.title, false);
 		cell(line, sizeof(line), money_format(r->t.total, total, sizeof(total), MONEY_GROUP), c.total, true);
 		cell(line, sizeof(line), age, c.wait, true);

@@ -91,6 +91,22 @@ static const char *lang_of(const struct ui *ui)
 	return app_language(ui->app);
 }
 
+const char *ledger_kind_title(struct ui *ui, const char *id)
+{
+	static struct ledger_set titles; /* read once: lists only need the titles */
+	static bool loaded;
+	const struct ledger_template *t;
+
+	if (!loaded) {
+		char dir[4096];
+		snprintf(dir, sizeof(dir), "%s/ledgers", ui->app->forms_dir);
+		ledger_set_load(&titles, dir, NULL, 0);
+		loaded = true;
+	}
+	t = ledger_set_find(&titles, id);
+	return t ? ledger_title(t, lang_of(ui)) : id;
+}
+
 static const char *field_label(const struct ui *ui, const struct form_field *f)
 {
 	return form_field_label(f, lang_of(ui));

@@ -28,7 +28,7 @@ static const struct area areas[] = {
 	/* everyone: a delegate standing in for an approver may be plain staff */
 	{ N_("Approval inbox"), N_("Claims waiting for your approval, oldest first"), ROLE_ANY, &screen_inbox },
 	{ N_("My profile"), N_("Your directory details, roles and this session"), ROLE_ANY, &screen_profile },
-	{ N_("Invoices"), N_("Your invoice register (发票台账), with search"), ROLE_ANY, &screen_invoices },
+	{ N_("Invoices"), N_("The invoices you registered, with search (all of them: Ledgers, 发票台账)"), ROLE_ANY, &screen_invoices },
 	{ N_("Claim forms"), N_("The forms, their fields, categories, limits and help"), ROLE_ANY, &screen_forms },
 	{ N_("Preferences"), N_("Theme and language, remembered for you"), ROLE_ANY, &screen_prefs },
 	/* everyone: the budget service decides which departments' figures each person sees */

@@ -218,5 +218,10 @@ void ui_bar(char *out, size_t size, int permille, int width, bool ascii);
  * has reminders due, unless a message is already there; nothing otherwise.
  */
 void ledger_reminders_notify(struct ui *ui);
+/*
+ * What a claim's form id names when no claim form has it: the title of the
+ * ledger a requisition was filed from, else the id itself.
+ */
+const char *ledger_kind_title(struct ui *ui, const char *id);
 
 #endif

@@ -32,7 +32,7 @@ tui_open ib limei en_US.UTF-8 120 32
 wait_for ib "Main menu" >/dev/null
 check "the menu shows the inbox with its count" wait_for ib "Approval inbox \(1\)"
 keys ib j Enter
-check "the inbox lists the requisition with its item and quantity" wait_for ib "$R1 .*A4 打印纸 × 4"
+check "the inbox lists the requisition with its ledger, item and quantity" wait_for ib "$R1 .*Office supp.*A4 打印纸 × 4"
 keys ib a
 keys ib "同意" Enter
 check "a approves it from the inbox" wait_for ib "Approved"
