@@ -35,6 +35,8 @@ int str_to_int(const char *s, long min, long max, long *out);
 char *str_trim(char *s);
 /* The number of UTF-8 characters in s. */
 long str_chars(const char *s);
+/* Whether needle occurs in hay, ASCII letters in either case (CJK as is); "" always does. */
+bool str_contains(const char *hay, const char *needle);
 /* A duration in seconds as "42m", "5h07m" or "3d04h". */
 void str_duration(int64_t s, char *out, size_t size);
 /* Hex-encodes n bytes into out (2n+1 bytes). */

@@ -164,23 +164,13 @@ void ledger_filter_format(const struct ledger_filter *f, char *out, size_t size)
 	free(b.s);
 }
 
-static bool contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (!strncasecmp(hay, needle, n))
-			return true;
-	return n == 0;
-}
-
 bool ledger_cond_matches(const struct ledger_cond *c, const char *value)
 {
 	int64_t a, b;
 	int cmp;
 
 	if (c->op == LEDGER_HAS)
-		return contains(value, c->value);
+		return str_contains(value, c->value);
 	if (money_parse(value, &a, NULL) == BR_OK && money_parse(c->value, &b, NULL) == BR_OK)
 		cmp = a < b ? -1 : a > b;
 	else

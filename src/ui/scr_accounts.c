@@ -241,20 +241,6 @@ static struct columns layout(const struct ui *ui, const struct accounts_state *s
 	return c;
 }
 
-/* Draws text in a cell w wide at x; returns the next cell's x. */
-static int cell(struct ui *ui, int y, int x, int w, const char *text, int elem)
-{
-	char clean[512], fit[1024];
-
-	if (w <= 0)
-		return x;
-	str_copy(clean, text, sizeof(clean));
-	text_sanitize(clean);
-	text_fit(fit, sizeof(fit), clean, w, 1, 1);
-	ui_text(ui, y, x, w, fit, elem, true);
-	return x + w + 1;
-}
-
 static void accounts_draw(struct ui *ui, void *state, int top, int left, int rows, int cols)
 {
 	struct accounts_state *st = state;
@@ -268,10 +254,10 @@ static void accounts_draw(struct ui *ui, void *state, int top, int left, int row
 		return;
 	c = layout(ui, st, cols);
 	x = left;
-	x = cell(ui, top, x, c.code, _("Code"), THEME_DIM);
-	x = cell(ui, top, x, c.name, _("Description"), THEME_DIM);
-	x = cell(ui, top, x, c.account, _("Account"), THEME_DIM);
-	cell(ui, top, x, right - x, _("Account name"), THEME_DIM);
+	x = ui_cell(ui, top, x, c.code, _("Code"), false, THEME_DIM);
+	x = ui_cell(ui, top, x, c.name, _("Description"), false, THEME_DIM);
+	x = ui_cell(ui, top, x, c.account, _("Account"), false, THEME_DIM);
+	ui_cell(ui, top, x, right - x, _("Account name"), false, THEME_DIM);
 
 	st->list.page = rows - 2 > 1 ? rows - 2 : 1;
 	ui_list_clamp(st->nrows, st->list.page, &st->list.sel, &st->list.scroll);
@@ -289,20 +275,20 @@ static void accounts_draw(struct ui *ui, void *state, int top, int left, int row
 			continue;
 		}
 		x = left;
-		x = cell(ui, y, x, c.code, row_code(st, r), elem);
-		x = cell(ui, y, x, c.name, row_name(ui, st, r), elem);
+		x = ui_cell(ui, y, x, c.code, row_code(st, r), false, elem);
+		x = ui_cell(ui, y, x, c.name, row_name(ui, st, r), false, elem);
 		if (r->kind == ROW_CATEGORY) {
-			x = cell(ui, y, x, c.account, st->cats.items[r->cat].account, elem);
-			cell(ui, y, x, right - x, st->cats.items[r->cat].account_name, elem);
+			x = ui_cell(ui, y, x, c.account, st->cats.items[r->cat].account, false, elem);
+			ui_cell(ui, y, x, right - x, st->cats.items[r->cat].account_name, false, elem);
 		} else if (r->kind == ROW_ACCOUNT) {
-			x = cell(ui, y, x, c.account, voucher_settings_get(&st->set, r->key), elem);
-			cell(ui, y, x, right - x, voucher_settings_get(&st->set, name_key(r->key, nk, sizeof(nk))),
-			     elem);
+			x = ui_cell(ui, y, x, c.account, voucher_settings_get(&st->set, r->key), false, elem);
+			ui_cell(ui, y, x, right - x, voucher_settings_get(&st->set, name_key(r->key, nk, sizeof(nk))),
+				false, elem);
 		} else {
 			/* a setting's value takes both account columns */
 			const char *v = voucher_settings_get(&st->set, r->key);
-			cell(ui, y, x, right - x, v[0] ? v : _("(not set)"),
-			     v[0] || i == st->list.sel ? elem : THEME_DIM);
+			ui_cell(ui, y, x, right - x, v[0] ? v : _("(not set)"), false,
+			        v[0] || i == st->list.sel ? elem : THEME_DIM);
 		}
 	}
 	snprintf(line, sizeof(line), _("%d categories, %d accounts, %d settings"), st->cats.n, st->naccounts,

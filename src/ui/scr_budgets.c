@@ -170,17 +170,6 @@ static const char *const mode_help[BUDGET_MODE_COUNT] = {
 /* The node chosen for the detail screen, read by its enter. */
 static int64_t chosen;
 
-/* ASCII letters compared without case; CJK as is. */
-static bool contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (!strncasecmp(hay, needle, n))
-			return true;
-	return n == 0;
-}
-
 /* Every word of the filter matches: a dimension, the period or the mode; "frozen"; "over" (overspent). */
 static bool matches(const struct budgets_state *st, const struct budget_node *b)
 {
@@ -195,9 +184,9 @@ static bool matches(const struct budgets_state *st, const struct budget_node *b)
 		} else if (!strcasecmp(word, "over") || !strcmp(word, _("over"))) {
 			if (budget_available(b) >= 0)
 				return false;
-		} else if (!contains(label, word) && !contains(b->period, word) &&
-			   !contains(budget_mode_name(b->mode), word) &&
-			   !contains(_(budget_mode_label(b->mode)), word)) {
+		} else if (!str_contains(label, word) && !str_contains(b->period, word) &&
+			   !str_contains(budget_mode_name(b->mode), word) &&
+			   !str_contains(_(budget_mode_label(b->mode)), word)) {
 			return false;
 		}
 	}
@@ -499,20 +488,6 @@ static struct columns layout(const struct budgets_state *st, int cols)
 	return c;
 }
 
-/* Draws text in a cell w wide at x (right-aligned if right); returns the next cell's x. */
-static int cell(struct ui *ui, int y, int x, int w, const char *text, bool right, int elem)
-{
-	char fit[1024], line[1100];
-	int used;
-
-	if (w <= 0)
-		return x;
-	used = text_fit(fit, sizeof(fit), text, w, 0, 1);
-	snprintf(line, sizeof(line), "%*s%s", right ? w - used : 0, "", fit);
-	ui_text(ui, y, x, w, line, elem, true);
-	return x + w + 1;
-}
-
 /* The tree lines before a row's label; open[k]: the rows at depth k go on below. */
 static void tree_prefix(bool ascii, const struct budget_row *r, const bool *open, char *out, size_t size)
 {
@@ -540,14 +515,14 @@ static void budgets_draw(struct ui *ui, void *state, int top, int left, int rows
 		return;
 	c = layout(st, cols);
 	x = left;
-	x = cell(ui, top, x, c.label, _("Budget"), false, THEME_DIM);
-	x = cell(ui, top, x, c.period, _("Period"), false, THEME_DIM);
-	x = cell(ui, top, x, c.mode, _("Mode"), false, THEME_DIM);
-	x = cell(ui, top, x, c.amount, _("Amount"), true, THEME_DIM);
-	x = cell(ui, top, x, c.committed, _("Committed"), true, THEME_DIM);
-	x = cell(ui, top, x, c.actual, _("Actual"), true, THEME_DIM);
-	x = cell(ui, top, x, c.available, _("Available"), true, THEME_DIM);
-	cell(ui, top, x, c.bar + (c.pct ? c.pct + 1 : 0), _("Used"), false, THEME_DIM);
+	x = ui_cell(ui, top, x, c.label, _("Budget"), false, THEME_DIM);
+	x = ui_cell(ui, top, x, c.period, _("Period"), false, THEME_DIM);
+	x = ui_cell(ui, top, x, c.mode, _("Mode"), false, THEME_DIM);
+	x = ui_cell(ui, top, x, c.amount, _("Amount"), true, THEME_DIM);
+	x = ui_cell(ui, top, x, c.committed, _("Committed"), true, THEME_DIM);
+	x = ui_cell(ui, top, x, c.actual, _("Actual"), true, THEME_DIM);
+	x = ui_cell(ui, top, x, c.available, _("Available"), true, THEME_DIM);
+	ui_cell(ui, top, x, c.bar + (c.pct ? c.pct + 1 : 0), _("Used"), false, THEME_DIM);
 
 	st->list.page = rows - 2 > 1 ? rows - 2 : 1;
 	ui_list_clamp(st->nrows, st->list.page, &st->list.sel, &st->list.scroll);
@@ -575,26 +550,26 @@ static void budgets_draw(struct ui *ui, void *state, int top, int left, int rows
 		snprintf(text, sizeof(text), "%s%s", prefix, label);
 		ui_text(ui, y, left, cols, "", elem, true);
 		x = left;
-		x = cell(ui, y, x, c.label, text, false, elem);
-		x = cell(ui, y, x, c.period, b->period, false, elem);
+		x = ui_cell(ui, y, x, c.label, text, false, elem);
+		x = ui_cell(ui, y, x, c.period, b->period, false, elem);
 		snprintf(text, sizeof(text), "%s%s", b->frozen ? "*" : "", _(budget_mode_label(b->mode)));
-		x = cell(ui, y, x, c.mode, text, false, b->frozen && !sel ? THEME_WARN : elem);
-		x = cell(ui, y, x, c.amount, money_format(b->amount, a, sizeof(a), MONEY_GROUP), true, elem);
-		x = cell(ui, y, x, c.committed, money_format(b->committed, a, sizeof(a), MONEY_GROUP), true, elem);
-		x = cell(ui, y, x, c.actual, money_format(b->actual, a, sizeof(a), MONEY_GROUP), true, elem);
-		x = cell(ui, y, x, c.available, money_format(budget_available(b), a, sizeof(a), MONEY_GROUP), true,
-			 budget_available(b) < 0 && !sel ? THEME_ERROR : elem);
+		x = ui_cell(ui, y, x, c.mode, text, false, b->frozen && !sel ? THEME_WARN : elem);
+		x = ui_cell(ui, y, x, c.amount, money_format(b->amount, a, sizeof(a), MONEY_GROUP), true, elem);
+		x = ui_cell(ui, y, x, c.committed, money_format(b->committed, a, sizeof(a), MONEY_GROUP), true, elem);
+		x = ui_cell(ui, y, x, c.actual, money_format(b->actual, a, sizeof(a), MONEY_GROUP), true, elem);
+		x = ui_cell(ui, y, x, c.available, money_format(budget_available(b), a, sizeof(a), MONEY_GROUP), true,
+			    budget_available(b) < 0 && !sel ? THEME_ERROR : elem);
 		ui_bar(bar, sizeof(bar), pm, c.bar, ui->ascii);
-		x = cell(ui, y, x, c.bar, bar, false,
-			 sel         ? elem
-			 : pm > 1000 ? THEME_ERROR
-			 : pm >= 900 ? THEME_WARN
-				     : THEME_OK);
+		x = ui_cell(ui, y, x, c.bar, bar, false,
+			    sel         ? elem
+			    : pm > 1000 ? THEME_ERROR
+			    : pm >= 900 ? THEME_WARN
+				        : THEME_OK);
 		if (b->amount > 0)
 			snprintf(a, sizeof(a), "%d%%", pm / 10);
 		else
 			str_copy(a, "-", sizeof(a));
-		cell(ui, y, x, c.pct, a, true, elem);
+		ui_cell(ui, y, x, c.pct, a, true, elem);
 	}
 
 	for (int i = 0; i < st->n; i++) {

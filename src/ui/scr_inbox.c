@@ -370,17 +370,6 @@ static void waiting(const struct task_row *t, time_t now, char *out, size_t size
 		snprintf(out, size, _("%ldd"), s / 86400);
 }
 
-/* ASCII letters compared without case; CJK as is. */
-static bool contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (!strncasecmp(hay, needle, n))
-			return true;
-	return n == 0;
-}
-
 static bool matches(const struct inbox_state *st, const struct inbox_row *r, const char *now, const char *lang)
 {
 	for (int i = 0; i < st->nterms; i++) {
@@ -401,9 +390,9 @@ static bool matches(const struct inbox_state *st, const struct inbox_row *r, con
 			break;
 		case TERM_TEXT:
 			fm = form_set_find(&st->forms, r->t.form);
-			if (strcasecmp(r->t.form, tm->text) && !contains(r->t.claimant, tm->text) &&
-			    !contains(r->t.claimant_name, tm->text) && !contains(r->t.number, tm->text) &&
-			    !(fm && contains(form_title(fm, lang), tm->text)))
+			if (strcasecmp(r->t.form, tm->text) && !str_contains(r->t.claimant, tm->text) &&
+			    !str_contains(r->t.claimant_name, tm->text) && !str_contains(r->t.number, tm->text) &&
+			    !(fm && str_contains(form_title(fm, lang), tm->text)))
 				return false;
 			break;
 		}

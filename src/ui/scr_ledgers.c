@@ -156,20 +156,6 @@ static void record_dup(struct ledger_record *dst, const struct ledger_record *sr
 	ledger_record_copy(dst, src, t);
 }
 
-/* Draws text in a cell w wide at x (right-aligned if right); returns the next cell's x. */
-static int cell(struct ui *ui, int y, int x, int w, const char *text, bool right, int elem)
-{
-	char fit[1024], line[1100];
-	int used;
-
-	if (w <= 0)
-		return x;
-	used = text_fit(fit, sizeof(fit), text, w, 0, 1);
-	snprintf(line, sizeof(line), "%*s%s", right ? w - used : 0, "", fit);
-	ui_text(ui, y, x, w, line, elem, true);
-	return x + w + 1;
-}
-
 /* A time stored as ISO-8601 UTC, local: "11-25 11:48", with the year when it is not this one. */
 static void when_text(const char *iso, char *out, size_t size)
 {
@@ -368,10 +354,10 @@ static void ledgers_draw(struct ui *ui, void *state, int top, int left, int rows
 		cw = 7;
 	if (tw > cols / 2)
 		tw = cols / 2;
-	x = cell(ui, top, left, tw, _("Ledger"), false, THEME_DIM);
-	x = cell(ui, top, x, iw, _("Id"), false, THEME_DIM);
-	x = cell(ui, top, x, cw, _("Records"), true, THEME_DIM);
-	cell(ui, top, x, left + cols - x, _("You may"), false, THEME_DIM);
+	x = ui_cell(ui, top, left, tw, _("Ledger"), false, THEME_DIM);
+	x = ui_cell(ui, top, x, iw, _("Id"), false, THEME_DIM);
+	x = ui_cell(ui, top, x, cw, _("Records"), true, THEME_DIM);
+	ui_cell(ui, top, x, left + cols - x, _("You may"), false, THEME_DIM);
 	st->list.page = rows - 1 > 1 ? rows - 1 : 1;
 	ui_list_clamp(st->n, st->list.page, &st->list.sel, &st->list.scroll);
 	if (st->n == 0 && rows > 1)
@@ -387,11 +373,11 @@ static void ledgers_draw(struct ui *ui, void *state, int top, int left, int rows
 		else
 			str_copy(count, "-", sizeof(count));
 		ui_text(ui, y, left, cols, "", elem, true);
-		x = cell(ui, y, left, tw, ledger_title(st->vis[i], lang_of(ui)), false, elem);
-		x = cell(ui, y, x, iw, st->vis[i]->id, false, elem);
-		x = cell(ui, y, x, cw, count, true, elem);
-		cell(ui, y, x, left + cols - x, st->vis[i]->builtin ? _("view (built in, read only)") : access, false,
-		     elem);
+		x = ui_cell(ui, y, left, tw, ledger_title(st->vis[i], lang_of(ui)), false, elem);
+		x = ui_cell(ui, y, x, iw, st->vis[i]->id, false, elem);
+		x = ui_cell(ui, y, x, cw, count, true, elem);
+		ui_cell(ui, y, x, left + cols - x, st->vis[i]->builtin ? _("view (built in, read only)") : access,
+			false, elem);
 	}
 }
 
@@ -963,10 +949,10 @@ static void table_line(struct ui *ui, const struct browser *b, const struct tabl
 
 	ui_text(ui, y, left, cols, "", elem, true);
 	if (tb->idw)
-		x = cell(ui, y, x, tb->idw, texts[0], true, elem);
+		x = ui_cell(ui, y, x, tb->idw, texts[0], true, elem);
 	for (int k = 0; k < tb->nshown; k++) {
 		int i = tb->shown[k];
-		x = cell(ui, y, x, tb->w[i], texts[i + 1], numeric(&b->t->fields[i]), elem);
+		x = ui_cell(ui, y, x, tb->w[i], texts[i + 1], numeric(&b->t->fields[i]), elem);
 	}
 }
 
@@ -2467,11 +2453,11 @@ static void reminders_draw(struct ui *ui, void *state, int top, int left, int ro
 		lw = cols / 4;
 	if (rw > cols / 4)
 		rw = cols / 4;
-	x = cell(ui, top, left, lw, _("Ledger"), false, THEME_DIM);
-	x = cell(ui, top, x, rw, _("Reminder"), false, THEME_DIM);
-	x = cell(ui, top, x, dw, _("Due"), false, THEME_DIM);
-	x = cell(ui, top, x, aw, _("Days"), true, THEME_DIM);
-	cell(ui, top, x, left + cols - x, _("Record"), false, THEME_DIM);
+	x = ui_cell(ui, top, left, lw, _("Ledger"), false, THEME_DIM);
+	x = ui_cell(ui, top, x, rw, _("Reminder"), false, THEME_DIM);
+	x = ui_cell(ui, top, x, dw, _("Due"), false, THEME_DIM);
+	x = ui_cell(ui, top, x, aw, _("Days"), true, THEME_DIM);
+	ui_cell(ui, top, x, left + cols - x, _("Record"), false, THEME_DIM);
 	r->list.page = rows - 1 > 1 ? rows - 1 : 1;
 	ui_list_clamp(r->l.n, r->list.page, &r->list.sel, &r->list.scroll);
 	if (!r->l.n && rows > 1)
@@ -2483,13 +2469,13 @@ static void reminders_draw(struct ui *ui, void *state, int top, int left, int ro
 		int warn = sel ? elem : m->due[0] && m->days < 0 ? THEME_WARN : elem;
 
 		ui_text(ui, y, left, cols, "", elem, true);
-		x = cell(ui, y, left, lw, ledger_title(m->t, lang_of(ui)), false, elem);
-		x = cell(ui, y, x, rw, ledger_rule_label(m->rule, lang_of(ui)), false, elem);
-		x = cell(ui, y, x, dw, m->due[0] ? m->due : "-", false, warn);
+		x = ui_cell(ui, y, left, lw, ledger_title(m->t, lang_of(ui)), false, elem);
+		x = ui_cell(ui, y, x, rw, ledger_rule_label(m->rule, lang_of(ui)), false, elem);
+		x = ui_cell(ui, y, x, dw, m->due[0] ? m->due : "-", false, warn);
 		days_text(m, text, sizeof(text));
-		x = cell(ui, y, x, aw, text, true, warn);
+		x = ui_cell(ui, y, x, aw, text, true, warn);
 		record_label(ui, m, text, sizeof(text));
-		cell(ui, y, x, left + cols - x, text, false, elem);
+		ui_cell(ui, y, x, left + cols - x, text, false, elem);
 	}
 }
 

@@ -146,22 +146,6 @@ static void vouchers_leave(struct ui *ui, void *state)
 
 /* ---- drawing ---- */
 
-/* Draws text in a cell w wide at x (right-aligned if right); returns the next cell's x. */
-static int cell(struct ui *ui, int y, int x, int w, const char *text, bool right, int elem)
-{
-	char clean[512], fit[1024], line[1100];
-	int used;
-
-	if (w <= 0)
-		return x;
-	str_copy(clean, text, sizeof(clean));
-	text_sanitize(clean);
-	used = text_fit(fit, sizeof(fit), clean, w, 0, 1);
-	snprintf(line, sizeof(line), "%*s%s", right ? w - used : 0, "", fit);
-	ui_text(ui, y, x, w, line, elem, true);
-	return x + w + 1;
-}
-
 static int widest(int w, const char *text)
 {
 	int have = text_width(text);
@@ -200,11 +184,11 @@ static void draw_batches(struct ui *ui, struct vouchers_state *st, int top, int 
 		wnum = widest(wnum, numbers(&st->batches[i], buf, sizeof(buf)));
 	if (wnum > (cols - wid - wtime - wn - 4) / 2 + 8)
 		wnum = (cols - wid - wtime - wn - 4) / 2 + 8;
-	x = cell(ui, top, left, wid, _("Batch"), true, THEME_DIM);
-	x = cell(ui, top, x, wtime, _("Time"), false, THEME_DIM);
-	x = cell(ui, top, x, wn, _("Vouchers"), true, THEME_DIM);
-	x = cell(ui, top, x, wnum, _("Numbers"), false, THEME_DIM);
-	cell(ui, top, x, left + cols - x, _("Formats"), false, THEME_DIM);
+	x = ui_cell(ui, top, left, wid, _("Batch"), true, THEME_DIM);
+	x = ui_cell(ui, top, x, wtime, _("Time"), false, THEME_DIM);
+	x = ui_cell(ui, top, x, wn, _("Vouchers"), true, THEME_DIM);
+	x = ui_cell(ui, top, x, wnum, _("Numbers"), false, THEME_DIM);
+	ui_cell(ui, top, x, left + cols - x, _("Formats"), false, THEME_DIM);
 	ui_list_clamp(st->nbatches, rows - 1, &l->sel, &l->scroll);
 	for (int i = l->scroll; i < st->nbatches && i - l->scroll < rows - 1; i++) {
 		const struct export_batch_row *b = &st->batches[i];
@@ -213,12 +197,12 @@ static void draw_batches(struct ui *ui, struct vouchers_state *st, int top, int 
 
 		approval_time(b->created_at, when);
 		snprintf(buf, sizeof(buf), "%lld", (long long)b->id);
-		x = cell(ui, y, left, wid, buf, true, elem);
-		x = cell(ui, y, x, wtime, when, false, elem);
+		x = ui_cell(ui, y, left, wid, buf, true, elem);
+		x = ui_cell(ui, y, x, wtime, when, false, elem);
 		snprintf(buf, sizeof(buf), "%d", b->nvouchers);
-		x = cell(ui, y, x, wn, buf, true, elem);
-		x = cell(ui, y, x, wnum, numbers(b, buf, sizeof(buf)), false, elem);
-		cell(ui, y, x, left + cols - x, b->formats[0] ? b->formats : "-", false, elem);
+		x = ui_cell(ui, y, x, wn, buf, true, elem);
+		x = ui_cell(ui, y, x, wnum, numbers(b, buf, sizeof(buf)), false, elem);
+		ui_cell(ui, y, x, left + cols - x, b->formats[0] ? b->formats : "-", false, elem);
 	}
 	if (st->nbatches == 0 && rows > 1)
 		ui_text(ui, top + 1, left, cols, _("No batch yet: approved claims wait for the exporter (x)."), THEME_DIM,
@@ -243,28 +227,28 @@ static void draw_payments(struct ui *ui, struct vouchers_state *st, int top, int
 	if (flex < 28)
 		wvou = 0;
 	wref = wvou ? flex - wvou : flex + 1;
-	x = cell(ui, top, left, wid, _("Payment"), false, THEME_DIM);
-	x = cell(ui, top, x, wdate, _("Date"), false, THEME_DIM);
-	x = cell(ui, top, x, wref, _("Reference"), false, THEME_DIM);
-	x = cell(ui, top, x, wtotal, _("Total"), true, THEME_DIM);
-	x = cell(ui, top, x, wn, _("Claims"), true, THEME_DIM);
-	x = cell(ui, top, x, wvou, _("Voucher"), false, THEME_DIM);
-	cell(ui, top, x, left + cols - x, _("State"), false, THEME_DIM);
+	x = ui_cell(ui, top, left, wid, _("Payment"), false, THEME_DIM);
+	x = ui_cell(ui, top, x, wdate, _("Date"), false, THEME_DIM);
+	x = ui_cell(ui, top, x, wref, _("Reference"), false, THEME_DIM);
+	x = ui_cell(ui, top, x, wtotal, _("Total"), true, THEME_DIM);
+	x = ui_cell(ui, top, x, wn, _("Claims"), true, THEME_DIM);
+	x = ui_cell(ui, top, x, wvou, _("Voucher"), false, THEME_DIM);
+	ui_cell(ui, top, x, left + cols - x, _("State"), false, THEME_DIM);
 	ui_list_clamp(st->npays, rows - 1, &l->sel, &l->scroll);
 	for (int i = l->scroll; i < st->npays && i - l->scroll < rows - 1; i++) {
 		const struct payment_batch_row *p = &st->pays[i];
 		int y = top + 1 + i - l->scroll, elem = i == l->sel ? THEME_SELECTED : THEME_NORMAL;
 
 		snprintf(buf, sizeof(buf), "PAY-%06lld", (long long)p->id);
-		x = cell(ui, y, left, wid, buf, false, elem);
-		x = cell(ui, y, x, wdate, p->date, false, elem);
-		x = cell(ui, y, x, wref, p->ref, false, elem);
-		x = cell(ui, y, x, wtotal, money_format(p->total, buf, sizeof(buf), MONEY_GROUP), true, elem);
+		x = ui_cell(ui, y, left, wid, buf, false, elem);
+		x = ui_cell(ui, y, x, wdate, p->date, false, elem);
+		x = ui_cell(ui, y, x, wref, p->ref, false, elem);
+		x = ui_cell(ui, y, x, wtotal, money_format(p->total, buf, sizeof(buf), MONEY_GROUP), true, elem);
 		snprintf(buf, sizeof(buf), "%d", p->npayments);
-		x = cell(ui, y, x, wn, buf, true, elem);
-		x = cell(ui, y, x, wvou, p->voucher[0] ? p->voucher : "-", false, elem);
-		cell(ui, y, x, left + cols - x, payment_state(p), false,
-		     i == l->sel ? elem : p->reconciled_at[0] ? THEME_OK : THEME_NORMAL);
+		x = ui_cell(ui, y, x, wn, buf, true, elem);
+		x = ui_cell(ui, y, x, wvou, p->voucher[0] ? p->voucher : "-", false, elem);
+		ui_cell(ui, y, x, left + cols - x, payment_state(p), false,
+		        i == l->sel ? elem : p->reconciled_at[0] ? THEME_OK : THEME_NORMAL);
 	}
 	if (st->npays == 0 && rows > 1)
 		ui_text(ui, top + 1, left, cols, _("No payment yet: exported claims wait to be paid (p)."), THEME_DIM,
@@ -280,9 +264,9 @@ static void draw_advances(struct ui *ui, struct vouchers_state *st, int top, int
 
 	for (int k = 0; k < 4; k++)
 		wm = widest(wm, _(heads[k]));
-	x = cell(ui, top, left, cols - 4 * (wm + 1) - 1, _("Employee"), false, THEME_DIM);
+	x = ui_cell(ui, top, left, cols - 4 * (wm + 1) - 1, _("Employee"), false, THEME_DIM);
 	for (int k = 0; k < 4; k++)
-		x = cell(ui, top, x, wm, _(heads[k]), true, THEME_DIM);
+		x = ui_cell(ui, top, x, wm, _(heads[k]), true, THEME_DIM);
 	ui_list_clamp(st->adv.n, rows - 1, &l->sel, &l->scroll);
 	for (int i = l->scroll; i < st->adv.n && i - l->scroll < rows - 1; i++) {
 		const struct advance_balance *b = &st->adv.v[i];
@@ -290,9 +274,9 @@ static void draw_advances(struct ui *ui, struct vouchers_state *st, int top, int
 		int y = top + 1 + i - l->scroll, elem = i == l->sel ? THEME_SELECTED : THEME_NORMAL;
 
 		snprintf(buf, sizeof(buf), "%s %s", b->employee, b->name);
-		x = cell(ui, y, left, cols - 4 * (wm + 1) - 1, buf, false, elem);
+		x = ui_cell(ui, y, left, cols - 4 * (wm + 1) - 1, buf, false, elem);
 		for (int k = 0; k < 4; k++)
-			x = cell(ui, y, x, wm, money_format(v[k], buf, sizeof(buf), MONEY_GROUP), true, elem);
+			x = ui_cell(ui, y, x, wm, money_format(v[k], buf, sizeof(buf), MONEY_GROUP), true, elem);
 	}
 	if (st->adv.n == 0 && rows > 1)
 		ui_text(ui, top + 1, left, cols, _("No advances."), THEME_DIM, true);

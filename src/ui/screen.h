@@ -70,6 +70,12 @@ attr_t ui_attr(const struct ui *ui, int elem);
  * of the width with spaces in the same attribute.
  */
 void ui_text(struct ui *ui, int y, int x, int cols, const char *text, int elem, bool pad);
+/*
+ * One table cell w columns wide at (y, x): control characters made
+ * harmless, cut to fit (CJK aware), right-aligned if right.  Returns the
+ * next cell's x (one blank between cells).
+ */
+int ui_cell(struct ui *ui, int y, int x, int w, const char *text, bool right, int elem);
 /* Draws a box border with an optional title. */
 void ui_box(struct ui *ui, int top, int left, int rows, int cols, const char *title);
 /*

@@ -425,3 +425,18 @@ void ui_import_problems(struct ui *ui, const char *title, const struct import_pr
 	free(rep.lines);
 	free(rep.elems);
 }
+
+int ui_cell(struct ui *ui, int y, int x, int w, const char *text, bool right, int elem)
+{
+	char clean[1024], fit[1024], line[1100];
+	int used;
+
+	if (w <= 0)
+		return x;
+	str_copy(clean, text, sizeof(clean));
+	text_sanitize(clean);
+	used = text_fit(fit, sizeof(fit), clean, w, 0, 1);
+	snprintf(line, sizeof(line), "%*s%s", right ? w - used : 0, "", fit);
+	ui_text(ui, y, x, w, line, elem, true);
+	return x + w + 1;
+}
