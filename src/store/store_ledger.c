@@ -702,32 +702,40 @@ static int insert_locked(struct store *s, struct inserter *in, const struct ledg
 	return ret;
 }
 
-/* Adds the records n made to ledger's sizes. */
-static int sizes_added(struct store *s, const char *ledger, int n)
+/*
+ * Adds the n records of recs (their ids and versions set) in the caller's
+ * transaction and counts them in the ledger's size; *failed gets the
+ * index of one that cannot be stored.
+ */
+static int insert_all_locked(struct store *s, const struct ledger_template *t, struct ledger_record *recs, int n,
+			     const char *actor, const char *action, const char *now, int *failed)
 {
-	return sizes_add(s, ledger, n, 0);
+	struct inserter in;
+	int ret;
+
+	*failed = -1;
+	if ((ret = inserter_open(s, t, &in)))
+		return ret;
+	for (int i = 0; i < n && ret == BR_OK; i++)
+		if ((ret = insert_locked(s, &in, t, &recs[i], actor, action, now)))
+			*failed = i;
+	inserter_close(&in);
+	return ret ? ret : sizes_add(s, t->id, n, 0);
 }
 
 int store_ledger_add(struct store *s, const struct ledger_template *t, struct ledger_record *r, const char *actor,
 		     const char *action)
 {
 	char now[32], object[96];
-	int ret;
+	int ret, failed;
 
 	if (t->builtin)
 		return BR_ERR_DENIED;
 	audit_now(now);
 	if ((ret = store_begin(s)))
 		return ret;
-	{
-		struct inserter in;
-		if ((ret = inserter_open(s, t, &in)))
-			goto out;
-		ret = insert_locked(s, &in, t, r, actor, action, now);
-		inserter_close(&in);
-		if (ret || (ret = sizes_added(s, t->id, 1)))
-			goto out;
-	}
+	if ((ret = insert_all_locked(s, t, r, 1, actor, action, now, &failed)))
+		goto out;
 	snprintf(object, sizeof(object), "ledger:%s/%lld", t->id, (long long)r->id);
 	ret = audit_append_locked(s, actor, "ledger.add", object, "version 1");
 out:
@@ -953,7 +961,6 @@ static void ledger_analyze(struct store *s, const char *ledger, int added)
 int store_ledger_import(struct store *s, const struct ledger_template *t, struct ledger_record *recs, int n,
 			const char *actor, int *failed)
 {
-	struct inserter in = { NULL, NULL, NULL };
 	char now[32], detail[64];
 	int ret;
 
@@ -963,19 +970,11 @@ int store_ledger_import(struct store *s, const struct ledger_template *t, struct
 	audit_now(now);
 	if ((ret = store_begin(s)))
 		return ret;
-	if ((ret = inserter_open(s, t, &in)))
-		goto out;
-	for (int i = 0; i < n; i++)
-		if ((ret = insert_locked(s, &in, t, &recs[i], actor, "import", now))) {
-			*failed = i;
-			goto out;
-		}
-	if ((ret = sizes_added(s, t->id, n)))
+	if ((ret = insert_all_locked(s, t, recs, n, actor, "import", now, failed)))
 		goto out;
 	snprintf(detail, sizeof(detail), "%d record(s)", n);
 	ret = audit_append_locked(s, actor, "ledger.import", t->id, detail);
 out:
-	inserter_close(&in);
 	if ((ret = store_end(s, ret)) == BR_OK)
 		ledger_analyze(s, t->id, n);
 	return ret;
