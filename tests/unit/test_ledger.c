@@ -653,6 +653,19 @@ static void test_set_load_builtin_names(void **state)
 	assert_null(ledger_set_find(set, "My claims"));
 	assert_string_equal(set->items[2].id, "keys");
 	ledger_set_release(set);
+	/* the ledgers' own tables are ledger_sizes, _versions, _changes, _requests: no template takes them */
+	f->errs[0] = '\0';
+	write_file(f->dir, "sizes.md", "# 尺寸 | Sizes\n\n```field\nname: x\n```\n");
+	write_file(f->dir, "versions.md", "# 版本 | Versions\n\n```field\nname: x\n```\n");
+	/* a field names a column: no dot in it */
+	write_file(f->dir, "dotted.md", "# 点 | Dotted\n\n```field\nname: a.b\n```\n");
+	assert_int_equal(ledger_set_load(set, f->dir, f->errs, sizeof(f->errs)), 5);
+	assert_non_null(
+	    strstr(f->errs, "sizes.md:1: `sizes` is the name of a built-in ledger or of the ledgers' own tables"));
+	assert_non_null(strstr(f->errs, "versions.md:1: `versions` is the name"));
+	assert_non_null(strstr(f->errs, "dotted.md:3: a ledger's field name `a.b` names a column: no `.`"));
+	assert_int_equal(set->n, 3);
+	ledger_set_release(set);
 	/* no directory: the built-ins still serve */
 	f->errs[0] = '\0';
 	assert_int_equal(ledger_set_load(set, "/nonexistent-bursar-ledgers", f->errs, sizeof(f->errs)), 0);
